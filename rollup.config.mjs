@@ -29,7 +29,6 @@ function stripTypes() {
           target: ts.ScriptTarget.ES2022,
           module: ts.ModuleKind.ESNext,
           verbatimModuleSyntax: true,
-          rewriteRelativeImportExtensions: true,
           sourceMap: false,
         },
       })

@@ -1,0 +1,74 @@
+// Minting well-formed ID tokens (OIDC Core 2) and JWT access tokens (RFC 9068).
+import { isSigningAlgorithm } from './algorithms.ts'
+import { compact, halfHash, randomToken, utf8 } from './encoding.ts'
+import type { KeyRecord, KeyRing } from './keys.ts'
+import { signCompact } from './sign.ts'
+import type { MintOptions, MockIdpUser } from '../types.ts'
+
+export interface TokenContext {
+  issuer: string
+  clientId: string
+  tokenTtl: number
+  accessTokenAudience: string
+  ring: KeyRing
+  nowSeconds(): number
+  user(): MockIdpUser | null
+}
+
+export async function pickKey(ctx: TokenContext, options: MintOptions): Promise<KeyRecord> {
+  if (options.kid !== undefined) {
+    const record = ctx.ring.find(options.kid)
+    if (record === undefined) throw new TypeError(`no key with "kid" ${JSON.stringify(options.kid)}`)
+    if (options.alg !== undefined && options.alg !== record.alg) throw new TypeError(`key ${options.kid} is for "alg" ${record.alg}, not ${options.alg}`)
+    return record
+  }
+  const alg = options.alg ?? ctx.ring.algorithms[0]
+  if (options.signWith === 'unpublished') {
+    if (!isSigningAlgorithm(alg)) throw new TypeError(`unsupported "alg": ${JSON.stringify(alg)}`)
+    return ctx.ring.unpublished(alg)
+  }
+  return ctx.ring.signer(alg)
+}
+
+export function defaultSub(ctx: TokenContext): string {
+  return ctx.user()?.sub ?? 'test-user'
+}
+
+async function sign(
+  key: KeyRecord, typ: string, defaults: Record<string, unknown>, claims: Record<string, unknown>, options: MintOptions,
+): Promise<string> {
+  const header = compact({ alg: key.alg, typ, kid: key.kid, ...options.header })
+  const payload = compact({ ...defaults, ...claims })
+  return signCompact(header, utf8(JSON.stringify(payload)), key)
+}
+
+export async function mintIdToken(ctx: TokenContext, claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
+  const key = await pickKey(ctx, options)
+  const iat = ctx.nowSeconds()
+  const defaults: Record<string, unknown> = {
+    iss: ctx.issuer,
+    sub: defaultSub(ctx),
+    aud: ctx.clientId,
+    iat,
+    exp: iat + (options.expiresIn ?? ctx.tokenTtl),
+  }
+  if (options.accessToken !== undefined) defaults.at_hash = await halfHash(key.alg, options.accessToken)
+  if (options.code !== undefined) defaults.c_hash = await halfHash(key.alg, options.code)
+  return sign(key, 'JWT', defaults, claims, options)
+}
+
+export async function mintAccessToken(ctx: TokenContext, claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
+  const key = await pickKey(ctx, options)
+  const iat = ctx.nowSeconds()
+  const defaults = {
+    iss: ctx.issuer,
+    sub: defaultSub(ctx),
+    aud: ctx.accessTokenAudience,
+    iat,
+    exp: iat + (options.expiresIn ?? ctx.tokenTtl),
+    jti: randomToken(16),
+    client_id: ctx.clientId,
+    scope: 'openid',
+  }
+  return sign(key, 'at+jwt', defaults, claims, options)
+}

@@ -1,0 +1,58 @@
+// Strict base64url (RFC 4648 §5, RFC 7515 §2): the URL-safe alphabet only, no padding, no whitespace,
+// and canonical (unused trailing bits must be zero), so that one byte string has exactly one encoding.
+
+const INVALID = 255
+const TABLE = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(128).fill(INVALID)
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i
+  return table
+})()
+
+/** Decodes `input.slice(start, end)`; returns `undefined` if it is not exact base64url. */
+export function decodeBase64Url(input: string, start = 0, end: number = input.length): Uint8Array<ArrayBuffer> | undefined {
+  const length = end - start
+  const tail = length & 3
+  if (tail === 1) return undefined
+  const out = new Uint8Array((length >> 2) * 3 + (tail === 0 ? 0 : tail - 1))
+  let o = 0
+  let i = start
+  const full = end - tail
+  for (; i < full; i += 4) {
+    const a = sextet(input, i)
+    const b = sextet(input, i + 1)
+    const c = sextet(input, i + 2)
+    const d = sextet(input, i + 3)
+    // Any INVALID (255) sets bits above 63, so one comparison checks all four.
+    if ((a | b | c | d) > 63) return undefined
+    out[o++] = (a << 2) | (b >> 4)
+    out[o++] = ((b & 15) << 4) | (c >> 2)
+    out[o++] = ((c & 3) << 6) | d
+  }
+  if (tail === 2) {
+    const a = sextet(input, i)
+    const b = sextet(input, i + 1)
+    if ((a | b) > 63 || (b & 15) !== 0) return undefined
+    out[o] = (a << 2) | (b >> 4)
+  } else if (tail === 3) {
+    const a = sextet(input, i)
+    const b = sextet(input, i + 1)
+    const c = sextet(input, i + 2)
+    if ((a | b | c) > 63 || (c & 3) !== 0) return undefined
+    out[o++] = (a << 2) | (b >> 4)
+    out[o] = ((b & 15) << 4) | (c >> 2)
+  }
+  return out
+}
+
+function sextet(input: string, index: number): number {
+  const code = input.charCodeAt(index)
+  return code < 128 ? TABLE[code]! : INVALID
+}
+
+/** Encodes bytes as unpadded base64url. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!)
+  return btoa(binary).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+}

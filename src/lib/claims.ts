@@ -1,0 +1,148 @@
+import { encodeBase64Url } from './base64url.ts'
+import { fail } from './fail.ts'
+import type { HashName } from './algorithms.ts'
+
+/** The claims of a verified ID token (OpenID Connect Core §2). Registered claims are type-checked. */
+export interface IdTokenPayload {
+  readonly iss: string
+  readonly sub: string
+  readonly aud: string | readonly string[]
+  readonly exp: number
+  readonly iat: number
+  readonly nbf?: number
+  readonly auth_time?: number
+  readonly nonce?: string
+  readonly azp?: string
+  readonly at_hash?: string
+  readonly c_hash?: string
+  readonly acr?: string
+  readonly amr?: readonly string[]
+  readonly sid?: string
+  readonly jti?: string
+  readonly [claim: string]: unknown
+}
+
+/** Per-call checks of {@link IdTokenVerifier.verify}. */
+export interface VerifyChecks {
+  /** The nonce sent in the authentication request; the token's `nonce` must equal it. */
+  nonce?: string
+  /** The `max_age` sent, in seconds: `auth_time` is then required and must be recent enough. */
+  maxAge?: number
+  /** The access token issued with the ID token: `at_hash` is then required and must match. */
+  accessToken?: string
+  /** The authorization code issued with the ID token: `c_hash` is then required and must match. */
+  code?: string
+  /** The expected `sub`, for example when re-authenticating a known user. */
+  subject?: string
+}
+
+export interface ClaimPolicy {
+  readonly issuer: string
+  readonly audiences: readonly string[]
+  /** Seconds. */
+  readonly clockTolerance: number
+  /** Seconds, or undefined for no limit. */
+  readonly maxTokenAge: number | undefined
+}
+
+type Kind = 'string' | 'number' | 'audience' | 'strings'
+const CLAIM_TYPES: ReadonlyArray<readonly [string, Kind]> = [
+  ['iss', 'string'], ['sub', 'string'], ['aud', 'audience'], ['exp', 'number'], ['iat', 'number'],
+  ['nbf', 'number'], ['auth_time', 'number'], ['nonce', 'string'], ['azp', 'string'], ['at_hash', 'string'],
+  ['c_hash', 'string'], ['acr', 'string'], ['amr', 'strings'], ['sid', 'string'], ['jti', 'string'],
+]
+const REQUIRED = ['iss', 'sub', 'aud', 'exp', 'iat'] as const
+
+/** Shape before values: a registered claim of the wrong type makes the token malformed. */
+export function checkClaimTypes(payload: Record<string, unknown>): IdTokenPayload {
+  for (const [claim, kind] of CLAIM_TYPES) {
+    if (!Object.hasOwn(payload, claim)) continue
+    const value = payload[claim]
+    const ok =
+      kind === 'string' ? typeof value === 'string'
+      : kind === 'number' ? typeof value === 'number' && Number.isFinite(value)
+      : kind === 'audience' ? typeof value === 'string' || isStringArray(value)
+      : isStringArray(value)
+    if (!ok) fail('ERR_TOKEN_MALFORMED', `the "${claim}" claim is not ${describe(kind)}`, claim)
+  }
+  return payload as IdTokenPayload
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
+}
+
+function describe(kind: Kind): string {
+  return kind === 'string' ? 'a string'
+    : kind === 'number' ? 'a number'
+    : kind === 'audience' ? 'a string or an array of strings'
+    : 'an array of strings'
+}
+
+/** OpenID Connect Core 3.1.3.7 steps 2–5 and 9–13, in that order. `now` is in seconds. */
+export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks: VerifyChecks, now: number): void {
+  for (const claim of REQUIRED) {
+    if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing`, claim)
+  }
+  if (payload.iss !== policy.issuer) fail('ERR_CLAIM_INVALID', 'the "iss" claim is not the expected issuer', 'iss')
+
+  const aud = payload.aud
+  const audiences = typeof aud === 'string' ? [aud] : aud
+  if (!audiences.some((value) => policy.audiences.includes(value))) {
+    fail('ERR_CLAIM_INVALID', 'the "aud" claim does not contain the expected audience', 'aud')
+  }
+  // Several audiences: the party the token was issued to must be named, and must be us.
+  if (audiences.length > 1 && payload.azp === undefined) {
+    fail('ERR_CLAIM_INVALID', 'the "azp" claim is required when "aud" has several values', 'azp')
+  }
+  if (payload.azp !== undefined && !policy.audiences.includes(payload.azp)) {
+    fail('ERR_CLAIM_INVALID', 'the "azp" claim is not the expected client', 'azp')
+  }
+  if (payload.sub.length === 0) fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', 'sub')
+
+  const tolerance = policy.clockTolerance
+  if (payload.exp + tolerance <= now) fail('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', 'exp')
+  if (payload.nbf !== undefined && payload.nbf > now + tolerance) {
+    fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet ("nbf")', 'nbf')
+  }
+  if (payload.iat > now + tolerance) fail('ERR_TOKEN_NOT_YET_VALID', 'the token was issued in the future ("iat")', 'iat')
+  if (policy.maxTokenAge !== undefined && now - payload.iat > policy.maxTokenAge + tolerance) {
+    fail('ERR_CLAIM_INVALID', 'the token is older than maxTokenAge ("iat")', 'iat')
+  }
+
+  if (checks.nonce !== undefined && payload.nonce !== checks.nonce) {
+    fail('ERR_CLAIM_INVALID', 'the "nonce" claim does not match', 'nonce')
+  }
+  if (checks.maxAge !== undefined) {
+    const authTime = payload.auth_time
+    if (authTime === undefined) fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is required with maxAge', 'auth_time')
+    if (authTime + checks.maxAge + tolerance < now) {
+      fail('ERR_CLAIM_INVALID', 'the end-user authenticated longer ago than maxAge ("auth_time")', 'auth_time')
+    }
+  }
+  if (payload.auth_time !== undefined && payload.auth_time > now + tolerance) {
+    fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is in the future', 'auth_time')
+  }
+  if (checks.subject !== undefined && payload.sub !== checks.subject) {
+    fail('ERR_CLAIM_INVALID', 'the "sub" claim is not the expected subject', 'sub')
+  }
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder()
+
+/**
+ * OpenID Connect Core 3.1.3.6 / 3.3.2.11: base64url of the left half of the hash of the ASCII value,
+ * with the hash of the token's `alg`. Asking for the check makes the claim required.
+ */
+export async function checkTokenHashes(payload: IdTokenPayload, checks: VerifyChecks, hash: HashName): Promise<void> {
+  if (checks.accessToken !== undefined) await checkHash(payload.at_hash, checks.accessToken, hash, 'at_hash')
+  if (checks.code !== undefined) await checkHash(payload.c_hash, checks.code, hash, 'c_hash')
+}
+
+async function checkHash(claimed: string | undefined, value: string, hash: HashName, claim: string): Promise<void> {
+  if (claimed === undefined) fail('ERR_CLAIM_INVALID', `the "${claim}" claim is missing`, claim)
+  const digest = new Uint8Array(await crypto.subtle.digest(hash, encoder.encode(value)))
+  if (encodeBase64Url(digest.subarray(0, digest.length >> 1)) !== claimed) {
+    fail('ERR_CLAIM_INVALID', `the "${claim}" claim does not match`, claim)
+  }
+}

@@ -1,0 +1,95 @@
+import { fail } from './fail.ts'
+import { importVerifyKey, keyProblem, type Jwk } from './keys.ts'
+import type { AlgorithmSpec } from './algorithms.ts'
+
+/** One key of a set, with its imported `CryptoKey`s (one per alg, made on first use). */
+export interface KeyEntry {
+  readonly jwk: Jwk
+  readonly kid: string | undefined
+  /** The public key material as a string: equal keys share imports across refetches. */
+  readonly id: string
+  readonly imported: Map<string, Promise<CryptoKey>>
+}
+
+export interface KeySet {
+  readonly entries: readonly KeyEntry[]
+  readonly byKid: ReadonlyMap<string, readonly KeyEntry[]>
+}
+
+/**
+ * Checks the outer shape of a JWK Set (RFC 7517 §5) and indexes it. Individual keys that are not
+ * understood are kept but never selected (§5: "SHOULD ignore"); a set that is not `{ keys: [...] }`
+ * is `ERR_JWKS_INVALID`. `previous` lets unchanged keys keep their imported `CryptoKey`.
+ */
+export function indexKeySet(document: unknown, previous?: KeySet): KeySet {
+  if (!isObject(document) || !Array.isArray(document.keys)) {
+    fail('ERR_JWKS_INVALID', 'the key set is not a JSON object with a "keys" array')
+  }
+  const reuse = new Map<string, KeyEntry>()
+  for (const entry of previous?.entries ?? []) reuse.set(entry.id, entry)
+  const entries: KeyEntry[] = []
+  const byKid = new Map<string, KeyEntry[]>()
+  for (const jwk of document.keys as unknown[]) {
+    if (!isObject(jwk) || typeof jwk.kty !== 'string') continue
+    const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined
+    const id = JSON.stringify([jwk.kty, jwk.n, jwk.e, jwk.crv, jwk.x, jwk.y, kid, jwk.alg, jwk.use, jwk.key_ops])
+    const entry = reuse.get(id) ?? { jwk, kid, id, imported: new Map() }
+    entries.push(entry)
+    if (kid !== undefined) {
+      const list = byKid.get(kid)
+      if (list) list.push(entry)
+      else byKid.set(kid, [entry])
+    }
+  }
+  return { entries, byKid }
+}
+
+/** What key selection found: a key, or why not, and whether a fresher set could change the answer. */
+export type Selection = KeyEntry | { readonly problem: string; readonly unknownKid: boolean }
+
+export function selectKey(set: KeySet, kid: string | undefined, alg: string, spec: AlgorithmSpec): Selection {
+  const candidates = kid === undefined ? set.entries : set.byKid.get(kid)
+  if (candidates === undefined || candidates.length === 0) {
+    return { problem: kid === undefined ? 'the key set is empty' : 'no key in the set has the token\'s "kid"', unknownKid: true }
+  }
+  let found: KeyEntry | undefined
+  let firstProblem: string | undefined
+  let usable = 0
+  for (const entry of candidates) {
+    const problem = keyProblem(entry.jwk, alg, spec)
+    if (problem === undefined) {
+      found ??= entry
+      usable++
+    } else {
+      firstProblem ??= problem
+    }
+  }
+  if (found === undefined) {
+    return { problem: `the key for this token is not usable: ${firstProblem}`, unknownKid: false }
+  }
+  if (usable > 1) {
+    // Ambiguity is refused rather than resolved by trying keys in turn (OIDC Core 10.1).
+    return {
+      problem: kid === undefined
+        ? `the token has no "kid" and ${usable} keys in the set fit its "alg"`
+        : `${usable} keys in the set share the token's "kid"`,
+      unknownKid: false,
+    }
+  }
+  return found
+}
+
+export function cryptoKeyFor(entry: KeyEntry, alg: string, spec: AlgorithmSpec): Promise<CryptoKey> {
+  let key = entry.imported.get(alg)
+  if (key === undefined) {
+    key = importVerifyKey(entry.jwk, spec).catch((cause: unknown) =>
+      fail('ERR_KEY_NOT_FOUND', 'the key for this token could not be imported (invalid key material)', undefined, cause),
+    )
+    entry.imported.set(alg, key)
+  }
+  return key
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,51 @@
+import type { AlgorithmSpec } from './algorithms.ts'
+
+// The signature layer: shape checks WebCrypto does not do for us, then one subtle.verify call.
+// Returns false for every bad signature, so callers have one failure path.
+export async function verifySignature(
+  spec: AlgorithmSpec,
+  key: CryptoKey,
+  signature: Uint8Array<ArrayBuffer>,
+  data: Uint8Array<ArrayBuffer>,
+): Promise<boolean> {
+  if (!signatureShapeOk(spec, key, signature)) return false
+  try {
+    return await crypto.subtle.verify(spec.verifyParams, key, signature, data)
+  } catch {
+    // Some engines throw instead of returning false for malformed input; both mean "not valid".
+    return false
+  }
+}
+
+function signatureShapeOk(spec: AlgorithmSpec, key: CryptoKey, signature: Uint8Array): boolean {
+  const ecdsa = spec.ecdsa
+  if (ecdsa !== undefined) {
+    // Raw r‖s only (RFC 7518 §3.4): no DER, no padding. Range-check r and s ourselves so that
+    // r = s = 0 ("psychic signatures", CVE-2022-21449) never reaches any engine.
+    if (signature.length !== ecdsa.size * 2) return false
+    return inRange(signature, 0, ecdsa) && inRange(signature, ecdsa.size, ecdsa)
+  }
+  if (spec.signatureLength !== undefined) return signature.length === spec.signatureLength
+  // RSA: exactly the modulus length (RFC 8017 §8.2.2 step 1).
+  const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength
+  return signature.length === (bits + 7) >> 3
+}
+
+// 1 ≤ x < n, for the big-endian integer at signature[offset .. offset + size).
+function inRange(signature: Uint8Array, offset: number, ecdsa: { size: number; order: Uint8Array }): boolean {
+  let zero = true
+  let decided = false
+  let less = false
+  for (let i = 0; i < ecdsa.size; i++) {
+    const byte = signature[offset + i]!
+    if (byte !== 0) zero = false
+    if (!decided) {
+      const limit = ecdsa.order[i]!
+      if (byte !== limit) {
+        decided = true
+        less = byte < limit
+      }
+    }
+  }
+  return !zero && decided && less
+}
