@@ -217,7 +217,7 @@ export type BadTokenName =
   | 'unpublishedKey'
   | 'impersonatedKid'
   | 'tamperedPayload'
-  | 'truncatedSignature'
+  | 'badSignature'
   | 'algNone'
   | 'hmacWithPublicKey'
   | 'unknownKid'

@@ -3,7 +3,7 @@
 // so it signs a prepared signing input with WebCrypto directly.
 import { CompactSign } from 'jose'
 import { algorithmEntry } from './algorithms.ts'
-import { b64u, b64uJson, utf8 } from './encoding.ts'
+import { b64u, utf8 } from './encoding.ts'
 import type { KeyRecord } from './keys.ts'
 
 export type JoseHeader = Record<string, unknown>
@@ -23,9 +23,9 @@ function signParams(key: KeyRecord): AlgorithmIdentifier | RsaPssParams | EcdsaP
   return { name }
 }
 
-/** Signs `header.payloadSegment` as given, without any header validation. */
-export async function signRawCompact(header: JoseHeader, payloadSegment: string, key: KeyRecord): Promise<string> {
-  const input = `${b64uJson(header)}.${payloadSegment}`
+/** Signs `headerSegment.payloadSegment` as given, without any validation: for deliberately bad tokens. */
+export async function signSegments(headerSegment: string, payloadSegment: string, key: KeyRecord): Promise<string> {
+  const input = `${headerSegment}.${payloadSegment}`
   const signature = await crypto.subtle.sign(signParams(key), key.privateKey, utf8(input))
   return `${input}.${b64u(new Uint8Array(signature))}`
 }

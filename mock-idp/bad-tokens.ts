@@ -1,0 +1,197 @@
+// The bad-token catalogue: one token per way an ID token must be rejected, each with the error a
+// correct verifier reports. Codes are spelled out here instead of imported from src/, so the mock
+// IdP stays independent of the SDK it tests.
+import { exportSPKI } from 'jose'
+import { b64u, b64uJson, utf8 } from './lib/encoding.ts'
+import { signCompact, signSegments } from './lib/sign.ts'
+import { defaultSub, mintIdToken, pickKey, type TokenContext } from './lib/tokens.ts'
+import type { BadToken, BadTokenName, ExpectedError, VerifyChecks } from './types.ts'
+
+/** The nonce, access token and code that catalogue entries tell the verifier to expect. */
+export const EXPECTED_CHECKS: { readonly nonce: string; readonly accessToken: string; readonly code: string } = Object.freeze({
+  nonce: 'expected-nonce',
+  accessToken: 'expected-access-token',
+  code: 'expected-code',
+})
+
+/** What each bad token is and what a verifier must say about it. */
+export interface BadTokenInfo {
+  readonly description: string
+  readonly expectedError: ExpectedError
+  readonly checks: VerifyChecks
+}
+
+const malformed = { code: 'ERR_TOKEN_MALFORMED' } as const
+const claim = (name: string): ExpectedError => ({ code: 'ERR_CLAIM_INVALID', claim: name })
+
+/**
+ * The bad-token catalogue: for each name, why the token is bad, the error a correct verifier
+ * reports (an `idtoken-verify` `IdTokenError` code, and the `claim` for claim failures) and the
+ * `verify()` checks to pass. Verifier assumed: `issuer` and `audience` of the mock IdP, the
+ * IdP's clock, default 60 s tolerance.
+ *
+ * @example
+ * ```ts
+ * for (const [name, info] of Object.entries(BAD_TOKEN_CATALOGUE)) console.log(name, info.expectedError.code)
+ * ```
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ */
+export const BAD_TOKEN_CATALOGUE: Readonly<Record<BadTokenName, BadTokenInfo>> = Object.freeze({
+  expired: { description: '`exp` an hour in the past (beyond any clock tolerance)', expectedError: { code: 'ERR_TOKEN_EXPIRED' }, checks: {} },
+  notYetValid: { description: '`nbf` an hour in the future', expectedError: { code: 'ERR_TOKEN_NOT_YET_VALID' }, checks: {} },
+  issuedInFuture: { description: '`iat` an hour in the future', expectedError: { code: 'ERR_TOKEN_NOT_YET_VALID' }, checks: {} },
+  wrongIssuer: { description: '`iss` of another issuer', expectedError: claim('iss'), checks: {} },
+  wrongAudience: { description: '`aud` of another client only', expectedError: claim('aud'), checks: {} },
+  wrongAzp: { description: 'several audiences, `azp` names another client (OIDC Core 3.1.3.7 step 5)', expectedError: claim('azp'), checks: {} },
+  wrongNonce: { description: '`nonce` differs from the one the client sent', expectedError: claim('nonce'), checks: { nonce: EXPECTED_CHECKS.nonce } },
+  missingNonce: { description: 'no `nonce` although the client sent one', expectedError: claim('nonce'), checks: { nonce: EXPECTED_CHECKS.nonce } },
+  authTimeTooOld: { description: '`auth_time` two hours ago, checked with `maxAge` 600', expectedError: claim('auth_time'), checks: { maxAge: 600 } },
+  wrongAtHash: { description: '`at_hash` of another access token', expectedError: claim('at_hash'), checks: { accessToken: EXPECTED_CHECKS.accessToken } },
+  wrongCHash: { description: '`c_hash` of another authorization code', expectedError: claim('c_hash'), checks: { code: EXPECTED_CHECKS.code } },
+  missingSub: { description: 'no `sub` claim (required, OIDC Core 2)', expectedError: claim('sub'), checks: {} },
+  missingIat: { description: 'no `iat` claim (required, OIDC Core 2)', expectedError: claim('iat'), checks: {} },
+  missingExp: { description: 'no `exp` claim (required, OIDC Core 2): a token that would never expire', expectedError: malformed, checks: {} },
+  expNotNumber: { description: '`exp` is a string, not a NumericDate', expectedError: malformed, checks: {} },
+  unpublishedKey: { description: 'signed by a key the JWKS does not contain, under that key\'s own `kid`', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
+  impersonatedKid: { description: 'signed by an unpublished key under the `kid` of the published signing key', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {} },
+  tamperedPayload: { description: 'a valid token whose payload was changed afterwards (`sub` replaced)', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {} },
+  badSignature: { description: 'a valid token with one signature byte flipped', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {} },
+  algNone: { description: 'unsecured JWS: `alg: none` and an empty signature (RFC 7518 3.6)', expectedError: { code: 'ERR_ALG_NOT_ALLOWED' }, checks: {} },
+  hmacWithPublicKey: { description: 'HS256 keyed with the published key\'s SPKI PEM: the algorithm-confusion attack', expectedError: { code: 'ERR_ALG_NOT_ALLOWED' }, checks: {} },
+  unknownKid: { description: 'signed by the signing key but the header names a `kid` that is not published', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
+  missingKid: { description: 'no `kid` while the JWKS holds several keys (OIDC Core 10.1); publishes a staged key first if it holds one', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
+  embeddedJwk: { description: 'header `jwk` carries the attacker\'s key that signed it, `kid` of the published key (RFC 8725 3.10)', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {} },
+  embeddedJku: { description: 'header `jku` points at an attacker\'s key set; a verifier must not fetch it', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
+  accessTokenAsIdToken: { description: 'header `typ: at+jwt`: an access token (RFC 9068) presented as an ID token', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {} },
+  critHeader: { description: '`crit` names an extension the verifier does not understand (RFC 7515 4.1.11)', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {} },
+  b64False: { description: '`b64: false` (RFC 7797) in `crit`: the payload would not be what it seems', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {} },
+  badBase64: { description: 'a character outside the base64url alphabet in the payload segment', expectedError: malformed, checks: {} },
+  twoParts: { description: 'header and payload only, no signature segment', expectedError: malformed, checks: {} },
+  fourParts: { description: 'a fourth segment appended', expectedError: malformed, checks: {} },
+  fiveParts: { description: 'five segments: a JWE, not a JWS', expectedError: malformed, checks: {} },
+  headerNotJson: { description: 'the protected header is not JSON (signed all the same)', expectedError: malformed, checks: {} },
+  payloadNotJson: { description: 'the payload is not JSON (signed all the same)', expectedError: malformed, checks: {} },
+  payloadNotObject: { description: 'the payload is a JSON array, not an object (signed all the same)', expectedError: malformed, checks: {} },
+} satisfies Record<BadTokenName, BadTokenInfo>)
+
+/**
+ * Every name of the bad-token catalogue, in catalogue order.
+ *
+ * @example
+ * ```ts
+ * it.each(BAD_TOKEN_NAMES)('rejects %s', async (name) => { ... })
+ * ```
+ * @see {@link BAD_TOKEN_CATALOGUE}
+ */
+export const BAD_TOKEN_NAMES: readonly BadTokenName[] = Object.freeze(Object.keys(BAD_TOKEN_CATALOGUE) as BadTokenName[])
+
+type Builder = (ctx: TokenContext, claims: Record<string, unknown>) => Promise<string>
+
+function segments(token: string): [string, string, string] {
+  const [h = '', p = '', s = ''] = token.split('.')
+  return [h, p, s]
+}
+
+const shifted = (ctx: TokenContext, seconds: number): number => ctx.nowSeconds() + seconds
+
+const builders: Record<BadTokenName, Builder> = {
+  expired: (ctx, c) => mintIdToken(ctx, { iat: shifted(ctx, -7200), exp: shifted(ctx, -3600), ...c }),
+  notYetValid: (ctx, c) => mintIdToken(ctx, { nbf: shifted(ctx, 3600), ...c }),
+  issuedInFuture: (ctx, c) => mintIdToken(ctx, { iat: shifted(ctx, 3600), exp: shifted(ctx, 7200), ...c }),
+  wrongIssuer: (ctx, c) => mintIdToken(ctx, { iss: 'https://attacker.example.test', ...c }),
+  wrongAudience: (ctx, c) => mintIdToken(ctx, { aud: 'another-client', ...c }),
+  wrongAzp: (ctx, c) => mintIdToken(ctx, { aud: [ctx.clientId, 'another-client'], azp: 'another-client', ...c }),
+  wrongNonce: (ctx, c) => mintIdToken(ctx, { nonce: 'attacker-nonce', ...c }),
+  missingNonce: (ctx, c) => mintIdToken(ctx, { nonce: undefined, ...c }),
+  authTimeTooOld: (ctx, c) => mintIdToken(ctx, { auth_time: shifted(ctx, -7200), ...c }),
+  wrongAtHash: (ctx, c) => mintIdToken(ctx, c, { accessToken: 'another-access-token' }),
+  wrongCHash: (ctx, c) => mintIdToken(ctx, c, { code: 'another-code' }),
+  missingSub: (ctx, c) => mintIdToken(ctx, { sub: undefined, ...c }),
+  missingIat: (ctx, c) => mintIdToken(ctx, { iat: undefined, ...c }),
+  missingExp: (ctx, c) => mintIdToken(ctx, { exp: undefined, ...c }),
+  expNotNumber: (ctx, c) => mintIdToken(ctx, { exp: String(shifted(ctx, 3600)), ...c }),
+  unpublishedKey: (ctx, c) => mintIdToken(ctx, c, { signWith: 'unpublished' }),
+  impersonatedKid: (ctx, c) => mintIdToken(ctx, c, { signWith: 'unpublished', header: { kid: ctx.ring.signer().kid } }),
+  async tamperedPayload(ctx, c) {
+    const [h, p, s] = segments(await mintIdToken(ctx, c))
+    const payload: unknown = JSON.parse(new TextDecoder().decode(base64urlDecode(p)))
+    return `${h}.${b64uJson({ ...(payload as object), sub: `${defaultSub(ctx)}-admin` })}.${s}`
+  },
+  async badSignature(ctx, c) {
+    const [h, p, s] = segments(await mintIdToken(ctx, c))
+    const signature = base64urlDecode(s)
+    signature[0] = (signature[0] ?? 0) ^ 0x01
+    return `${h}.${p}.${b64u(signature)}`
+  },
+  async algNone(ctx, c) {
+    const [, p] = segments(await mintIdToken(ctx, c))
+    return `${b64uJson({ alg: 'none', typ: 'JWT' })}.${p}.`
+  },
+  async hmacWithPublicKey(ctx, c) {
+    const signer = ctx.ring.signer()
+    const [, p] = segments(await mintIdToken(ctx, c))
+    const h = b64uJson({ alg: 'HS256', typ: 'JWT', kid: signer.kid })
+    // jose will not HMAC with a public key, which is the point; WebCrypto will.
+    const pem = await exportSPKI(signer.publicKey)
+    const key = await crypto.subtle.importKey('raw', utf8(pem), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    const mac = await crypto.subtle.sign('HMAC', key, utf8(`${h}.${p}`))
+    return `${h}.${p}.${b64u(new Uint8Array(mac))}`
+  },
+  unknownKid: (ctx, c) => mintIdToken(ctx, c, { header: { kid: 'kid-that-is-not-published' } }),
+  async missingKid(ctx, c) {
+    if (ctx.ring.published().length < 2) await ctx.ring.rotate(ctx.ring.signer().alg, true)
+    return mintIdToken(ctx, c, { header: { kid: undefined } })
+  },
+  async embeddedJwk(ctx, c) {
+    const attacker = await pickKey(ctx, { signWith: 'unpublished' })
+    return mintIdToken(ctx, c, { signWith: 'unpublished', header: { kid: ctx.ring.signer().kid, jwk: attacker.publicJwk } })
+  },
+  embeddedJku: (ctx, c) => mintIdToken(ctx, c, { signWith: 'unpublished', header: { jku: 'https://attacker.example.test/jwks.json' } }),
+  accessTokenAsIdToken: (ctx, c) => mintIdToken(ctx, c, { header: { typ: 'at+jwt' } }),
+  critHeader: (ctx, c) => mintIdToken(ctx, c, { header: { crit: ['urn:example:must-understand'], 'urn:example:must-understand': true } }),
+  async b64False(ctx, c) {
+    const signer = ctx.ring.signer()
+    const [, p] = segments(await mintIdToken(ctx, c))
+    return signSegments(b64uJson({ alg: signer.alg, typ: 'JWT', kid: signer.kid, b64: false, crit: ['b64'] }), p, signer)
+  },
+  async badBase64(ctx, c) {
+    const [h, p, s] = segments(await mintIdToken(ctx, c))
+    return `${h}.${p.slice(0, 8)}*${p.slice(9)}.${s}`
+  },
+  async twoParts(ctx, c) {
+    const [h, p] = segments(await mintIdToken(ctx, c))
+    return `${h}.${p}`
+  },
+  fourParts: async (ctx, c) => `${await mintIdToken(ctx, c)}.e30`,
+  async fiveParts(ctx) {
+    const h = b64uJson({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: ctx.ring.signer().kid })
+    const part = (n: number): string => b64u(crypto.getRandomValues(new Uint8Array(n)))
+    return `${h}.${part(256)}.${part(12)}.${part(64)}.${part(16)}`
+  },
+  async headerNotJson(ctx, c) {
+    const signer = ctx.ring.signer()
+    const [, p] = segments(await mintIdToken(ctx, c))
+    return signSegments(b64u(`{"alg":"${signer.alg}","kid":"${signer.kid}"`), p, signer)
+  },
+  payloadNotJson: (ctx) => signRawPayload(ctx, 'not a JSON payload'),
+  payloadNotObject: (ctx) => signRawPayload(ctx, JSON.stringify(['sub', defaultSub(ctx)])),
+}
+
+async function signRawPayload(ctx: TokenContext, payload: string): Promise<string> {
+  const signer = ctx.ring.signer()
+  return signCompact({ alg: signer.alg, typ: 'JWT', kid: signer.kid }, utf8(payload), signer)
+}
+
+function base64urlDecode(segment: string): Uint8Array {
+  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'))
+  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0))
+}
+
+export async function mintBadToken(ctx: TokenContext, name: BadTokenName, claims: Record<string, unknown> = {}): Promise<BadToken> {
+  if (!Object.hasOwn(builders, name)) {
+    throw new TypeError(`unknown bad token ${JSON.stringify(name)}; known: ${BAD_TOKEN_NAMES.join(', ')}`)
+  }
+  const info = BAD_TOKEN_CATALOGUE[name]
+  const token = await builders[name](ctx, claims)
+  return { name, token, description: info.description, expectedError: { ...info.expectedError }, checks: { ...info.checks } }
+}

@@ -1,0 +1,171 @@
+// createMockIdp: assembles the key ring, token minting, faults, the login flow and the handlers.
+import type { JWK } from 'jose'
+import type { RequestHandler } from 'msw'
+import { isSigningAlgorithm, type SigningAlgorithm } from './lib/algorithms.ts'
+import { discoveryDocument, endpointUrls } from './lib/discovery.ts'
+import { createFaultState } from './lib/faults.ts'
+import { createFlow, type FlowContext } from './lib/flow.ts'
+import { createHandlers } from './lib/handlers.ts'
+import { createKeyRing } from './lib/keys.ts'
+import { mintAccessToken, mintIdToken } from './lib/tokens.ts'
+import { BAD_TOKEN_NAMES, mintBadToken } from './bad-tokens.ts'
+import type { KeyInfo, KeyStatus, MockIdp, MockIdpClient, MockIdpOptions, MockIdpUser } from './types.ts'
+
+const DEFAULT_USER: MockIdpUser = {
+  sub: 'test-user',
+  claims: { name: 'Test User', email: 'test-user@example.test', email_verified: true },
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new TypeError(`"${name}" must be a positive number of seconds`)
+  return value
+}
+
+function checkIssuer(issuer: string): string {
+  let url: URL
+  try {
+    url = new URL(issuer)
+  } catch {
+    throw new TypeError(`"issuer" must be an absolute URL, got ${JSON.stringify(issuer)}`)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
+    throw new TypeError('"issuer" must be an http(s) URL without query or fragment (OIDC Discovery 2)')
+  }
+  return issuer
+}
+
+function cloneUser(user: MockIdpUser | null): MockIdpUser | null {
+  return user === null ? null : { sub: user.sub, claims: { ...user.claims } }
+}
+
+/**
+ * Creates a mock OpenID Connect provider: signing keys for each configured algorithm, a discovery
+ * document and JWKS, a page-less login flow, good and deliberately bad tokens, and fault injection.
+ * Serve `idp.handlers` with MSW (`setupServer` in Node, Deno and Bun; `setupWorker` in a browser),
+ * or over real HTTP with `startMockIdpServer` from `idtoken-verify/mock-idp/server`.
+ *
+ * @example
+ * ```ts
+ * import { setupServer } from 'msw/node'
+ * import { createMockIdp } from 'idtoken-verify/mock-idp'
+ *
+ * const idp = await createMockIdp({ issuer: 'https://idp.example.test', algorithms: ['RS256', 'ES256'] })
+ * const server = setupServer(...idp.handlers)
+ * server.listen({ onUnhandledRequest: 'error' })
+ * const token = await idp.mintIdToken({ sub: 'alice', nonce: 'n-1' })
+ * ```
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html
+ * @see https://openid.net/specs/openid-connect-core-1_0.html
+ */
+export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
+  const issuer = checkIssuer(options.issuer ?? 'https://idp.example.test')
+  const clients: MockIdpClient[] = options.clients?.map((c) => ({ ...c })) ?? [{ clientId: options.clientId ?? 'test-client' }]
+  const clientId = options.clientId ?? clients[0]?.clientId ?? 'test-client'
+  if (!clients.some((c) => c.clientId === clientId)) clients.unshift({ clientId })
+  const imported: JWK[] = options.keys ?? []
+  const requested = options.algorithms ?? (imported.length > 0 ? [...new Set(imported.map((k) => String(k.alg)))] : ['RS256'])
+  if (requested.length === 0) throw new TypeError('"algorithms" must name at least one algorithm')
+  const algorithms: SigningAlgorithm[] = requested.map((alg) => {
+    if (!isSigningAlgorithm(alg)) throw new TypeError(`unsupported algorithm ${JSON.stringify(alg)}`)
+    return alg
+  })
+  for (const jwk of imported) {
+    if (!algorithms.includes(jwk.alg as SigningAlgorithm)) throw new TypeError(`imported key "alg" ${String(jwk.alg)} is not in "algorithms"`)
+  }
+  const now = options.now ?? Date.now
+  const tokenTtl = positive('tokenTtl', options.tokenTtl, 3600)
+  const codeTtl = positive('codeTtl', options.codeTtl, 60)
+  if (options.rotation !== undefined) positive('rotation.every', options.rotation.every, 1)
+
+  const ring = createKeyRing({ algorithms, imported, now, rotation: options.rotation })
+  await ring.init()
+  const faults = createFaultState(now)
+  const initialUser = cloneUser(options.user ?? DEFAULT_USER)
+  let user = cloneUser(initialUser)
+  const endpoints = endpointUrls(issuer)
+
+  const ctx: FlowContext = {
+    issuer,
+    clientId,
+    tokenTtl,
+    codeTtl,
+    clients,
+    accessTokenAudience: options.accessTokenAudience ?? clientId,
+    ring,
+    now,
+    nowSeconds: () => Math.floor(now() / 1000),
+    user: () => user,
+  }
+  const flow = createFlow(ctx)
+  const jwks = (): { keys: JWK[] } => ({ keys: ring.published().map((r) => ({ ...r.publicJwk })) })
+  const discovery = (): Record<string, unknown> =>
+    discoveryDocument(issuer, algorithms, Object.keys(user?.claims ?? DEFAULT_USER.claims ?? {}))
+
+  const handlers: RequestHandler[] = createHandlers({
+    endpoints,
+    ring,
+    faults,
+    flow,
+    discovery,
+    jwks,
+    jwksContentType: options.jwksContentType ?? 'application/jwk-set+json',
+    cacheControl: options.cacheControl ?? 'public, max-age=300',
+  })
+
+  return {
+    issuer,
+    clientId,
+    discoveryUrl: endpoints.discovery,
+    jwksUri: endpoints.jwks,
+    endpoints,
+    algorithms,
+    handlers,
+    nowSeconds: ctx.nowSeconds,
+    async mintIdToken(claims, mintOptions) {
+      await ring.applySchedule()
+      return mintIdToken(ctx, claims, mintOptions)
+    },
+    async mintAccessToken(claims, mintOptions) {
+      await ring.applySchedule()
+      return mintAccessToken(ctx, claims, mintOptions)
+    },
+    async mintBadToken(name, claims) {
+      await ring.applySchedule()
+      return mintBadToken(ctx, name, claims)
+    },
+    async badTokens() {
+      await ring.applySchedule()
+      const out = []
+      for (const name of BAD_TOKEN_NAMES) out.push(await mintBadToken(ctx, name))
+      return out
+    },
+    async rotateKeys(rotateOptions = {}) {
+      await ring.applySchedule()
+      const alg = rotateOptions.alg ?? algorithms[0]
+      if (!isSigningAlgorithm(alg)) throw new TypeError(`unsupported algorithm ${JSON.stringify(alg)}`)
+      return (await ring.rotate(alg, rotateOptions.stage === true)).kid
+    },
+    promoteKey: (kid) => ring.promote(kid),
+    retireKey: (kid) => ring.retire(kid),
+    signingKid: (alg) => ring.signer(alg).kid,
+    listKeys: (): KeyInfo[] =>
+      ring.all().map((r) => ({ kid: r.kid, alg: r.alg, status: r.status as KeyStatus, createdAt: r.createdAt })),
+    jwks,
+    discovery,
+    setUser(next) {
+      user = cloneUser(next)
+    },
+    setFault: (endpoint, fault) => faults.set(endpoint, fault),
+    requestCount: (endpoint) => faults.count(endpoint),
+    get requests() {
+      return faults.log.slice()
+    },
+    reset() {
+      ring.reset()
+      faults.reset()
+      flow.reset()
+      user = cloneUser(initialUser)
+    },
+  }
+}

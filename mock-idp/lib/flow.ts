@@ -1,0 +1,253 @@
+// The login flow without a login page: authorization (RFC 6749 4.1 + RFC 7636 PKCE + RFC 9207
+// `iss`), token (authorization_code, refresh_token), userinfo and RP-initiated logout.
+import { createLocalJWKSet, jwtVerify } from 'jose'
+import { randomToken, s256 } from './encoding.ts'
+import { formParams, json, oauthError, redirect } from './http.ts'
+import { mintAccessToken, mintIdToken, type TokenContext } from './tokens.ts'
+import type { MockIdpClient, MockIdpUser } from '../types.ts'
+
+export interface FlowContext extends TokenContext {
+  now(): number
+  codeTtl: number
+  clients: readonly MockIdpClient[]
+}
+
+interface Grant {
+  clientId: string
+  sub: string
+  claims: Record<string, unknown>
+  scope: string
+  authTime: number
+}
+
+interface CodeRecord extends Grant {
+  redirectUri: string
+  codeChallenge: string | undefined
+  nonce: string | undefined
+  expiresAt: number
+  used: boolean
+}
+
+export interface Flow {
+  authorize(request: Request): Promise<Response>
+  token(request: Request): Promise<Response>
+  userinfo(request: Request): Promise<Response>
+  endSession(request: Request): Promise<Response>
+  reset(): void
+}
+
+const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
+const PKCE_CHALLENGE = /^[A-Za-z0-9\-_]{43}$/
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === ''
+  } catch {
+    return false
+  }
+}
+
+function allowedUri(value: string | null, allowed: readonly string[] | undefined): value is string {
+  if (value === null) return false
+  return allowed === undefined ? isHttpUrl(value) : allowed.includes(value)
+}
+
+// RFC 6749 2.3.1: client_id and secret are form-encoded before being joined for Basic.
+function basicCredentials(request: Request): { id: string; secret: string } | undefined {
+  const header = request.headers.get('authorization')
+  if (header === null || !/^basic /i.test(header)) return undefined
+  try {
+    const decoded = atob(header.slice(6).trim())
+    const colon = decoded.indexOf(':')
+    if (colon < 0) return undefined
+    const decode = (part: string): string => decodeURIComponent(part.replace(/\+/g, ' '))
+    return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) }
+  } catch {
+    return undefined
+  }
+}
+
+export function createFlow(ctx: FlowContext): Flow {
+  const codes = new Map<string, CodeRecord>()
+  const refreshTokens = new Map<string, Grant>()
+  const userClaims = new Map<string, Record<string, unknown>>()
+
+  const client = (id: string | null): MockIdpClient | undefined => ctx.clients.find((c) => c.clientId === id)
+
+  async function issue(grant: Grant, nonce: string | undefined): Promise<Response> {
+    const accessToken = await mintAccessToken(ctx, { sub: grant.sub, client_id: grant.clientId, scope: grant.scope })
+    const body: Record<string, unknown> = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: ctx.tokenTtl,
+      scope: grant.scope,
+    }
+    if (grant.scope.split(' ').includes('openid')) {
+      body.id_token = await mintIdToken(
+        ctx,
+        { ...grant.claims, sub: grant.sub, aud: grant.clientId, auth_time: grant.authTime, nonce },
+        { accessToken },
+      )
+    }
+    const refreshToken = randomToken()
+    refreshTokens.set(refreshToken, grant)
+    body.refresh_token = refreshToken
+    return json(body, 200, { 'cache-control': 'no-store', pragma: 'no-cache' })
+  }
+
+  async function authenticateClient(request: Request, params: URLSearchParams): Promise<MockIdpClient | Response> {
+    const basic = basicCredentials(request)
+    const id = basic?.id ?? params.get('client_id')
+    const found = client(id)
+    const challenge = basic !== undefined ? { 'www-authenticate': 'Basic realm="mock-idp"' } : {}
+    if (found === undefined) return oauthError('invalid_client', 'unknown client', 401, challenge)
+    if (basic !== undefined && params.has('client_id') && params.get('client_id') !== basic.id) {
+      return oauthError('invalid_request', 'client_id in the body differs from the Basic credentials')
+    }
+    if (found.clientSecret !== undefined) {
+      const secret = basic?.secret ?? params.get('client_secret')
+      if (secret !== found.clientSecret) return oauthError('invalid_client', 'client authentication failed', 401, challenge)
+    }
+    return found
+  }
+
+  return {
+    async authorize(request) {
+      const params = request.method === 'POST' ? await formParams(request) : new URL(request.url).searchParams
+      if (params === undefined) return oauthError('invalid_request', 'a POST must be application/x-www-form-urlencoded')
+      const found = client(params.get('client_id'))
+      // RFC 6749 4.1.2.1: never redirect to an unverified redirect_uri.
+      if (found === undefined) return oauthError('invalid_request', 'missing or unknown client_id')
+      const redirectUri = params.get('redirect_uri')
+      if (!allowedUri(redirectUri, found.redirectUris)) return oauthError('invalid_request', 'missing or unregistered redirect_uri')
+      const state = params.get('state')
+      const back = (result: Record<string, string>): Response => {
+        const target = new URL(redirectUri)
+        for (const [name, value] of Object.entries(result)) target.searchParams.set(name, value)
+        if (state !== null) target.searchParams.set('state', state)
+        target.searchParams.set('iss', ctx.issuer)
+        return redirect(target.href)
+      }
+      const fail = (error: string, description: string): Response => back({ error, error_description: description })
+      if (params.get('response_type') !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported')
+      const challenge = params.get('code_challenge')
+      const method = params.get('code_challenge_method')
+      if (challenge !== null) {
+        if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256')
+        if (!PKCE_CHALLENGE.test(challenge)) return fail('invalid_request', 'code_challenge must be 43 base64url characters')
+      } else if (method !== null) {
+        return fail('invalid_request', 'code_challenge_method without code_challenge')
+      } else if (found.clientSecret === undefined) {
+        return fail('invalid_request', 'PKCE (code_challenge, S256) is required for public clients')
+      }
+      const user = ctx.user()
+      if (user === null) return fail('login_required', 'no user is signed in at the mock IdP')
+      const scope = params.get('scope') ?? 'openid'
+      const code = randomToken()
+      const claims = { ...user.claims }
+      userClaims.set(user.sub, claims)
+      codes.set(code, {
+        clientId: found.clientId,
+        sub: user.sub,
+        claims,
+        scope,
+        authTime: ctx.nowSeconds(),
+        redirectUri,
+        codeChallenge: challenge ?? undefined,
+        nonce: params.get('nonce') ?? undefined,
+        expiresAt: ctx.now() + ctx.codeTtl * 1000,
+        used: false,
+      })
+      return back({ code })
+    },
+
+    async token(request) {
+      const params = await formParams(request)
+      if (params === undefined) return oauthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
+      const authenticated = await authenticateClient(request, params)
+      if (authenticated instanceof Response) return authenticated
+      const grantType = params.get('grant_type')
+      if (grantType === 'authorization_code') {
+        const record = codes.get(params.get('code') ?? '')
+        if (record === undefined) return oauthError('invalid_grant', 'unknown authorization code')
+        if (record.used) return oauthError('invalid_grant', 'authorization code already used')
+        record.used = true
+        if (record.expiresAt <= ctx.now()) return oauthError('invalid_grant', 'authorization code expired')
+        if (record.clientId !== authenticated.clientId) return oauthError('invalid_grant', 'authorization code was issued to another client')
+        if (params.get('redirect_uri') !== record.redirectUri) return oauthError('invalid_grant', 'redirect_uri does not match the authorization request')
+        const verifier = params.get('code_verifier')
+        if (record.codeChallenge === undefined) {
+          if (verifier !== null) return oauthError('invalid_grant', 'code_verifier sent but no code_challenge was')
+        } else {
+          if (verifier === null || !PKCE_VERIFIER.test(verifier)) return oauthError('invalid_grant', 'missing or malformed code_verifier')
+          if ((await s256(verifier)) !== record.codeChallenge) return oauthError('invalid_grant', 'code_verifier does not match code_challenge')
+        }
+        return issue(record, record.nonce)
+      }
+      if (grantType === 'refresh_token') {
+        const grant = refreshTokens.get(params.get('refresh_token') ?? '')
+        if (grant === undefined) return oauthError('invalid_grant', 'unknown refresh token')
+        if (grant.clientId !== authenticated.clientId) return oauthError('invalid_grant', 'refresh token was issued to another client')
+        const asked = params.get('scope')
+        const granted = grant.scope.split(' ')
+        if (asked !== null && !asked.split(' ').every((s) => granted.includes(s))) return oauthError('invalid_scope', 'scope exceeds the original grant')
+        // OIDC Core 12.2: no nonce in an ID token from a refresh.
+        return issue({ ...grant, scope: asked ?? grant.scope }, undefined)
+      }
+      return oauthError('unsupported_grant_type', 'use authorization_code or refresh_token')
+    },
+
+    async userinfo(request) {
+      const header = request.headers.get('authorization') ?? ''
+      const match = /^bearer (.+)$/i.exec(header)
+      const invalid = (description: string): Response =>
+        json({ error: 'invalid_token', error_description: description }, 401, {
+          'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
+        })
+      if (match === null || match[1] === undefined) {
+        return json({ error: 'invalid_token', error_description: 'no Bearer token' }, 401, { 'www-authenticate': 'Bearer' })
+      }
+      try {
+        const keys = createLocalJWKSet({ keys: ctx.ring.published().map((r) => r.publicJwk) })
+        const { payload } = await jwtVerify(match[1], keys, {
+          issuer: ctx.issuer,
+          typ: 'at+jwt',
+          currentDate: new Date(ctx.now()),
+        })
+        const sub = String(payload.sub)
+        const user: MockIdpUser | null = ctx.user()
+        const claims = userClaims.get(sub) ?? (user?.sub === sub ? user.claims : undefined) ?? {}
+        return json({ ...claims, sub }, 200, { 'cache-control': 'no-store' })
+      } catch {
+        return invalid('access token is invalid or expired')
+      }
+    },
+
+    async endSession(request) {
+      const params = request.method === 'POST' ? await formParams(request) : new URL(request.url).searchParams
+      if (params === undefined) return oauthError('invalid_request', 'a POST must be application/x-www-form-urlencoded')
+      const clientId = params.get('client_id')
+      const named = clientId === null ? undefined : client(clientId)
+      if (clientId !== null && named === undefined) return oauthError('invalid_request', 'unknown client_id')
+      const target = params.get('post_logout_redirect_uri')
+      if (target === null) {
+        return new Response('Signed out of the mock IdP.', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } })
+      }
+      const allowed = named?.postLogoutRedirectUris ?? (ctx.clients.some((c) => c.postLogoutRedirectUris !== undefined)
+        ? ctx.clients.flatMap((c) => c.postLogoutRedirectUris ?? [])
+        : undefined)
+      if (!allowedUri(target, allowed)) return oauthError('invalid_request', 'post_logout_redirect_uri is not registered')
+      const url = new URL(target)
+      const state = params.get('state')
+      if (state !== null) url.searchParams.set('state', state)
+      return redirect(url.href)
+    },
+
+    reset() {
+      codes.clear()
+      refreshTokens.clear()
+      userClaims.clear()
+    },
+  }
+}
