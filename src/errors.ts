@@ -22,9 +22,11 @@ export type IdTokenErrorCode = (typeof ERROR_CODES)[number]
 /** Options for constructing an {@link IdTokenError}. */
 export interface IdTokenErrorOptions {
   /** The claim that failed, for claim and time failures. */
-  claim?: string
+  claim?: string | undefined
   /** The underlying error (a fetch failure, a JSON syntax error, ...). */
   cause?: unknown
+  /** Seconds the provider's clock was estimated ahead of ours, when `serverTime` corrected a time check. */
+  skew?: number
 }
 
 /**
@@ -47,10 +49,13 @@ export class IdTokenError extends Error {
   readonly code: IdTokenErrorCode
   /** For `ERR_CLAIM_INVALID`, `ERR_TOKEN_EXPIRED`, `ERR_TOKEN_NOT_YET_VALID` and claim type errors: the claim. */
   readonly claim: string | undefined
+  /** Set when `serverTime` corrected the clock for this check: the provider's clock minus ours, in seconds. */
+  readonly skew: number | undefined
 
   constructor(code: IdTokenErrorCode, message: string, options?: IdTokenErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.claim = options?.claim
+    this.skew = options?.skew
   }
 }

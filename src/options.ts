@@ -1,6 +1,7 @@
 import { isSupportedAlgorithm, type SupportedAlgorithm } from './lib/algorithms.ts'
 import type { VerifyChecks } from './lib/claims.ts'
 import type { JwksStore } from './stores.ts'
+import type { EventHandler } from './events.ts'
 
 /** Options of {@link createVerifier}. Only `issuer` and `audience` are required. */
 export interface VerifierOptions {
@@ -31,6 +32,23 @@ export interface VerifierOptions {
   now?: () => number
   /** Longest token accepted, in characters, checked before any parsing. Default 16384. */
   maxTokenLength?: number
+  /** Seconds a fetched document stays fresh when the response has no `Cache-Control`/`Expires`. Default 600. */
+  defaultCacheAge?: number
+  /** Lower bound, in seconds, on the freshness a response can ask for (`max-age=0`, `no-cache`). Default 60. */
+  minCacheAge?: number
+  /** Upper bound, in seconds, on the freshness a response can ask for. Default 86400 (a day). */
+  maxCacheAge?: number
+  /** Seconds past freshness during which cached keys are used while a refresh runs in the background. Default 3600. */
+  staleWhileRevalidate?: number
+  /** Seconds past freshness during which cached keys keep verifying while the provider cannot be reached. Default 21600 (6 h). */
+  staleIfError?: number
+  /**
+   * Correct the local clock by the provider's `Date` header (bounded to ±1 day) in time checks. For browsers whose
+   * clocks are wrong. Cross-origin, the provider must expose `Date` (`Access-Control-Expose-Headers`). Default false.
+   */
+  serverTime?: boolean
+  /** Told about fetches, outages survived on cached keys and store failures. */
+  onEvent?: EventHandler
 }
 
 export interface ResolvedOptions {
@@ -46,6 +64,13 @@ export interface ResolvedOptions {
   readonly cooldown: number
   readonly now: () => number
   readonly maxTokenLength: number
+  readonly defaultCacheAge: number
+  readonly minCacheAge: number
+  readonly maxCacheAge: number
+  readonly staleWhileRevalidate: number
+  readonly staleIfError: number
+  readonly serverTime: boolean
+  readonly onEvent: EventHandler | undefined
 }
 
 // Misuse is a TypeError at creation, not a verification failure much later.
@@ -76,6 +101,11 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (typeof fetchFn !== 'function') throw new TypeError('createVerifier: no "fetch" available')
   const now = options.now ?? Date.now
   if (typeof now !== 'function') throw new TypeError('createVerifier: "now" must be a function')
+  const onEvent = options.onEvent
+  if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError('createVerifier: "onEvent" must be a function')
+  const minCacheAge = seconds(options.minCacheAge, 60, 'minCacheAge')
+  const maxCacheAge = seconds(options.maxCacheAge, 86400, 'maxCacheAge')
+  if (minCacheAge > maxCacheAge) throw new TypeError('createVerifier: "minCacheAge" is larger than "maxCacheAge"')
   return {
     issuer,
     audiences: [...audiences],
@@ -90,6 +120,13 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     cooldown: seconds(options.cooldown, 30, 'cooldown'),
     now,
     maxTokenLength: positive(options.maxTokenLength, 16384, 'maxTokenLength'),
+    defaultCacheAge: seconds(options.defaultCacheAge, 600, 'defaultCacheAge'),
+    minCacheAge,
+    maxCacheAge,
+    staleWhileRevalidate: seconds(options.staleWhileRevalidate, 3600, 'staleWhileRevalidate'),
+    staleIfError: seconds(options.staleIfError, 21600, 'staleIfError'),
+    serverTime: options.serverTime === true,
+    onEvent,
   }
 }
 

@@ -5,6 +5,10 @@ import { checkHeader, checkHeaderSupported, type JwsHeader } from './lib/header.
 import { decodeJsonSegment, decodeSignature, signingInput, splitCompact } from './lib/jws.ts'
 import { createKeySource } from './lib/key-source.ts'
 import { verifySignature } from './lib/signature.ts'
+import { createClock } from './lib/clock.ts'
+import { safeStore } from './lib/safe-store.ts'
+import { emitter } from './events.ts'
+import { indexedDbStore, memoryStore } from './stores.ts'
 import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './options.ts'
 
 /** A verified ID token. */
@@ -21,8 +25,13 @@ export interface IdTokenVerifier {
    * an {@link IdTokenError}.
    */
   verify(token: string, checks?: VerifyChecks): Promise<VerifyResult>
-  /** Fetches the discovery document and key set now, ignoring freshness; use it to pre-warm at start-up. */
+  /** Fetches the discovery document and key set now, ignoring freshness and any failure back-off. */
   refresh(): Promise<void>
+  /**
+   * Pre-warms at start-up: loads the cached discovery document and key set, and fetches only what is
+   * not fresh, so the first verification does not wait. Rejects like a verification would.
+   */
+  warm(): Promise<void>
 }
 
 const NO_CHECKS: VerifyChecks = Object.freeze({})
@@ -45,13 +54,31 @@ const DEFAULT_ALGORITHMS: readonly SupportedAlgorithm[] = ['RS256']
  */
 export function createVerifier(options: VerifierOptions): IdTokenVerifier {
   const resolved = resolveOptions(options)
-  const { now, allowlist } = resolved
+  const { now } = resolved
+  // Without discovery nothing announces algorithms: the default allowlist is fixed up front.
+  const allowlist = resolved.allowlist ?? (resolved.jwksUri === undefined ? undefined : new Set<string>(DEFAULT_ALGORITHMS))
+  const emit = emitter(resolved.onEvent)
+  const clock = createClock(resolved.serverTime, now, emit)
+  const cache = resolved.cache
   const source = createKeySource({
     issuer: resolved.issuer,
     jwksUri: resolved.jwksUri,
-    http: { fetch: resolved.fetch, timeout: resolved.timeout },
     cooldown: resolved.cooldown * 1000,
-    now,
+    cache: {
+      store: safeStore(cache === 'memory' ? memoryStore() : cache === 'indexeddb' ? indexedDbStore() : cache, emit),
+      shared: cache !== 'memory',
+      http: { fetch: resolved.fetch, timeout: resolved.timeout },
+      now,
+      freshness: {
+        min: resolved.minCacheAge * 1000,
+        max: resolved.maxCacheAge * 1000,
+        fallback: resolved.defaultCacheAge * 1000,
+      },
+      staleWhileRevalidate: resolved.staleWhileRevalidate * 1000,
+      staleIfError: resolved.staleIfError * 1000,
+      emit,
+      onResponse: clock.observe,
+    },
   })
   const policy: ClaimPolicy = {
     issuer: resolved.issuer,
@@ -59,14 +86,16 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
     clockTolerance: resolved.clockTolerance,
     maxTokenAge: resolved.maxTokenAge,
   }
-  let discoveredAllowlist: ReadonlySet<string> | undefined
+  let announced: readonly string[] | undefined
+  let announcedSet: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
 
-  async function algorithmsAllowed(): Promise<ReadonlySet<string>> {
-    if (allowlist !== undefined) return allowlist
-    if (discoveredAllowlist !== undefined) return discoveredAllowlist
-    const discovered = await source.discoveredAlgorithms()
-    discoveredAllowlist = new Set(discovered ?? DEFAULT_ALGORITHMS)
-    return discoveredAllowlist
+  // The discovery document decides the allowlist; rebuilt only when a new document was parsed.
+  function allowedBy(discovered: readonly string[] | undefined): ReadonlySet<string> {
+    if (discovered !== announced) {
+      announced = discovered
+      announcedSet = new Set(discovered ?? DEFAULT_ALGORITHMS)
+    }
+    return announcedSet
   }
 
   return {
@@ -74,7 +103,7 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
       if (checks !== NO_CHECKS) checkVerifyChecks(checks)
       const parts = splitCompact(token, resolved.maxTokenLength)
       const header = checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
-      const allowed = allowlist ?? discoveredAllowlist ?? (await algorithmsAllowed())
+      const allowed = allowlist ?? allowedBy(source.freshAlgorithms() ?? (await source.discoveredAlgorithms()))
       const spec = allowed.has(header.alg) ? algorithmSpec(header.alg) : undefined
       if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
       checkHeaderSupported(header)
@@ -85,17 +114,15 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
       if (!(await verifySignature(spec, key, signature, signingInput(parts)))) {
         fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
       }
-      checkClaims(payload, policy, checks, now() / 1000)
+      clock.check(() => checkClaims(payload, policy, checks, clock.seconds()))
       if (checks.accessToken !== undefined || checks.code !== undefined) {
         await checkTokenHashes(payload, checks, spec.hash)
       }
       return { payload, header }
     },
 
-    refresh() {
-      discoveredAllowlist = undefined
-      return source.refresh()
-    },
+    refresh: source.refresh,
+    warm: source.warm,
   }
 }
 

@@ -1,15 +1,14 @@
 import { fail } from './fail.ts'
-import { getJson, type HttpOptions } from './http.ts'
 import { cryptoKeyFor, indexKeySet, isObject, selectKey, type KeySet } from './jwks.ts'
 import { isSupportedAlgorithm, type AlgorithmSpec } from './algorithms.ts'
+import { remoteDocument, type CacheContext, type RemoteDocument } from './remote.ts'
 
 export interface KeySourceOptions {
   readonly issuer: string
   readonly jwksUri: string | undefined
-  readonly http: HttpOptions
-  /** Milliseconds between two refetches caused by an unknown `kid`. */
+  readonly cache: CacheContext
+  /** Milliseconds between two refetches caused by unknown `kid`s. */
   readonly cooldown: number
-  readonly now: () => number
 }
 
 interface Discovery {
@@ -18,73 +17,80 @@ interface Discovery {
 }
 
 export interface KeySource {
-  /** The algorithms the discovery document announces (supported ones only), or undefined without discovery. */
+  /** The supported algorithms the discovery document announces, or undefined without discovery. */
   discoveredAlgorithms(): Promise<readonly string[] | undefined>
+  /** The same, synchronously, while the discovery document is fresh. */
+  freshAlgorithms(): readonly string[] | undefined
   key(kid: string | undefined, alg: string, spec: AlgorithmSpec): Promise<CryptoKey>
+  /** Fetch discovery and key set now, ignoring freshness and back-off. */
   refresh(): Promise<void>
+  /** Load what is cached and fetch only what is not fresh. */
+  warm(): Promise<void>
 }
 
 /**
- * Where keys come from: discovery (OpenID Connect Discovery 1.0 §4) or a fixed `jwks_uri`, fetched once
- * and shared by every concurrent verification. Headers in the token (`jku`, `x5u`, `jwk`) never reach here.
+ * Where keys come from: discovery (OpenID Connect Discovery 1.0 §4) or a fixed `jwks_uri`, kept fresh by
+ * {@link remoteDocument}. Headers in the token (`jku`, `x5u`, `jwk`) never reach here.
  */
 export function createKeySource(options: KeySourceOptions): KeySource {
-  const { issuer, http, now } = options
-  let discovery: Discovery | undefined
-  let discovering: Promise<Discovery> | undefined
-  let keySet: KeySet | undefined
-  let loadingKeys: Promise<KeySet> | undefined
-  let keysFetchedAt = -Infinity
+  const { issuer, cache, cooldown } = options
+  const now = cache.now
+  const discovery: RemoteDocument<Discovery> | undefined = options.jwksUri === undefined
+    ? remoteDocument(cache, `v1 discovery ${issuer}`, 'discovery document',
+      `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, (body) => parseDiscovery(body, issuer))
+    : undefined
+  const keySets = new Map<string, RemoteDocument<KeySet>>()
+  let lastKidRefetch = -Infinity
+  let scheduled: Promise<KeySet> | undefined
 
-  function discover(): Promise<Discovery> {
-    if (discovery !== undefined) return Promise.resolve(discovery)
-    return fetchDiscovery()
+  // Sync when discovery is fresh and the set is known: no await on the hot path.
+  function currentJwks(): RemoteDocument<KeySet> | undefined {
+    const uri = options.jwksUri ?? discovery?.fresh()?.jwksUri
+    return uri === undefined ? undefined : keySets.get(uri)
   }
 
-  function fetchDiscovery(): Promise<Discovery> {
-    discovering ??= (async () => {
-      try {
-        const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`
-        const { body } = await getJson(http, url, 'discovery document')
-        discovery = parseDiscovery(body, issuer)
-        return discovery
-      } finally {
-        discovering = undefined
-      }
-    })()
-    return discovering
+  async function jwks(): Promise<RemoteDocument<KeySet>> {
+    const uri = options.jwksUri ?? (await discovery!.get()).jwksUri
+    let document = keySets.get(uri)
+    if (document === undefined) {
+      document = remoteDocument(cache, `v1 jwks ${issuer} ${uri}`, 'key set', uri, indexKeySet)
+      keySets.set(uri, document)
+    }
+    return document
   }
 
-  async function jwksUri(): Promise<string> {
-    return options.jwksUri ?? (await discover()).jwksUri
-  }
-
-  function fetchKeys(): Promise<KeySet> {
-    loadingKeys ??= (async () => {
-      try {
-        const { body } = await getJson(http, await jwksUri(), 'key set')
-        keySet = indexKeySet(body, keySet)
-        keysFetchedAt = now()
-        return keySet
-      } finally {
-        loadingKeys = undefined
-      }
-    })()
-    return loadingKeys
+  // An unknown kid may be a key rotated in since our last fetch. One refetch per cooldown, shared by
+  // every waiting verification; a kid that arrives inside the cooldown waits for the next permitted
+  // refetch instead of failing, so a genuine rotation right after a fetch costs a delay, not an outage.
+  function refetchForUnknownKid(document: RemoteDocument<KeySet>): Promise<KeySet> {
+    const wait = lastKidRefetch + cooldown - now()
+    if (wait <= 0) {
+      lastKidRefetch = now()
+      return document.fetch()
+    }
+    scheduled ??= new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+      scheduled = undefined
+      lastKidRefetch = now()
+      return document.fetch()
+    })
+    return scheduled
   }
 
   return {
     async discoveredAlgorithms() {
-      if (options.jwksUri !== undefined) return undefined
-      return (await discover()).algorithms
+      return discovery === undefined ? undefined : (await discovery.get()).algorithms
     },
 
+    freshAlgorithms: () => discovery?.fresh()?.algorithms,
+
     async key(kid, alg, spec) {
-      let set = keySet ?? (await fetchKeys())
+      const document = currentJwks() ?? (await jwks())
+      const fetchedBefore = document.fetchedAt()
+      let set = document.fresh() ?? (await document.get())
       let selection = selectKey(set, kid, alg, spec)
-      if ('problem' in selection && selection.unknownKid && now() - keysFetchedAt >= options.cooldown) {
-        // A kid we have not seen may be a rotated-in key: one refetch, shared by everyone waiting.
-        set = await fetchKeys()
+      // A set fetched for this very call is as new as it gets: refetching it again would be waste.
+      if ('problem' in selection && selection.unknownKid && document.fetchedAt() === fetchedBefore) {
+        set = await refetchForUnknownKid(document)
         selection = selectKey(set, kid, alg, spec)
       }
       if ('problem' in selection) fail('ERR_KEY_NOT_FOUND', selection.problem)
@@ -92,8 +98,12 @@ export function createKeySource(options: KeySourceOptions): KeySource {
     },
 
     async refresh() {
-      if (options.jwksUri === undefined) await fetchDiscovery()
-      await fetchKeys()
+      if (discovery !== undefined) await discovery.fetch(true)
+      await (await jwks()).fetch(true)
+    },
+
+    async warm() {
+      await (await jwks()).get()
     },
   }
 }

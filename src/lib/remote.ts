@@ -1,0 +1,189 @@
+import { IdTokenError } from '../errors.ts'
+import type { EventHandler } from '../events.ts'
+import type { CachedEntry, JwksStore } from '../stores.ts'
+import { freshnessOf, type FreshnessPolicy } from './freshness.ts'
+import { getJson, type HttpOptions } from './http.ts'
+import { openChannel, withLock, type Channel } from './tabs.ts'
+
+export interface CacheContext {
+  readonly store: JwksStore
+  /** The store is seen by other tabs or isolates: coordinate fetches and re-read it before fetching. */
+  readonly shared: boolean
+  readonly http: HttpOptions
+  readonly now: () => number
+  readonly freshness: FreshnessPolicy
+  /** Milliseconds past freshness during which a copy is used while a refresh runs in the background. */
+  readonly staleWhileRevalidate: number
+  /** Milliseconds past freshness during which a copy is used when the provider cannot be reached. */
+  readonly staleIfError: number
+  readonly emit: EventHandler
+  /** Sees every response, for the server-time estimate. */
+  readonly onResponse: (headers: Headers, sentAt: number, receivedAt: number) => void
+}
+
+export interface Snapshot<T> {
+  readonly value: T
+  readonly entry: CachedEntry
+}
+
+export interface RemoteDocument<T> {
+  /** The value if it is fresh now: the allocation-free hot path. */
+  fresh(): T | undefined
+  /** A usable value: fresh, stale while revalidating, or stale because the provider is down. */
+  get(): Promise<T>
+  /** Fetch now. `force` also skips the failure back-off (an explicit refresh). */
+  fetch(force?: boolean): Promise<T>
+  /** When the current copy was fetched, or -Infinity. */
+  fetchedAt(): number
+}
+
+// Failed fetches back off: 1 s, 2 s, 4 s ... up to 5 minutes, instead of hammering a struggling provider.
+const backoff = (failures: number): number => Math.min(300_000, 1000 * 2 ** Math.min(failures - 1, 16))
+
+/**
+ * One remote JSON document (a discovery document or a key set) kept fresh by HTTP caching rules,
+ * shared between concurrent callers, persisted in the store, and coordinated between tabs.
+ */
+export function remoteDocument<T>(
+  context: CacheContext,
+  key: string,
+  what: string,
+  url: string,
+  parse: (body: unknown, previous: T | undefined) => T,
+): RemoteDocument<T> {
+  const { now, emit } = context
+  let snapshot: Snapshot<T> | undefined
+  let loading: Promise<void> | undefined
+  let inflight: Promise<Snapshot<T>> | undefined
+  let failures = 0
+  let retryAt = -Infinity
+  let channel: Channel | undefined
+
+  if (context.shared) {
+    channel = openChannel('idtoken-verify', (changed) => {
+      // Another tab stored a newer copy: read it on next use instead of keeping ours.
+      if (changed === key) loading = undefined
+    })
+  }
+
+  async function readStore(): Promise<Snapshot<T> | undefined> {
+    const entry = await context.store.get(key)
+    if (!isEntry(entry)) return undefined
+    try {
+      return { value: parse(entry.value, snapshot?.value), entry }
+    } catch {
+      // Corrupted or written by an incompatible version: drop it and fetch anew.
+      await context.store.delete(key)
+      return undefined
+    }
+  }
+
+  function load(): Promise<void> {
+    loading ??= readStore().then((stored) => {
+      if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity)) snapshot = stored
+    })
+    return loading
+  }
+
+  function fetchShared(force: boolean): Promise<Snapshot<T>> {
+    inflight ??= fetchOnce(force).finally(() => {
+      inflight = undefined
+    })
+    return inflight
+  }
+
+  async function fetchOnce(force: boolean): Promise<Snapshot<T>> {
+    const requestedAt = now()
+    if (!force && requestedAt < retryAt) {
+      throw new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} is unavailable (last fetch failed; retrying after a back-off)`)
+    }
+    if (!context.shared) return request(requestedAt)
+    return withLock(`idtoken-verify ${key}`, async () => {
+      // While we waited for the lock another tab may have fetched: use its copy if it is new enough.
+      const stored = await readStore()
+      if (stored !== undefined && stored.entry.fetchedAt >= requestedAt && now() < stored.entry.freshUntil) {
+        snapshot = stored
+        emit({ type: 'shared', url })
+        return stored
+      }
+      return request(requestedAt)
+    })
+  }
+
+  async function request(requestedAt: number): Promise<Snapshot<T>> {
+    const previous = snapshot
+    try {
+      const etag = previous?.entry.etag
+      const response = await getJson(context.http, url, what, etag === undefined ? undefined : { 'if-none-match': etag })
+      const fetchedAt = now()
+      context.onResponse(response.headers, requestedAt, fetchedAt)
+      const { freshFor, storable } = freshnessOf(response.headers, context.freshness)
+      let next: Snapshot<T>
+      if (response.status === 304) {
+        if (previous === undefined) throw new IdTokenError('ERR_JWKS_INVALID', `the ${what} answered 304 to an unconditional request`)
+        next = { value: previous.value, entry: { ...previous.entry, fetchedAt, freshUntil: fetchedAt + freshFor } }
+      } else {
+        const value = parse(response.body, previous?.value)
+        const newTag = response.headers.get('etag')
+        const entry: CachedEntry = newTag === null
+          ? { value: response.body, fetchedAt, freshUntil: fetchedAt + freshFor }
+          : { value: response.body, fetchedAt, freshUntil: fetchedAt + freshFor, etag: newTag }
+        next = { value, entry }
+      }
+      snapshot = next
+      failures = 0
+      retryAt = -Infinity
+      if (storable) await context.store.set(key, next.entry)
+      else await context.store.delete(key)
+      channel?.post(key)
+      emit({ type: 'fetched', url, status: response.status, freshUntil: next.entry.freshUntil })
+      return next
+    } catch (error) {
+      failures++
+      retryAt = now() + backoff(failures)
+      const failure = error instanceof IdTokenError
+        ? error
+        : new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} could not be fetched`, { cause: error })
+      emit({ type: 'fetch-failed', url, error: failure, retryAt })
+      throw failure
+    }
+  }
+
+  return {
+    fresh() {
+      return snapshot !== undefined && loading !== undefined && now() < snapshot.entry.freshUntil ? snapshot.value : undefined
+    },
+
+    async get() {
+      await load()
+      const current = snapshot
+      const at = now()
+      if (current !== undefined && at < current.entry.freshUntil) return current.value
+      if (current !== undefined && at < current.entry.freshUntil + context.staleWhileRevalidate) {
+        fetchShared(false).catch(() => {})
+        return current.value
+      }
+      try {
+        return (await fetchShared(false)).value
+      } catch (error) {
+        const usableUntil = current === undefined ? -Infinity : current.entry.freshUntil + context.staleIfError
+        if (current === undefined || now() >= usableUntil) throw error
+        emit({ type: 'stale', url, usableUntil })
+        return current.value
+      }
+    },
+
+    async fetch(force = false) {
+      await load()
+      return (await fetchShared(force)).value
+    },
+
+    fetchedAt: () => snapshot?.entry.fetchedAt ?? -Infinity,
+  }
+}
+
+function isEntry(entry: unknown): entry is CachedEntry {
+  if (typeof entry !== 'object' || entry === null) return false
+  const { fetchedAt, freshUntil, etag } = entry as CachedEntry
+  return Number.isFinite(fetchedAt) && Number.isFinite(freshUntil) && (etag === undefined || typeof etag === 'string')
+}

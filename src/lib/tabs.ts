@@ -1,0 +1,36 @@
+// Coordination between tabs (or workers) of one origin that share a persistent store: a Web Lock
+// makes one of them fetch while the others wait and then read what it stored; a BroadcastChannel tells
+// the others that the store changed, so a key rotation found in one tab is seen in all of them.
+
+const LOCK_WAIT_MS = 10_000
+
+export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks
+  if (locks === undefined || typeof locks.request !== 'function') return task()
+  let ran = false
+  try {
+    return await locks.request(name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, () => {
+      ran = true
+      return task()
+    })
+  } catch (error) {
+    // A tab stuck while holding the lock must not stall this one: go on without coordination.
+    if (ran) throw error
+    return task()
+  }
+}
+
+export interface Channel {
+  post(key: string): void
+}
+
+export function openChannel(name: string, onMessage: (key: string) => void): Channel | undefined {
+  if (typeof BroadcastChannel !== 'function') return undefined
+  const channel = new BroadcastChannel(name)
+  // Node and Deno keep a process alive while a channel is open; a verifier must never do that.
+  ;(channel as unknown as { unref?: () => void }).unref?.()
+  channel.onmessage = (event: MessageEvent) => {
+    if (typeof event.data === 'string') onMessage(event.data)
+  }
+  return { post: (key) => channel.postMessage(key) }
+}
