@@ -9,6 +9,8 @@ export interface KeyEntry {
   /** The public key material as a string: equal keys share imports across refetches. */
   readonly id: string
   readonly imported: Map<string, Promise<CryptoKey>>
+  /** {@link keyProblem} per alg (null: usable), decided once: the ROCA check alone costs more than parsing a token. */
+  readonly problems: Map<string, string | null>
 }
 
 export interface KeySet {
@@ -33,7 +35,7 @@ export function indexKeySet(document: unknown, previous?: KeySet): KeySet {
     if (!isObject(jwk) || typeof jwk.kty !== 'string') continue
     const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined
     const id = JSON.stringify([jwk.kty, jwk.n, jwk.e, jwk.crv, jwk.x, jwk.y, kid, jwk.alg, jwk.use, jwk.key_ops])
-    const entry = reuse.get(id) ?? { jwk, kid, id, imported: new Map() }
+    const entry = reuse.get(id) ?? { jwk, kid, id, imported: new Map(), problems: new Map() }
     entries.push(entry)
     if (kid !== undefined) {
       const list = byKid.get(kid)
@@ -56,8 +58,12 @@ export function selectKey(set: KeySet, kid: string | undefined, alg: string, spe
   let firstProblem: string | undefined
   let usable = 0
   for (const entry of candidates) {
-    const problem = keyProblem(entry.jwk, alg, spec)
+    let problem = entry.problems.get(alg)
     if (problem === undefined) {
+      problem = keyProblem(entry.jwk, alg, spec) ?? null
+      entry.problems.set(alg, problem)
+    }
+    if (problem === null) {
       found ??= entry
       usable++
     } else {

@@ -41,7 +41,7 @@ export function createKeySource(options: KeySourceOptions): KeySource {
     : undefined
   const keySets = new Map<string, RemoteDocument<KeySet>>()
   let lastKidRefetch = -Infinity
-  let scheduled: Promise<KeySet> | undefined
+  let kidRefetch: Promise<KeySet> | undefined
 
   // Sync when discovery is fresh and the set is known: no await on the hot path.
   function currentJwks(): RemoteDocument<KeySet> | undefined {
@@ -63,17 +63,17 @@ export function createKeySource(options: KeySourceOptions): KeySource {
   // every waiting verification; a kid that arrives inside the cooldown waits for the next permitted
   // refetch instead of failing, so a genuine rotation right after a fetch costs a delay, not an outage.
   function refetchForUnknownKid(document: RemoteDocument<KeySet>): Promise<KeySet> {
-    const wait = lastKidRefetch + cooldown - now()
-    if (wait <= 0) {
-      lastKidRefetch = now()
-      return document.fetch()
-    }
-    scheduled ??= new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
-      scheduled = undefined
-      lastKidRefetch = now()
-      return document.fetch()
-    })
-    return scheduled
+    kidRefetch ??= (async () => {
+      try {
+        const wait = lastKidRefetch + cooldown - now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        lastKidRefetch = now()
+        return await document.fetch()
+      } finally {
+        kidRefetch = undefined
+      }
+    })()
+    return kidRefetch
   }
 
   return {
