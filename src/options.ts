@@ -51,83 +51,89 @@ export interface VerifierOptions {
   onEvent?: EventHandler
 }
 
-export interface ResolvedOptions {
-  readonly issuer: string
-  readonly audiences: readonly string[]
-  readonly jwksUri: string | undefined
-  readonly allowlist: ReadonlySet<string> | undefined
+// Numeric options: default, and whether zero is allowed. `undefined` default means "off".
+const NUMERIC: Record<keyof Numeric, readonly [number | undefined, boolean]> = {
+  clockTolerance: [60, true],
+  maxTokenAge: [undefined, true],
+  timeout: [5000, false],
+  cooldown: [30, true],
+  maxTokenLength: [16384, false],
+  defaultCacheAge: [600, true],
+  minCacheAge: [60, true],
+  maxCacheAge: [86400, true],
+  staleWhileRevalidate: [3600, true],
+  staleIfError: [21600, true],
+}
+
+interface Numeric {
   readonly clockTolerance: number
   readonly maxTokenAge: number | undefined
-  readonly cache: 'memory' | 'indexeddb' | JwksStore
-  readonly fetch: typeof fetch
   readonly timeout: number
   readonly cooldown: number
-  readonly now: () => number
   readonly maxTokenLength: number
   readonly defaultCacheAge: number
   readonly minCacheAge: number
   readonly maxCacheAge: number
   readonly staleWhileRevalidate: number
   readonly staleIfError: number
+}
+
+export interface ResolvedOptions extends Numeric {
+  readonly issuer: string
+  readonly audiences: readonly string[]
+  readonly jwksUri: string | undefined
+  readonly allowlist: ReadonlySet<string> | undefined
+  readonly cache: 'memory' | 'indexeddb' | JwksStore
+  readonly fetch: typeof fetch
+  readonly now: () => number
   readonly serverTime: boolean
   readonly onEvent: EventHandler | undefined
 }
 
+const misuse = (message: string): never => {
+  throw new TypeError(`createVerifier: ${message}`)
+}
+
 // Misuse is a TypeError at creation, not a verification failure much later.
 export function resolveOptions(options: VerifierOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier: options are required')
-  const { issuer, audience, jwksUri, algorithms } = options
-  if (typeof issuer !== 'string' || issuer.length === 0) throw new TypeError('createVerifier: "issuer" must be a non-empty string')
+  if (typeof options !== 'object' || options === null) misuse('options are required')
+  const { issuer, audience, jwksUri, algorithms, fetch: fetchFn, now = Date.now, onEvent } = options
+  if (typeof issuer !== 'string' || !issuer) misuse('"issuer" must be a non-empty string')
   const audiences = typeof audience === 'string' ? [audience] : audience
-  if (!Array.isArray(audiences) || audiences.length === 0 || !audiences.every((a) => typeof a === 'string' && a.length > 0)) {
-    throw new TypeError('createVerifier: "audience" must be a non-empty string or array of non-empty strings')
+  if (!Array.isArray(audiences) || !audiences.length || !audiences.every((a) => typeof a === 'string' && a)) {
+    misuse('"audience" must be a non-empty string or array of them')
   }
-  if (jwksUri !== undefined && !isUrl(jwksUri)) throw new TypeError('createVerifier: "jwksUri" must be an absolute URL')
-  if (algorithms !== undefined) {
-    if (!Array.isArray(algorithms) || algorithms.length === 0) {
-      throw new TypeError('createVerifier: "algorithms" must be a non-empty array')
-    }
-    for (const alg of algorithms) {
-      if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) {
-        throw new TypeError(`createVerifier: algorithm ${JSON.stringify(alg)} is not supported`)
-      }
-    }
+  if (jwksUri !== undefined && !isUrl(jwksUri)) misuse('"jwksUri" must be an absolute URL')
+  if (algorithms !== undefined && (!Array.isArray(algorithms) || !algorithms.length)) misuse('"algorithms" must be a non-empty array')
+  for (const alg of algorithms ?? []) {
+    if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) misuse(`algorithm ${JSON.stringify(alg)} is not supported`)
   }
-  const cache = options.cache ?? (typeof globalThis.indexedDB === 'object' && globalThis.indexedDB !== null ? 'indexeddb' : 'memory')
-  if (cache !== 'memory' && cache !== 'indexeddb' && !isStore(cache)) {
-    throw new TypeError('createVerifier: "cache" must be "memory", "indexeddb" or a JwksStore')
+  const cache = options.cache ?? (globalThis.indexedDB ? 'indexeddb' : 'memory')
+  if (cache !== 'memory' && cache !== 'indexeddb' && !isStore(cache)) misuse('"cache" must be "memory", "indexeddb" or a JwksStore')
+  for (const [name, value] of [['fetch', fetchFn ?? globalThis.fetch], ['now', now], ['onEvent', onEvent ?? now]] as const) {
+    if (typeof value !== 'function') misuse(`"${name}" must be a function`)
   }
-  const fetchFn = options.fetch ?? globalThis.fetch
-  if (typeof fetchFn !== 'function') throw new TypeError('createVerifier: no "fetch" available')
-  const now = options.now ?? Date.now
-  if (typeof now !== 'function') throw new TypeError('createVerifier: "now" must be a function')
-  const onEvent = options.onEvent
-  if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError('createVerifier: "onEvent" must be a function')
-  const minCacheAge = seconds(options.minCacheAge, 60, 'minCacheAge')
-  const maxCacheAge = seconds(options.maxCacheAge, 86400, 'maxCacheAge')
-  if (minCacheAge > maxCacheAge) throw new TypeError('createVerifier: "minCacheAge" is larger than "maxCacheAge"')
-  return {
+  const resolved = {
     issuer,
     audiences: [...audiences],
     jwksUri,
-    allowlist: algorithms === undefined ? undefined : new Set(algorithms),
-    clockTolerance: seconds(options.clockTolerance, 60, 'clockTolerance'),
-    maxTokenAge: options.maxTokenAge === undefined ? undefined : seconds(options.maxTokenAge, 0, 'maxTokenAge'),
+    allowlist: algorithms && new Set<string>(algorithms),
     cache,
     // Bound to globalThis: some runtimes throw "Illegal invocation" for an unbound fetch.
-    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-    timeout: positive(options.timeout, 5000, 'timeout'),
-    cooldown: seconds(options.cooldown, 30, 'cooldown'),
+    fetch: fetchFn ?? globalThis.fetch.bind(globalThis),
     now,
-    maxTokenLength: positive(options.maxTokenLength, 16384, 'maxTokenLength'),
-    defaultCacheAge: seconds(options.defaultCacheAge, 600, 'defaultCacheAge'),
-    minCacheAge,
-    maxCacheAge,
-    staleWhileRevalidate: seconds(options.staleWhileRevalidate, 3600, 'staleWhileRevalidate'),
-    staleIfError: seconds(options.staleIfError, 21600, 'staleIfError'),
     serverTime: options.serverTime === true,
     onEvent,
+  } as Record<string, unknown>
+  for (const [name, [fallback, zero]] of Object.entries(NUMERIC)) {
+    const value = (options as unknown as Record<string, unknown>)[name] ?? fallback
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0))) {
+      misuse(`"${name}" must be a ${zero ? 'non-negative' : 'positive'} number`)
+    }
+    resolved[name] = value
   }
+  if ((resolved.minCacheAge as number) > (resolved.maxCacheAge as number)) misuse('"minCacheAge" exceeds "maxCacheAge"')
+  return resolved as unknown as ResolvedOptions
 }
 
 export function checkVerifyChecks(checks: VerifyChecks): void {
@@ -136,28 +142,15 @@ export function checkVerifyChecks(checks: VerifyChecks): void {
     const value = checks[name]
     if (value !== undefined && typeof value !== 'string') throw new TypeError(`verify: "${name}" must be a string`)
   }
-  if (checks.maxAge !== undefined) seconds(checks.maxAge, 0, 'maxAge')
-}
-
-function seconds(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`"${name}" must be a non-negative number of seconds`)
+  const { maxAge } = checks
+  if (maxAge !== undefined && !(typeof maxAge === 'number' && maxAge >= 0 && Number.isFinite(maxAge))) {
+    throw new TypeError('verify: "maxAge" must be a non-negative number')
   }
-  return value
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`"${name}" must be a positive number`)
-  return value
 }
 
 function isUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false
   try {
-    new URL(value)
-    return true
+    return typeof value === 'string' && Boolean(new URL(value))
   } catch {
     return false
   }
@@ -165,6 +158,5 @@ function isUrl(value: unknown): boolean {
 
 function isStore(value: unknown): value is JwksStore {
   const store = value as JwksStore
-  return typeof store === 'object' && store !== null && typeof store.get === 'function' &&
-    typeof store.set === 'function' && typeof store.delete === 'function'
+  return typeof store?.get === 'function' && typeof store.set === 'function' && typeof store.delete === 'function'
 }
