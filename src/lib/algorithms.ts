@@ -76,7 +76,7 @@ export function algorithmSpec(alg: string): AlgorithmSpec | undefined {
     ES384: ec('P-384', 'SHA-384', 48,
       'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973'),
     ES512: ec('P-521', 'SHA-512', 66,
-      '01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409'),
+      '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409'),
     EdDSA: ed25519,
     Ed25519: ed25519,
   }
