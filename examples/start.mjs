@@ -1,59 +1,74 @@
-// `npm start`: a real round trip on this machine. An identity provider on 127.0.0.1 publishes
-// discovery and a key set; the SDK (the built dist/) discovers it, verifies genuine ID tokens, and
-// rejects a forgery and an expired token.
+// `npm start`: the mock identity provider on a real HTTP server, a demo page that signs in against
+// it and verifies the ID token in the browser with the SDK, and a first round trip right here in
+// Node: genuine tokens verified, forgeries rejected.
 import { createServer } from 'node:http'
-import * as jose from 'jose'
+import { readFile } from 'node:fs/promises'
+import { startMockIdpServer } from '../dist/mock-idp-server.js'
 import { createVerifier, IdTokenError } from '../dist/index.js'
 
-const { privateKey, publicKey } = await jose.generateKeyPair('ES256')
-const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'demo-key-1', alg: 'ES256', use: 'sig' }
+const idpPort = Number(process.env.IDP_PORT ?? 4000)
+const demoPort = Number(process.env.DEMO_PORT ?? 4001)
+const clientId = 'demo-spa'
 
-let requests = 0
-const server = createServer((req, res) => {
-  requests++
-  const body =
-    req.url === '/.well-known/openid-configuration'
-      ? { issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['ES256'] }
-      : req.url === '/jwks'
-        ? { keys: [jwk] }
-        : undefined
-  res.writeHead(body ? 200 : 404, { 'content-type': 'application/json', 'cache-control': 'max-age=300' })
-  res.end(JSON.stringify(body ?? { error: 'not_found' }))
+const { url: issuer, idp, close } = await startMockIdpServer({
+  port: idpPort,
+  clientId,
+  algorithms: ['ES256', 'RS256', 'EdDSA'],
+  // Short freshness so a visitor sees rotation and outages play out within a minute.
+  cacheControl: 'public, max-age=20',
+  user: { sub: 'alice', claims: { name: 'Alice Example', email: 'alice@example.test', email_verified: true } },
 })
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-const issuer = `http://127.0.0.1:${server.address().port}`
-console.log(`Identity provider listening on ${issuer}`)
 
-const mint = ({ exp = '10m', ...claims } = {}, key = privateKey) =>
-  new jose.SignJWT({ sub: 'alice', nonce: 'n-123', email: 'alice@example.test', ...claims })
-    .setProtectedHeader({ alg: 'ES256', kid: 'demo-key-1', typ: 'JWT' })
-    .setIssuer(issuer)
-    .setAudience('demo-client')
-    .setIssuedAt()
-    .setExpirationTime(exp)
-    .sign(key)
+const files = {
+  '/': ['examples/demo/index.html', 'text/html; charset=utf-8'],
+  '/app.js': ['examples/demo/app.js', 'text/javascript'],
+  '/sdk/index.js': ['dist/index.js', 'text/javascript'],
+}
+const root = new URL('../', import.meta.url)
+const demo = createServer(async (req, res) => {
+  const path = new URL(req.url ?? '/', 'http://x').pathname
+  if (path === '/config.json') {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    return res.end(JSON.stringify({ issuer, clientId }))
+  }
+  const file = files[path]
+  if (file === undefined) {
+    res.writeHead(404, { 'content-type': 'text/plain' })
+    return res.end('not found')
+  }
+  res.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-store' })
+  res.end(await readFile(new URL(file[0], root)))
+})
+await new Promise((resolve, reject) => demo.once('error', reject).listen(demoPort, '127.0.0.1', resolve))
+const demoUrl = `http://127.0.0.1:${demo.address().port}/`
 
-const verifier = createVerifier({ issuer, audience: 'demo-client', cache: 'memory' })
-
-const { payload, header } = await verifier.verify(await mint(), { nonce: 'n-123' })
-console.log('\n✔ verified ID token')
-console.log(`  header: ${JSON.stringify(header)}`)
+// A first round trip in Node, so the terminal shows what the page will show.
+const verifier = createVerifier({ issuer, audience: clientId, cache: 'memory' })
+const token = await idp.mintIdToken({ nonce: 'n-1' })
+const { payload, header } = await verifier.verify(token, { nonce: 'n-1' })
+console.log(`Mock identity provider: ${issuer}  (discovery: ${issuer}/.well-known/openid-configuration)`)
+console.log(`\n✔ verified an ID token signed with ${header.alg} (kid ${header.kid})`)
 console.log(`  claims: ${JSON.stringify(payload)}`)
-
-const attacker = await jose.generateKeyPair('ES256')
-for (const [label, token] of [
-  ['a forgery signed by a key the provider never published', await mint({ sub: 'mallory' }, attacker.privateKey)],
-  ['a token that expired an hour ago', await mint({ exp: Math.floor(Date.now() / 1000) - 3600 })],
-  ['a token for another nonce (replay)', await mint({ nonce: 'n-other' })],
-]) {
+for (const name of ['unpublishedKey', 'algNone', 'expired', 'hmacWithPublicKey']) {
+  const bad = await idp.mintBadToken(name)
   try {
-    await verifier.verify(token, { nonce: 'n-123' })
-    console.log(`✘ ${label} was accepted: this is a bug`)
+    await verifier.verify(bad.token, bad.checks)
+    console.log(`✘ ${name} was accepted: this is a bug`)
     process.exitCode = 1
   } catch (error) {
     if (!(error instanceof IdTokenError)) throw error
-    console.log(`\n✔ rejected ${label}\n  ${error.code}: ${error.message}`)
+    console.log(`✔ rejected ${name}: ${error.code}`)
   }
 }
-console.log(`\nThe provider served ${requests} requests (discovery + key set, fetched once and shared).`)
-server.close()
+
+console.log(`\nDemo page: ${demoUrl}  (sign in, rotate keys, break the JWKS endpoint, reload)`)
+console.log('Press Ctrl-C to stop.')
+if (process.env.DEMO_EXIT_AFTER_START === '1') await shutdown()
+
+async function shutdown() {
+  demo.close()
+  await close()
+  process.exit(process.exitCode ?? 0)
+}
+process.on('SIGINT', shutdown)
+process.on('SIGTERM', shutdown)
