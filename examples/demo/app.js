@@ -105,7 +105,7 @@ async function control(method, path, body) {
 
 async function showIdpKeys() {
   const keys = await control('GET', 'keys')
-  $('idp-keys').textContent = (keys.keys ?? keys).map((k) => `${k.kid} (${k.alg}, ${k.status})`).join('; ')
+  $('idp-keys').textContent = (Array.isArray(keys) ? keys : keys.keys).map((k) => `${k.kid} (${k.alg}, ${k.status})`).join('; ')
 }
 
 $('sign-in').onclick = () => signIn().catch((e) => log(String(e)))
