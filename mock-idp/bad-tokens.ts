@@ -7,17 +7,45 @@ import { signCompact, signSegments } from './lib/sign.ts'
 import { defaultSub, mintIdToken, pickKey, type TokenContext } from './lib/tokens.ts'
 import type { BadToken, BadTokenName, ExpectedError, VerifyChecks } from './types.ts'
 
-/** The nonce, access token and code that catalogue entries tell the verifier to expect. */
-export const EXPECTED_CHECKS: { readonly nonce: string; readonly accessToken: string; readonly code: string } = Object.freeze({
+/**
+ * The nonce, access token and code that catalogue entries tell the verifier to expect.
+ *
+ * @example
+ * ```ts
+ * const token = await idp.mintIdToken({ nonce: EXPECTED_CHECKS.nonce })
+ * await verifier.verify(token, { nonce: EXPECTED_CHECKS.nonce })
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation) steps 11–13
+ */
+export const EXPECTED_CHECKS: {
+  /** The `nonce` the `wrongNonce` and `missingNonce` entries are checked against. */
+  readonly nonce: string
+  /** The access token `wrongAtHash` is checked against. */
+  readonly accessToken: string
+  /** The authorization code `wrongCHash` is checked against. */
+  readonly code: string
+} = Object.freeze({
   nonce: 'expected-nonce',
   accessToken: 'expected-access-token',
   code: 'expected-code',
 })
 
-/** What each bad token is and what a verifier must say about it. */
+/**
+ * What each bad token is and what a verifier must say about it: a {@link BAD_TOKEN_CATALOGUE} entry.
+ *
+ * @example
+ * ```ts
+ * const info: BadTokenInfo = BAD_TOKEN_CATALOGUE.expired
+ * console.log(info.description, info.expectedError.code)
+ * ```
+ * @see [RFC 8725](https://www.rfc-editor.org/rfc/rfc8725) (JWT best current practices)
+ */
 export interface BadTokenInfo {
+  /** Why a verifier must reject the token. */
   readonly description: string
+  /** The error a correct verifier reports. */
   readonly expectedError: ExpectedError
+  /** The `verify()` checks to pass; `{}` when none are needed. */
   readonly checks: VerifyChecks
 }
 
@@ -50,7 +78,7 @@ export const BAD_TOKEN_CATALOGUE: Readonly<Record<BadTokenName, BadTokenInfo>> =
   wrongCHash: { description: '`c_hash` of another authorization code', expectedError: claim('c_hash'), checks: { code: EXPECTED_CHECKS.code } },
   missingSub: { description: 'no `sub` claim (required, OIDC Core 2)', expectedError: claim('sub'), checks: {} },
   missingIat: { description: 'no `iat` claim (required, OIDC Core 2)', expectedError: claim('iat'), checks: {} },
-  missingExp: { description: 'no `exp` claim (required, OIDC Core 2): a token that would never expire', expectedError: malformed, checks: {} },
+  missingExp: { description: 'no `exp` claim (required, OIDC Core 2): a token that would never expire', expectedError: claim('exp'), checks: {} },
   expNotNumber: { description: '`exp` is a string, not a NumericDate', expectedError: malformed, checks: {} },
   unpublishedKey: { description: 'signed by a key the JWKS does not contain, under that key\'s own `kid`', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
   impersonatedKid: { description: 'signed by an unpublished key under the `kid` of the published signing key', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {} },
@@ -59,7 +87,7 @@ export const BAD_TOKEN_CATALOGUE: Readonly<Record<BadTokenName, BadTokenInfo>> =
   algNone: { description: 'unsecured JWS: `alg: none` and an empty signature (RFC 7518 3.6)', expectedError: { code: 'ERR_ALG_NOT_ALLOWED' }, checks: {} },
   hmacWithPublicKey: { description: 'HS256 keyed with the published key\'s SPKI PEM: the algorithm-confusion attack', expectedError: { code: 'ERR_ALG_NOT_ALLOWED' }, checks: {} },
   unknownKid: { description: 'signed by the signing key but the header names a `kid` that is not published', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
-  missingKid: { description: 'no `kid` while the JWKS holds several keys (OIDC Core 10.1); publishes a staged key first if it holds one', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
+  missingKid: { description: 'no `kid` while the JWKS holds several keys for its `alg` (OIDC Core 10.1); stages a second key of that alg first if needed', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
   embeddedJwk: { description: 'header `jwk` carries the attacker\'s key that signed it, `kid` of the published key (RFC 8725 3.10)', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {} },
   embeddedJku: { description: 'header `jku` points at an attacker\'s key set; a verifier must not fetch it', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {} },
   accessTokenAsIdToken: { description: 'header `typ: at+jwt`: an access token (RFC 9068) presented as an ID token', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {} },
@@ -139,7 +167,8 @@ const builders: Record<BadTokenName, Builder> = {
   },
   unknownKid: (ctx, c) => mintIdToken(ctx, c, { header: { kid: 'kid-that-is-not-published' } }),
   async missingKid(ctx, c) {
-    if (ctx.ring.published().length < 2) await ctx.ring.rotate(ctx.ring.signer().alg, true)
+    const alg = ctx.ring.signer().alg
+    if (ctx.ring.published().filter((r) => r.alg === alg).length < 2) await ctx.ring.rotate(alg, true)
     return mintIdToken(ctx, c, { header: { kid: undefined } })
   },
   async embeddedJwk(ctx, c) {
@@ -155,8 +184,9 @@ const builders: Record<BadTokenName, Builder> = {
     return signSegments(b64uJson({ alg: signer.alg, typ: 'JWT', kid: signer.kid, b64: false, crit: ['b64'] }), p, signer)
   },
   async badBase64(ctx, c) {
-    const [h, p, s] = segments(await mintIdToken(ctx, c))
-    return `${h}.${p.slice(0, 8)}*${p.slice(9)}.${s}`
+    // Signed over the broken segment, so only the encoding is wrong.
+    const [h, p] = segments(await mintIdToken(ctx, c))
+    return signSegments(h, `${p.slice(0, 8)}*${p.slice(9)}`, ctx.ring.signer())
   },
   async twoParts(ctx, c) {
     const [h, p] = segments(await mintIdToken(ctx, c))

@@ -154,6 +154,9 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
     jwks,
     discovery,
     setUser(next) {
+      if (next !== null && (typeof next !== 'object' || typeof next.sub !== 'string' || next.sub === '')) {
+        throw new TypeError('a user needs a non-empty string "sub"')
+      }
       user = cloneUser(next)
     },
     setFault: (endpoint, fault) => faults.set(endpoint, fault),

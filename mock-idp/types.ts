@@ -31,7 +31,15 @@ export interface RotationSchedule {
   publishAhead?: number
 }
 
-/** Options of {@link createMockIdp}. Every one has a default. */
+/**
+ * Options of {@link createMockIdp}. Every one has a default.
+ *
+ * @example
+ * ```ts
+ * const idp = await createMockIdp({ algorithms: ['ES256'], now: () => clock, rotation: { every: 3600 } })
+ * ```
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
 export interface MockIdpOptions {
   /** The `iss` value; discovery is served at `issuer` + `/.well-known/openid-configuration`. Default `https://idp.example.test`. */
   issuer?: string
@@ -102,7 +110,19 @@ export interface RotateOptions {
 /** The endpoints the provider serves. */
 export type MockIdpEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'end_session'
 
-/** A fault an endpoint answers with, instead of or on top of its normal response. */
+/**
+ * A fault an endpoint answers with, instead of or on top of its normal response. Members combine:
+ * `{ contentType: 'text/html' }` keeps the body, `{ body: { keys: [] } }` keeps status 200,
+ * `{ status: 503 }` brings an OAuth-style JSON error body.
+ *
+ * @example
+ * ```ts
+ * idp.setFault('jwks', { status: 503, times: 2 })
+ * idp.setFault('discovery', { delay: 'infinite', times: 1 })
+ * idp.setFault('token', { networkError: true })
+ * ```
+ * @see https://mswjs.io/docs/api/http-response#httpresponseerror
+ */
 export interface Fault {
   /** Response status. With no `body`, a 4xx/5xx status brings an OAuth-style JSON error body. */
   status?: number
@@ -154,7 +174,16 @@ export interface VerifyChecks {
   maxAge?: number
 }
 
-/** A token of the bad-token catalogue with what a verifier should say about it. */
+/**
+ * A token of the bad-token catalogue with what a verifier should say about it.
+ *
+ * @example
+ * ```ts
+ * const bad = await idp.mintBadToken('wrongNonce')
+ * await expect(verifier.verify(bad.token, bad.checks)).rejects.toMatchObject(bad.expectedError)
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc8725
+ */
 export interface BadToken {
   name: string
   token: string
@@ -165,35 +194,77 @@ export interface BadToken {
   checks: VerifyChecks
 }
 
-/** The mock identity provider returned by {@link createMockIdp}. */
+/**
+ * The mock identity provider returned by {@link createMockIdp}: handlers to serve, and the state
+ * behind them (keys, user, faults, request log) for the test to drive and assert on.
+ *
+ * @example
+ * ```ts
+ * const idp = await createMockIdp()
+ * server.use(...idp.handlers)
+ * const token = await idp.mintIdToken({ nonce: 'n-1' })
+ * const kid = await idp.rotateKeys()
+ * idp.setFault('jwks', { status: 503, times: 1 })
+ * expect(idp.requestCount('jwks')).toBe(1)
+ * ```
+ * @see https://openid.net/specs/openid-connect-core-1_0.html
+ */
 export interface MockIdp {
+  /** The `iss` of every token and of discovery. */
   readonly issuer: string
+  /** The default client id, and the default `aud`. */
   readonly clientId: string
+  /** `issuer` + `/.well-known/openid-configuration`. */
   readonly discoveryUrl: string
+  /** Where the key set is served (discovery's `jwks_uri`). */
   readonly jwksUri: string
   /** The endpoint URLs, as discovery names them. */
   readonly endpoints: Readonly<Record<MockIdpEndpoint, string>>
   /** The configured algorithms; the first is the default. */
   readonly algorithms: readonly string[]
-  /** MSW request handlers for every endpoint; use with `setupServer` or `setupWorker`. */
+  /** MSW request handlers for every endpoint (msw core only): use with `setupServer` or `setupWorker`. */
   readonly handlers: RequestHandler[]
-  /** Clock time in seconds, as tokens see it. */
+  /** The provider's clock in whole seconds, as `iat` sees it. */
   nowSeconds(): number
+  /**
+   * A signed ID token. Defaults `iss`, `sub` (the user's), `aud` (`clientId`), `iat`, `exp`
+   * (`tokenTtl`), plus `at_hash`/`c_hash` when `options.accessToken`/`options.code` are given;
+   * `claims` override them, and a claim set to `undefined` is left out.
+   */
   mintIdToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>
+  /** A signed JWT access token (RFC 9068: `typ: at+jwt`; `iss sub aud exp iat jti client_id scope`). */
   mintAccessToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>
+  /** One token of the bad-token catalogue, with the error a verifier must report and the checks to pass. */
   mintBadToken(name: BadTokenName, claims?: Record<string, unknown>): Promise<BadToken>
+  /** The whole bad-token catalogue, in `BAD_TOKEN_NAMES` order. */
   badTokens(): Promise<BadToken[]>
+  /**
+   * A new key for `options.alg` (default: the first alg): it becomes the signer, the previous one
+   * stays published (verify-only) until {@link MockIdp.retireKey}. With `stage: true` it is only
+   * published; {@link MockIdp.promoteKey} makes it the signer. Resolves to the new `kid`.
+   */
   rotateKeys(options?: RotateOptions): Promise<string>
+  /** Makes a published key the signer of its alg; the previous signer becomes verify-only. */
   promoteKey(kid: string): void
+  /** Stops publishing a key (it can still sign when asked by `kid`, for "retired key" tests). */
   retireKey(kid: string): void
+  /** The `kid` of the current signing key of `alg` (default: the first alg). */
   signingKid(alg?: string): string
+  /** Every key made so far with its status; no key material. */
   listKeys(): KeyInfo[]
+  /** The published key set, public members only, as the JWKS endpoint serves it (after the last schedule step). */
   jwks(): { keys: JWK[] }
+  /** The discovery document, as served. */
   discovery(): Record<string, unknown>
+  /** Who the authorization endpoint signs in; `null` answers `login_required`. */
   setUser(user: MockIdpUser | null): void
+  /** Makes `endpoint` misbehave, or (with `null`) behave again. */
   setFault(endpoint: MockIdpEndpoint, fault: Fault | null): void
+  /** Requests served by `endpoint` (all endpoints without it); CORS preflights are not counted. */
   requestCount(endpoint?: MockIdpEndpoint): number
+  /** The request log, oldest first; preflights are not logged. */
   readonly requests: readonly RequestLogEntry[]
+  /** Back to the state after creation: the original keys and user; faults, counts, log, codes and refresh tokens cleared. */
   reset(): void
 }
 

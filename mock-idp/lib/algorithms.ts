@@ -8,7 +8,11 @@ export interface AlgorithmEntry {
   readonly hash: 'SHA-256' | 'SHA-384' | 'SHA-512'
 }
 
-export const ALGORITHMS = {
+/** A JWS `alg` the mock IdP can sign with. */
+export type SigningAlgorithm =
+  | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA' | 'Ed25519'
+
+export const ALGORITHMS: Readonly<Record<SigningAlgorithm, AlgorithmEntry>> = {
   RS256: { kty: 'RSA', hash: 'SHA-256' },
   RS384: { kty: 'RSA', hash: 'SHA-384' },
   RS512: { kty: 'RSA', hash: 'SHA-512' },
@@ -20,12 +24,18 @@ export const ALGORITHMS = {
   ES512: { kty: 'EC', crv: 'P-521', hash: 'SHA-512' },
   EdDSA: { kty: 'OKP', crv: 'Ed25519', hash: 'SHA-512' },
   Ed25519: { kty: 'OKP', crv: 'Ed25519', hash: 'SHA-512' },
-} as const satisfies Record<string, AlgorithmEntry>
+}
 
-/** A JWS `alg` the mock IdP can sign with. */
-export type SigningAlgorithm = keyof typeof ALGORITHMS
-
-/** Every `alg` the mock IdP can sign with, in a stable order. */
+/**
+ * Every `alg` the mock IdP can sign with, in a stable order (`Ed25519` is the fully-specified
+ * name of `EdDSA` with Ed25519, RFC 9864).
+ *
+ * @example
+ * ```ts
+ * const idp = await createMockIdp({ algorithms: [...SIGNING_ALGORITHMS] })
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = Object.freeze(
   Object.keys(ALGORITHMS) as SigningAlgorithm[],
 )

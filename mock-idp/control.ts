@@ -1,0 +1,110 @@
+// The control API of the real HTTP server: what a test suite in another language needs to do
+// over HTTP what a JavaScript test does by calling the MockIdp (mint, rotate, faults, reset).
+import { http, type RequestHandler } from 'msw'
+import { BAD_TOKEN_NAMES } from './bad-tokens.ts'
+import { json, withCors } from './lib/http.ts'
+import type { BadTokenName, Fault, MintOptions, MockIdp, MockIdpEndpoint, MockIdpUser, RotateOptions } from './types.ts'
+
+/** Moves the server's clock: the control API's `POST /_mock/clock`. */
+export interface ControlClock {
+  advance(seconds: number): number
+}
+
+function object(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}
+
+async function body(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text()
+  return text === '' ? {} : object(JSON.parse(text))
+}
+
+/** A JSON body that may be `null` (to clear a fault or sign the user out). */
+async function nullableBody(request: Request): Promise<Record<string, unknown> | null> {
+  const text = await request.text()
+  const parsed: unknown = text === '' ? null : JSON.parse(text)
+  return parsed === null ? null : object(parsed)
+}
+
+/**
+ * MSW handlers for the control API under `issuer + '/_mock/'`, as served by `startMockIdpServer`:
+ * `POST id-token` and `POST access-token` (`{ claims?, options? }` → `{ token }`), `GET bad-tokens`,
+ * `GET bad-tokens/:name`, `POST rotate` (`{ alg?, stage? }` → `{ kid }`), `POST promote` and
+ * `POST retire` (`{ kid }`), `GET keys`, `PUT faults/:endpoint` (a fault, or `null` to clear),
+ * `GET requests`, `PUT user`, `POST clock` (`{ advance: seconds }`, when a clock is given),
+ * `POST reset`.
+ *
+ * @example
+ * ```ts
+ * const server = setupServer(...idp.handlers, ...createControlHandlers(idp))
+ * ```
+ * @see https://mswjs.io/docs/api/http
+ */
+export function createControlHandlers(idp: MockIdp, clock?: ControlClock): RequestHandler[] {
+  const base = `${idp.issuer.replace(/\/+$/, '')}/_mock`
+  const route = (
+    method: 'get' | 'post' | 'put', path: string, respond: (request: Request, params: Record<string, string>) => Promise<Response>,
+  ): RequestHandler[] => [
+    http[method](`${base}${path}`, async ({ request, params }) => {
+      try {
+        return withCors(request, await respond(request, params as Record<string, string>))
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        return withCors(request, json({ error: 'invalid_request', error_description: message }, 400))
+      }
+    }),
+    http.options(`${base}${path}`, ({ request }) =>
+      withCors(request, new Response(null, {
+        status: 204,
+        headers: { 'access-control-allow-methods': `${method.toUpperCase()}, OPTIONS`, 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' },
+      }))),
+  ]
+  const noContent = (): Response => new Response(null, { status: 204 })
+  const mint = (kind: 'mintIdToken' | 'mintAccessToken') => async (request: Request): Promise<Response> => {
+    const input = await body(request)
+    return json({ token: await idp[kind](object(input.claims), object(input.options) as MintOptions) })
+  }
+
+  return [
+    ...route('post', '/id-token', mint('mintIdToken')),
+    ...route('post', '/access-token', mint('mintAccessToken')),
+    ...route('get', '/bad-tokens', async () => json(await idp.badTokens())),
+    ...route('get', '/bad-tokens/:name', async (_, params) => {
+      const name = String(params.name)
+      if (!(BAD_TOKEN_NAMES as readonly string[]).includes(name)) return json({ error: 'not_found', error_description: `unknown bad token ${name}` }, 404)
+      return json(await idp.mintBadToken(name as BadTokenName))
+    }),
+    ...route('post', '/rotate', async (request) => json({ kid: await idp.rotateKeys((await body(request)) as RotateOptions) })),
+    ...route('post', '/promote', async (request) => {
+      idp.promoteKey(String((await body(request)).kid))
+      return noContent()
+    }),
+    ...route('post', '/retire', async (request) => {
+      idp.retireKey(String((await body(request)).kid))
+      return noContent()
+    }),
+    ...route('get', '/keys', async () => json(idp.listKeys())),
+    ...route('put', '/faults/:endpoint', async (request, params) => {
+      idp.setFault(String(params.endpoint) as MockIdpEndpoint, (await nullableBody(request)) as Fault | null)
+      return noContent()
+    }),
+    ...route('get', '/requests', async () => json({
+      requests: idp.requests,
+      counts: Object.fromEntries(Object.keys(idp.endpoints).map((name) => [name, idp.requestCount(name as MockIdpEndpoint)])),
+    })),
+    ...route('put', '/user', async (request) => {
+      idp.setUser((await nullableBody(request)) as MockIdpUser | null)
+      return noContent()
+    }),
+    ...route('post', '/clock', async (request) => {
+      if (clock === undefined) return json({ error: 'invalid_request', error_description: 'this server was given its own clock' }, 409)
+      const advance = Number((await body(request)).advance)
+      if (!Number.isFinite(advance)) throw new TypeError('"advance" must be a number of seconds')
+      return json({ now: clock.advance(advance) })
+    }),
+    ...route('post', '/reset', async () => {
+      idp.reset()
+      return noContent()
+    }),
+  ]
+}
