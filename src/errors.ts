@@ -1,7 +1,14 @@
 /**
  * The stable codes an {@link IdTokenError} can carry. Compare against these, never against messages.
+ * docs/errors.md says when each happens and what an application should do about it.
  *
- * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @example
+ * ```ts
+ * import { ERROR_CODES } from 'idtoken-verify'
+ *
+ * const rejections = Object.fromEntries(ERROR_CODES.map((code) => [code, 0]))
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
  */
 export const ERROR_CODES = [
   'ERR_TOKEN_MALFORMED',
@@ -16,10 +23,29 @@ export const ERROR_CODES = [
   'ERR_JWKS_INVALID',
 ] as const
 
-/** One of {@link ERROR_CODES}. */
+/**
+ * One of {@link ERROR_CODES}: the `code` of an {@link IdTokenError}.
+ *
+ * @example
+ * ```ts
+ * function isRetryable(code: IdTokenErrorCode): boolean {
+ *   return code === 'ERR_JWKS_UNAVAILABLE'
+ * }
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ */
 export type IdTokenErrorCode = (typeof ERROR_CODES)[number]
 
-/** Options for constructing an {@link IdTokenError}. */
+/**
+ * Options for constructing an {@link IdTokenError}, for a custom `JwksStore` or `fetch` wrapper that
+ * wants to fail the way the verifier does.
+ *
+ * @example
+ * ```ts
+ * throw new IdTokenError('ERR_CLAIM_INVALID', 'the "acr" claim is too weak', { claim: 'acr' })
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ */
 export interface IdTokenErrorOptions {
   /** The claim that failed, for claim and time failures. */
   claim?: string | undefined
@@ -42,8 +68,11 @@ export interface IdTokenErrorOptions {
  *   throw err
  * }
  * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ * @see [RFC 8725 §3](https://www.rfc-editor.org/rfc/rfc8725#section-3) (JWT best current practices)
  */
 export class IdTokenError extends Error {
+  /** Always `'IdTokenError'`. */
   override name = 'IdTokenError'
   /** Why the token or key set was rejected. */
   readonly code: IdTokenErrorCode
@@ -52,6 +81,13 @@ export class IdTokenError extends Error {
   /** Set when `serverTime` corrected the clock for this check: the provider's clock minus ours, in seconds. */
   readonly skew: number | undefined
 
+  /**
+   * Made by the verifier; applications construct one only to fail the same way (in a custom store, say).
+   *
+   * @param code the stable code.
+   * @param message for humans: names the field that failed, never the token or key material.
+   * @param options the failed `claim`, the `cause`, the clock `skew`.
+   */
   constructor(code: IdTokenErrorCode, message: string, options?: IdTokenErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code

@@ -3,22 +3,89 @@ import type { IdTokenError } from './errors.ts'
 /**
  * What the verifier tells the application through the `onEvent` option: fetches, outages survived
  * on cached keys, and a store that failed and was replaced by memory. Handy for logs and metrics;
- * verification never depends on the handler (its exceptions are swallowed).
+ * verification never depends on the handler (its exceptions are swallowed). Times are milliseconds
+ * since the epoch on the verifier's clock (the `now` option).
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuer,
+ *   audience,
+ *   onEvent(event) {
+ *     if (event.type === 'stale') console.warn(`provider unreachable, using cached keys until ${new Date(event.usableUntil)}`)
+ *   },
+ * })
+ * ```
+ * @see [RFC 9111 §4.2](https://www.rfc-editor.org/rfc/rfc9111#section-4.2) (freshness) and
+ *   [RFC 5861 §4](https://www.rfc-editor.org/rfc/rfc5861#section-4) (`stale-if-error`)
  */
 export type VerifierEvent =
   /** A discovery document or key set arrived (`status` 200) or was revalidated (304). */
-  | { readonly type: 'fetched'; readonly url: string; readonly status: number; readonly freshUntil: number }
+  | {
+    /** The event's kind. */
+    readonly type: 'fetched'
+    /** The document's URL. */
+    readonly url: string
+    /** 200 for a new copy, 304 for a revalidated one. */
+    readonly status: number
+    /** Until when the copy is fresh (ms). */
+    readonly freshUntil: number
+  }
   /** A fetch failed; no new attempt is made before `retryAt` (ms, on the verifier's clock). */
-  | { readonly type: 'fetch-failed'; readonly url: string; readonly error: IdTokenError; readonly retryAt: number }
+  | {
+    /** The event's kind. */
+    readonly type: 'fetch-failed'
+    /** The document's URL. */
+    readonly url: string
+    /** `ERR_JWKS_UNAVAILABLE` or `ERR_JWKS_INVALID`, with the transport failure as `cause`. */
+    readonly error: IdTokenError
+    /** No new attempt before this time (ms): failures back off from 1 s up to 5 minutes. */
+    readonly retryAt: number
+  }
   /** The provider cannot be reached and a stale copy is in use, until `usableUntil`. */
-  | { readonly type: 'stale'; readonly url: string; readonly usableUntil: number }
+  | {
+    /** The event's kind. */
+    readonly type: 'stale'
+    /** The document's URL. */
+    readonly url: string
+    /** The stale copy keeps being used until this time (ms): freshness plus `staleIfError`. */
+    readonly usableUntil: number
+  }
   /** The store threw or timed out; the verifier continues with memory only. */
-  | { readonly type: 'store-failed'; readonly operation: 'get' | 'set' | 'delete'; readonly error: unknown }
+  | {
+    /** The event's kind. */
+    readonly type: 'store-failed'
+    /** The store operation that failed. */
+    readonly operation: 'get' | 'set' | 'delete'
+    /** What the store threw (or a timeout error). */
+    readonly error: unknown
+  }
   /** Another tab (or isolate) already fetched: its copy was used, with no request. */
-  | { readonly type: 'shared'; readonly url: string }
+  | {
+    /** The event's kind. */
+    readonly type: 'shared'
+    /** The document's URL. */
+    readonly url: string
+  }
   /** With `serverTime`, the estimated difference between the provider's clock and ours, in seconds. */
-  | { readonly type: 'skew'; readonly skew: number }
+  | {
+    /** The event's kind. */
+    readonly type: 'skew'
+    /** The provider's clock minus ours, in whole seconds (0 within ±2 s). */
+    readonly skew: number
+  }
 
+/**
+ * The `onEvent` option of {@link createVerifier}: called synchronously with each {@link VerifierEvent}.
+ * What it throws is swallowed.
+ *
+ * @example
+ * ```ts
+ * const log: EventHandler = (event) => console.info('idtoken-verify', event.type, 'url' in event ? event.url : '')
+ * const verifier = createVerifier({ issuer, audience, onEvent: log })
+ * ```
+ * @see [RFC 9111 §4](https://www.rfc-editor.org/rfc/rfc9111#section-4) (how fetched documents are reused)
+ */
 export type EventHandler = (event: VerifierEvent) => void
 
 export function emitter(handler: EventHandler | undefined): EventHandler {

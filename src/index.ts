@@ -1,3 +1,10 @@
+/**
+ * `idtoken-verify`: verify OpenID Connect ID tokens with WebCrypto in browsers, Deno, Bun, Node and
+ * Web-standard edge runtimes. No dependencies, nothing runs at import. Start with {@link createVerifier};
+ * the guides are in the repository's `docs/` folder.
+ *
+ * @module idtoken-verify
+ */
 export { createVerifier } from './verifier.ts'
 export type { IdTokenVerifier, VerifyResult } from './verifier.ts'
 export type { VerifierOptions } from './options.ts'

@@ -3,7 +3,25 @@ import type { VerifyChecks } from './lib/claims.ts'
 import type { JwksStore } from './stores.ts'
 import type { EventHandler } from './events.ts'
 
-/** Options of {@link createVerifier}. Only `issuer` and `audience` are required. */
+/**
+ * Options of {@link createVerifier}. Only `issuer` and `audience` are required; a missing or mistyped
+ * option is a `TypeError` from `createVerifier`. Times are seconds unless the name says otherwise
+ * (`timeout` is milliseconds, `now` returns milliseconds).
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = {
+ *   issuer: 'https://login.example.com',
+ *   audience: 'my-client-id',
+ *   algorithms: ['ES256'],
+ *   maxTokenAge: 600,
+ * }
+ * const verifier = createVerifier(options)
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ * @see [OpenID Connect Discovery 1.0 §4](https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig)
+ * @see [RFC 9111 §4.2](https://www.rfc-editor.org/rfc/rfc9111#section-4.2) (the cache bounds)
+ */
 export interface VerifierOptions {
   /** The expected `iss`, compared exactly; discovery is at `issuer` + `/.well-known/openid-configuration`. */
   issuer: string
@@ -103,7 +121,9 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (!Array.isArray(audiences) || !audiences.length || !audiences.every((a) => typeof a === 'string' && a)) {
     misuse('"audience" must be a non-empty string or array of them')
   }
-  if (jwksUri !== undefined && !isUrl(jwksUri)) misuse('"jwksUri" must be an absolute URL')
+  if (jwksUri !== undefined && !(isHttpUrl(jwksUri) && (jwksUri.startsWith('https:') || !issuer.startsWith('https:')))) {
+    misuse('"jwksUri" must be an https URL (http only for an http issuer)')
+  }
   if (algorithms !== undefined && (!Array.isArray(algorithms) || !algorithms.length)) misuse('"algorithms" must be a non-empty array')
   for (const alg of algorithms ?? []) {
     if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) misuse(`algorithm ${JSON.stringify(alg)} is not supported`)
@@ -148,9 +168,9 @@ export function checkVerifyChecks(checks: VerifyChecks): void {
   }
 }
 
-function isUrl(value: unknown): boolean {
+export function isHttpUrl(value: unknown): value is string {
   try {
-    return typeof value === 'string' && Boolean(new URL(value))
+    return typeof value === 'string' && /^https?:$/.test(new URL(value).protocol)
   } catch {
     return false
   }

@@ -1,6 +1,15 @@
 /**
  * A cached discovery document or key set, as kept by a {@link JwksStore}. Times are milliseconds since
- * the epoch on the verifier's clock.
+ * the epoch on the verifier's clock. A store keeps it as given (structured-cloneable, JSON-safe) and
+ * returns it unchanged; the verifier validates what it reads back.
+ *
+ * @example
+ * ```ts
+ * const entry: CachedEntry = { value: { keys: [] }, fetchedAt: Date.now(), freshUntil: Date.now() + 600_000, etag: '"v1"' }
+ * await store.set('some-key', entry)
+ * ```
+ * @see [RFC 9111 §4.2](https://www.rfc-editor.org/rfc/rfc9111#section-4.2) (freshness)
+ * @see [RFC 9110 §8.8.3](https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3) (`ETag`)
  */
 export interface CachedEntry {
   /** The parsed JSON document as fetched. */
@@ -15,11 +24,27 @@ export interface CachedEntry {
 
 /**
  * Where a verifier keeps what it fetched. Implement it to keep keys in any key-value store (Deno KV,
- * Cloudflare KV, Redis, ...). Keys are opaque strings namespaced by issuer and URL.
+ * Cloudflare KV, Redis, ...). Keys are opaque strings namespaced by issuer and URL. A store that rejects
+ * or takes longer than 2 s is replaced by memory for the verifier's lifetime (a `store-failed` event).
+ *
+ * @example
+ * ```ts
+ * const map = new Map<string, CachedEntry>()
+ * const store: JwksStore = {
+ *   get: async (key) => map.get(key),
+ *   set: async (key, entry) => void map.set(key, entry),
+ *   delete: async (key) => void map.delete(key),
+ * }
+ * const verifier = createVerifier({ issuer, audience, cache: store })
+ * ```
+ * @see [RFC 9111 §3](https://www.rfc-editor.org/rfc/rfc9111#section-3) (storing responses)
  */
 export interface JwksStore {
+  /** The entry stored under `key`, or `undefined`. */
   get(key: string): Promise<CachedEntry | undefined>
+  /** Stores `entry` under `key`, replacing any previous one. */
   set(key: string, entry: CachedEntry): Promise<void>
+  /** Removes the entry under `key`, if any. */
   delete(key: string): Promise<void>
 }
 
@@ -30,6 +55,7 @@ export interface JwksStore {
  * ```ts
  * const verifier = createVerifier({ issuer, audience, cache: memoryStore() })
  * ```
+ * @see [RFC 9111 §4](https://www.rfc-editor.org/rfc/rfc9111#section-4) (reuse of stored responses)
  */
 export function memoryStore(): JwksStore {
   const entries = new Map<string, CachedEntry>()
@@ -40,7 +66,16 @@ export function memoryStore(): JwksStore {
   }
 }
 
-/** Options of {@link indexedDbStore}. */
+/**
+ * Options of {@link indexedDbStore}.
+ *
+ * @example
+ * ```ts
+ * const options: IndexedDbStoreOptions = { name: 'my-app-keys' }
+ * const verifier = createVerifier({ issuer, audience, cache: indexedDbStore(options) })
+ * ```
+ * @see [Indexed Database API 3.0](https://www.w3.org/TR/IndexedDB/)
+ */
 export interface IndexedDbStoreOptions {
   /** Database name. Default `'idtoken-verify'`. */
   name?: string
@@ -61,6 +96,8 @@ const OBJECT_STORE = 'entries'
  * ```ts
  * const verifier = createVerifier({ issuer, audience, cache: indexedDbStore({ name: 'my-app-keys' }) })
  * ```
+ * @see [Indexed Database API 3.0](https://www.w3.org/TR/IndexedDB/)
+ * @see [RFC 9111 §4](https://www.rfc-editor.org/rfc/rfc9111#section-4) (reuse of stored responses)
  */
 export function indexedDbStore(options: IndexedDbStoreOptions = {}): JwksStore {
   const name = options.name ?? 'idtoken-verify'

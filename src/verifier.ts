@@ -11,13 +11,35 @@ import { emitter } from './events.ts'
 import { indexedDbStore, memoryStore } from './stores.ts'
 import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './options.ts'
 
-/** A verified ID token. */
+/**
+ * A verified ID token: what {@link IdTokenVerifier.verify} resolves with.
+ *
+ * @example
+ * ```ts
+ * const { payload, header }: VerifyResult = await verifier.verify(idToken, { nonce })
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ */
 export interface VerifyResult {
+  /** The verified claims. */
   readonly payload: IdTokenPayload
+  /** The protected header. */
   readonly header: JwsHeader
 }
 
-/** Verifies ID tokens of one issuer for one client. Made by {@link createVerifier}. */
+/**
+ * Verifies ID tokens of one issuer for one client. Made by {@link createVerifier}; make one per
+ * issuer and client and keep it: it holds the fetched keys.
+ *
+ * @example
+ * ```ts
+ * const verifier: IdTokenVerifier = createVerifier({ issuer, audience })
+ * await verifier.warm() // optional: fetch keys at start-up
+ * const { payload } = await verifier.verify(idToken, { nonce })
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ * @see [OpenID Connect Core 1.0 §10.1.1](https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys) (key rotation)
+ */
 export interface IdTokenVerifier {
   /**
    * Verifies a compact-serialized ID token: structure, header, algorithm, key, signature, then every

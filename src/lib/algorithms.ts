@@ -1,7 +1,21 @@
 // The one place that knows the algorithms: key type, curve, WebCrypto parameters, signature shape and
 // the hash OpenID Connect uses for at_hash/c_hash. Nothing else in src/ spells an algorithm name.
 
-/** The `alg` values the verifier can ever accept. `Ed25519` is the fully-specified alias of EdDSA (RFC 9864). */
+/**
+ * The `alg` values the verifier can ever accept. `Ed25519` is the fully-specified alias of EdDSA (RFC 9864).
+ * Never `none`, never HS*: the `algorithms` option narrows this list, it cannot widen it.
+ *
+ * @example
+ * ```ts
+ * import { SUPPORTED_ALGORITHMS } from 'idtoken-verify'
+ *
+ * const announced: string[] = discovery.id_token_signing_alg_values_supported
+ * const usable = announced.filter((alg) => (SUPPORTED_ALGORITHMS as readonly string[]).includes(alg))
+ * ```
+ * @see [RFC 7518 §3.1](https://www.rfc-editor.org/rfc/rfc7518#section-3.1) (RS*, PS*, ES*)
+ * @see [RFC 8037 §3.1](https://www.rfc-editor.org/rfc/rfc8037#section-3.1) (EdDSA)
+ * @see [RFC 9864](https://www.rfc-editor.org/rfc/rfc9864) (Ed25519)
+ */
 export const SUPPORTED_ALGORITHMS = [
   'RS256', 'RS384', 'RS512',
   'PS256', 'PS384', 'PS512',
@@ -9,7 +23,16 @@ export const SUPPORTED_ALGORITHMS = [
   'EdDSA', 'Ed25519',
 ] as const
 
-/** One of {@link SUPPORTED_ALGORITHMS}. */
+/**
+ * One of {@link SUPPORTED_ALGORITHMS}: the type of the `algorithms` option.
+ *
+ * @example
+ * ```ts
+ * const algorithms: SupportedAlgorithm[] = ['ES256', 'RS256']
+ * const verifier = createVerifier({ issuer, audience, algorithms })
+ * ```
+ * @see [RFC 7518 §3.1](https://www.rfc-editor.org/rfc/rfc7518#section-3.1)
+ */
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number]
 
 export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512'

@@ -2,27 +2,70 @@ import { encodeBase64Url } from './base64url.ts'
 import { fail } from './fail.ts'
 import type { HashName } from './algorithms.ts'
 
-/** The claims of a verified ID token (OpenID Connect Core §2). Registered claims are type-checked. */
+/**
+ * The claims of a verified ID token (OpenID Connect Core §2). Registered claims are type-checked: one of
+ * the wrong type makes the token `ERR_TOKEN_MALFORMED`. Other claims (`email`, `name`, ...) are `unknown`:
+ * check their type before use.
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verifier.verify(idToken, { nonce })
+ * const email = typeof payload.email === 'string' && payload.email_verified === true ? payload.email : undefined
+ * ```
+ * @see [OpenID Connect Core 1.0 §2](https://openid.net/specs/openid-connect-core-1_0.html#IDToken)
+ * @see [RFC 7519 §4.1](https://www.rfc-editor.org/rfc/rfc7519#section-4.1) (registered claims)
+ */
 export interface IdTokenPayload {
+  /** Issuer: equals the `issuer` option. */
   readonly iss: string
+  /** Subject: the end-user's stable, non-empty identifier at this issuer. */
   readonly sub: string
+  /** Audience: contains one of the `audience` option's client ids. */
   readonly aud: string | readonly string[]
+  /** Expiry, in seconds since the epoch. */
   readonly exp: number
+  /** Issued at, in seconds since the epoch. */
   readonly iat: number
+  /** Not before, in seconds since the epoch. */
   readonly nbf?: number
+  /** When the end-user authenticated, in seconds since the epoch. Required by the `maxAge` check. */
   readonly auth_time?: number
+  /** The nonce of the authentication request; compared by the `nonce` check. */
   readonly nonce?: string
+  /** Authorized party: the client the token was issued to. Required when `aud` has several values. */
   readonly azp?: string
+  /** Access token hash; compared by the `accessToken` check. */
   readonly at_hash?: string
+  /** Authorization code hash; compared by the `code` check. */
   readonly c_hash?: string
+  /** Authentication context class reference. */
   readonly acr?: string
+  /** Authentication methods references. */
   readonly amr?: readonly string[]
+  /** Session id (OpenID Connect Front-/Back-Channel Logout). */
   readonly sid?: string
+  /** JWT id. */
   readonly jti?: string
+  /** Any other claim, as the issuer sent it. */
   readonly [claim: string]: unknown
 }
 
-/** Per-call checks of {@link IdTokenVerifier.verify}. */
+/**
+ * Per-call checks of {@link IdTokenVerifier.verify}: what only this sign-in knows. Asking for a check makes
+ * its claim required.
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verifier.verify(tokens.id_token, {
+ *   nonce: sessionStorage.getItem('nonce') ?? undefined,
+ *   accessToken: tokens.access_token,
+ *   maxAge: 300,
+ * })
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation) steps 11–13
+ * @see [OpenID Connect Core 1.0 §3.2.2.9](https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation) (`at_hash`)
+ * @see [OpenID Connect Core 1.0 §3.3.2.10](https://openid.net/specs/openid-connect-core-1_0.html#CodeValidation) (`c_hash`)
+ */
 export interface VerifyChecks {
   /** The nonce sent in the authentication request; the token's `nonce` must equal it. */
   nonce?: string

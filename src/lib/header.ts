@@ -1,10 +1,24 @@
 import { fail } from './fail.ts'
 
-/** The protected header of a verified token. Only `alg` is guaranteed; the rest is as the issuer sent it. */
+/**
+ * The protected header of a verified token. Only `alg` is guaranteed; the rest is as the issuer sent it.
+ * `jwk`, `jku`, `x5u` and `x5c` may be present but were never used to find the key.
+ *
+ * @example
+ * ```ts
+ * const { header } = await verifier.verify(idToken)
+ * console.log(`signed with ${header.alg} by key ${header.kid ?? '(no kid)'}`)
+ * ```
+ * @see [RFC 7515 §4.1](https://www.rfc-editor.org/rfc/rfc7515#section-4.1)
+ */
 export interface JwsHeader {
+  /** The signature algorithm: one of the allowlist. */
   readonly alg: string
+  /** The id of the key in the issuer's key set that verified the signature. */
   readonly kid?: string
+  /** Absent, `JWT` or `application/jwt` (case-insensitive): other token kinds are refused. */
   readonly typ?: string
+  /** Any other header member, as the issuer sent it. */
   readonly [member: string]: unknown
 }
 

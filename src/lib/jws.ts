@@ -30,8 +30,9 @@ export function decodeJsonSegment(token: string, start: number, end: number, wha
   let value: unknown
   try {
     value = JSON.parse(utf8.decode(bytes))
-  } catch (cause) {
-    fail('ERR_TOKEN_MALFORMED', `the ${what} is not UTF-8 JSON`, undefined, cause)
+  } catch {
+    // No cause: a SyntaxError quotes the decoded JSON, and errors never carry token content.
+    fail('ERR_TOKEN_MALFORMED', `the ${what} is not UTF-8 JSON`)
   }
   if (!isObject(value)) fail('ERR_TOKEN_MALFORMED', `the ${what} is not a JSON object`)
   return value

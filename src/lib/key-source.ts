@@ -1,6 +1,7 @@
 import { fail } from './fail.ts'
 import { cryptoKeyFor, indexKeySet, isObject, selectKey, type KeySet } from './jwks.ts'
 import { isSupportedAlgorithm, type AlgorithmSpec } from './algorithms.ts'
+import { isHttpUrl } from '../options.ts'
 import { remoteDocument, type CacheContext, type RemoteDocument } from './remote.ts'
 
 export interface KeySourceOptions {
@@ -130,11 +131,3 @@ function parseDiscovery(body: unknown, issuer: string): Discovery {
   return { jwksUri, algorithms }
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value)
-    return protocol === 'https:' || protocol === 'http:'
-  } catch {
-    return false
-  }
-}

@@ -33,7 +33,10 @@ export interface RemoteDocument<T> {
   get(): Promise<T>
   /** Fetch now. `force` also skips the failure back-off (an explicit refresh). */
   fetch(force?: boolean): Promise<T>
-  /** When the current copy was fetched, or -Infinity. */
+  /**
+   * When this instance fetched the current copy (itself, or by waiting for another tab's fetch), or -Infinity
+   * for none or a copy only read from the store: such a copy may predate a rotation and is worth a refetch.
+   */
   fetchedAt(): number
 }
 
@@ -53,11 +56,13 @@ export function remoteDocument<T>(
 ): RemoteDocument<T> {
   const { now, emit } = context
   let snapshot: Snapshot<T> | undefined
+  let fetchedByUs = false
   let loading: Promise<void> | undefined
   let inflight: Promise<Snapshot<T>> | undefined
   let failures = 0
   let retryAt = -Infinity
   let channel: Channel | undefined
+  let http: HttpOptions | undefined
 
   if (context.shared) {
     channel = openChannel('idtoken-verify', (changed) => {
@@ -67,8 +72,13 @@ export function remoteDocument<T>(
   }
 
   async function readStore(): Promise<Snapshot<T> | undefined> {
-    const entry = await context.store.get(key)
+    let entry = await context.store.get(key)
     if (!isEntry(entry)) return undefined
+    const at = now()
+    if (entry.fetchedAt > at || entry.freshUntil - entry.fetchedAt > context.freshness.max) {
+      // Stored under a clock that ran ahead (or damaged): usable as a stale copy, never fresh beyond the bounds.
+      entry = { ...entry, fetchedAt: Math.min(entry.fetchedAt, at), freshUntil: Math.min(entry.freshUntil, at) }
+    }
     try {
       return { value: parse(entry.value, snapshot?.value), entry }
     } catch {
@@ -80,7 +90,10 @@ export function remoteDocument<T>(
 
   function load(): Promise<void> {
     loading ??= readStore().then((stored) => {
-      if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity)) snapshot = stored
+      if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity)) {
+        snapshot = stored
+        fetchedByUs = false
+      }
     })
     return loading
   }
@@ -103,6 +116,7 @@ export function remoteDocument<T>(
       const stored = await readStore()
       if (stored !== undefined && stored.entry.fetchedAt >= requestedAt && now() < stored.entry.freshUntil) {
         snapshot = stored
+        fetchedByUs = true
         emit({ type: 'shared', url })
         return stored
       }
@@ -114,7 +128,11 @@ export function remoteDocument<T>(
     const previous = snapshot
     try {
       const etag = previous?.entry.etag
-      const response = await getJson(context.http, url, what, etag === undefined ? undefined : { 'if-none-match': etag })
+      // Cross-origin, If-None-Match is not a CORS-safelisted header: it would force a preflight that many
+      // providers do not answer. There the browser's own revalidation (see uncached) makes the request conditional.
+      const conditional = etag !== undefined && sameOrigin(url)
+      http ??= uncached(context.http)
+      const response = await getJson(http, url, what, conditional ? { 'if-none-match': etag } : undefined)
       const fetchedAt = now()
       context.onResponse(response.headers, requestedAt, fetchedAt)
       const { freshFor, storable } = freshnessOf(response.headers, context.freshness)
@@ -131,6 +149,7 @@ export function remoteDocument<T>(
         next = { value, entry }
       }
       snapshot = next
+      fetchedByUs = true
       failures = 0
       retryAt = -Infinity
       if (storable) await context.store.set(key, next.entry)
@@ -178,7 +197,30 @@ export function remoteDocument<T>(
       return (await fetchShared(force)).value
     },
 
-    fetchedAt: () => snapshot?.entry.fetchedAt ?? -Infinity,
+    fetchedAt: () => (fetchedByUs && snapshot !== undefined ? snapshot.entry.fetchedAt : -Infinity),
+  }
+}
+
+// A browser's HTTP cache would answer a refetch (an unknown kid, refresh()) with the very copy that lacked the
+// key, for as long as its max-age says. 'no-cache' makes it revalidate whenever we ask, with its own validators
+// and without a CORS preflight. Only where Request knows the mode: some edge runtimes throw on it.
+function uncached(http: HttpOptions): HttpOptions {
+  try {
+    if (new Request('http://localhost/', { cache: 'no-cache' }).cache !== 'no-cache') return http
+  } catch {
+    return http
+  }
+  return { ...http, fetch: (input, init) => http.fetch(input, { ...init, cache: 'no-cache' }) }
+}
+
+// Without a document (servers, edge runtimes) there is no CORS: every URL counts as same-origin.
+function sameOrigin(url: string): boolean {
+  const origin = (globalThis as { location?: { origin?: unknown } }).location?.origin
+  if (typeof origin !== 'string') return true
+  try {
+    return new URL(url).origin === origin
+  } catch {
+    return false
   }
 }
 

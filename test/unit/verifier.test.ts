@@ -518,6 +518,9 @@ describe('misuse is a TypeError', () => {
     ['relative jwksUri', { ...base, jwksUri: '/jwks' }],
     ['jwksUri not a URL', { ...base, jwksUri: 'not a url' }],
     ['numeric jwksUri', { ...base, jwksUri: 42 }],
+    ['ftp jwksUri', { ...base, jwksUri: 'ftp://issuer.example.test/jwks' }],
+    ['javascript: jwksUri', { ...base, jwksUri: 'javascript:alert(1)' }],
+    ['http jwksUri for an https issuer', { ...base, jwksUri: 'http://issuer.example.test/jwks' }],
     ['unknown cache', { ...base, cache: 'redis' }],
     ['cache object without methods', { ...base, cache: {} }],
     ['now not a function', { ...base, now: 1 }],
@@ -538,6 +541,19 @@ describe('misuse is a TypeError', () => {
       await expect(verifier.verify(token, value as never)).rejects.toThrow(TypeError)
     }
     expect(idp.requests).toHaveLength(0)
+  })
+})
+
+describe('errors carry no token content', () => {
+  it('a payload that is not JSON gives no cause that would quote it', async () => {
+    const { verifier } = setup()
+    const header = b64u(JSON.stringify({ alg: 'RS256', kid: keys.RS256.kid }))
+    const payload = b64u('{"nonce":topsecret}')
+    const error = await verifier.verify(`${header}.${payload}.AAAA`).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(IdTokenError)
+    expect((error as IdTokenError).code).toBe('ERR_TOKEN_MALFORMED')
+    expect((error as IdTokenError).cause).toBeUndefined()
+    expect(JSON.stringify(error) + String(error)).not.toContain('topsecret')
   })
 })
 
