@@ -5,8 +5,20 @@ import { BAD_TOKEN_NAMES } from './bad-tokens.ts'
 import { json, withCors } from './lib/http.ts'
 import type { BadTokenName, Fault, MintOptions, MockIdp, MockIdpEndpoint, MockIdpUser, RotateOptions } from './types.ts'
 
-/** Moves the server's clock: the control API's `POST /_mock/clock`. */
+/**
+ * Moves the server's clock: the control API's `POST /_mock/clock`.
+ *
+ * @example
+ * ```ts
+ * let offset = 0
+ * const clock: ControlClock = { advance: (seconds) => Date.now() + (offset += seconds * 1000) }
+ * const idp = await createMockIdp({ now: () => Date.now() + offset })
+ * const handlers = createControlHandlers(idp, clock)
+ * ```
+ * @see [RFC 7519 §4.1.4](https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4) (`exp`: what moving the clock tests)
+ */
 export interface ControlClock {
+  /** Moves the clock `seconds` forward (negative: back) and returns the new time in milliseconds. */
   advance(seconds: number): number
 }
 

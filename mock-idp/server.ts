@@ -1,5 +1,12 @@
 // Public entry `idtoken-verify/mock-idp/server`: the same handlers on a real HTTP server, for test
 // suites in any language. node:http is served by Node, Bun and Deno alike.
+/**
+ * `idtoken-verify/mock-idp/server`: the mock provider on a real HTTP server on 127.0.0.1, with a
+ * `/_mock/` control API, for test suites in any language (also as the CLI `idtoken-verify-mock-idp`).
+ * Start with {@link startMockIdpServer}.
+ *
+ * @module idtoken-verify/mock-idp/server
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getResponse, type RequestHandler } from 'msw'
@@ -10,7 +17,15 @@ import type { MockIdp, MockIdpOptions } from './types.ts'
 
 export { createControlHandlers, type ControlClock } from './control.ts'
 
-/** Options of {@link startMockIdpServer}: the provider's options plus where to listen. */
+/**
+ * Options of {@link startMockIdpServer}: the provider's options plus where to listen.
+ *
+ * @example
+ * ```ts
+ * const server = await startMockIdpServer({ port: 4000, algorithms: ['ES256'], clientId: 'my-app' })
+ * ```
+ * @see [OpenID Connect Discovery 1.0 §4](https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig)
+ */
 export interface MockIdpServerOptions extends MockIdpOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number
@@ -22,7 +37,21 @@ export interface MockIdpServerOptions extends MockIdpOptions {
   control?: boolean
 }
 
-/** A running mock IdP server. */
+/**
+ * A running mock IdP server, as {@link startMockIdpServer} resolves it.
+ *
+ * @example
+ * ```ts
+ * const { url, idp, close } = await startMockIdpServer()
+ * try {
+ *   process.env.OIDC_ISSUER = url
+ *   const token = await idp.mintIdToken({ sub: 'alice' })
+ * } finally {
+ *   await close()
+ * }
+ * ```
+ * @see [OpenID Connect Discovery 1.0 §4](https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig)
+ */
 export interface MockIdpServer {
   /** The server's base URL, `http://127.0.0.1:PORT`. */
   url: string

@@ -2,7 +2,15 @@
 import type { JWK } from 'jose'
 import type { RequestHandler } from 'msw'
 
-/** The user the authorization endpoint signs in, without a login page. */
+/**
+ * The user the authorization endpoint signs in, without a login page.
+ *
+ * @example
+ * ```ts
+ * idp.setUser({ sub: 'alice', claims: { name: 'Alice', email: 'alice@example.test' } })
+ * ```
+ * @see [OpenID Connect Core 1.0 §5.1](https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims)
+ */
 export interface MockIdpUser {
   /** The `sub` claim. */
   sub: string
@@ -10,8 +18,20 @@ export interface MockIdpUser {
   claims?: Record<string, unknown>
 }
 
-/** An OAuth client the provider knows. Without `clientSecret` it is a public client and must use PKCE. */
+/**
+ * An OAuth client the provider knows. Without `clientSecret` it is a public client and must use PKCE.
+ *
+ * @example
+ * ```ts
+ * const idp = await createMockIdp({
+ *   clients: [{ clientId: 'spa', redirectUris: ['http://127.0.0.1:5173/callback'] }, { clientId: 'api', clientSecret: 's3cret' }],
+ * })
+ * ```
+ * @see [RFC 6749 §2](https://www.rfc-editor.org/rfc/rfc6749#section-2) (client registration)
+ * @see [RFC 7636](https://www.rfc-editor.org/rfc/rfc7636) (PKCE)
+ */
 export interface MockIdpClient {
+  /** The `client_id`, also the `aud` of its ID tokens. */
   clientId: string
   /** Makes the client confidential: `client_secret_basic` or `client_secret_post` at the token endpoint. */
   clientSecret?: string
@@ -21,7 +41,16 @@ export interface MockIdpClient {
   postLogoutRedirectUris?: string[]
 }
 
-/** Scheduled key rotation, driven by the `now` clock and applied whenever the provider is used. */
+/**
+ * Scheduled key rotation, driven by the `now` clock and applied whenever the provider is used.
+ *
+ * @example
+ * ```ts
+ * let clock = Date.UTC(2030, 0, 1)
+ * const idp = await createMockIdp({ now: () => clock, rotation: { every: 3600, retireAfter: 600, publishAhead: 300 } })
+ * ```
+ * @see [OpenID Connect Core 1.0 §10.1.1](https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys)
+ */
 export interface RotationSchedule {
   /** Seconds between rotations: each configured alg gets a new signing key. */
   every: number
@@ -69,7 +98,16 @@ export interface MockIdpOptions {
   codeTtl?: number
 }
 
-/** Options of {@link MockIdp.mintIdToken} and {@link MockIdp.mintAccessToken}. */
+/**
+ * Options of {@link MockIdp.mintIdToken} and {@link MockIdp.mintAccessToken}.
+ *
+ * @example
+ * ```ts
+ * const token = await idp.mintIdToken({ sub: 'alice' }, { alg: 'ES256', expiresIn: 60, header: { typ: undefined } })
+ * ```
+ * @see [RFC 7515 §4.1](https://www.rfc-editor.org/rfc/rfc7515#section-4.1) (header members)
+ * @see [OpenID Connect Core 1.0 §3.3.2.11](https://openid.net/specs/openid-connect-core-1_0.html#HybridIDToken) (`at_hash`, `c_hash`)
+ */
 export interface MintOptions {
   /** Sign with this configured alg's signing key. Default: the first configured alg. */
   alg?: string
@@ -87,19 +125,47 @@ export interface MintOptions {
   code?: string
 }
 
-/** Status of a key in the ring. Only `signing`, `staged` and `verify-only` keys are published. */
+/**
+ * Status of a key in the ring. Only `signing`, `staged` and `verify-only` keys are published.
+ *
+ * @example
+ * ```ts
+ * const published = idp.listKeys().filter((key) => key.status !== 'retired')
+ * ```
+ * @see [OpenID Connect Core 1.0 §10.1.1](https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys)
+ */
 export type KeyStatus = 'signing' | 'staged' | 'verify-only' | 'retired'
 
-/** A key of the ring, without key material. */
+/**
+ * A key of the ring, without key material: what {@link MockIdp.listKeys} returns.
+ *
+ * @example
+ * ```ts
+ * for (const { kid, alg, status } of idp.listKeys()) console.log(kid, alg, status)
+ * ```
+ * @see [RFC 7517 §4](https://www.rfc-editor.org/rfc/rfc7517#section-4) (`kid`, `alg`)
+ */
 export interface KeyInfo {
+  /** The key id, as published. */
   kid: string
+  /** The algorithm it signs with. */
   alg: string
+  /** Where it is in its life. */
   status: KeyStatus
   /** Clock time (ms) the key was made. */
   createdAt: number
 }
 
-/** Options of {@link MockIdp.rotateKeys}. */
+/**
+ * Options of {@link MockIdp.rotateKeys}.
+ *
+ * @example
+ * ```ts
+ * const kid = await idp.rotateKeys({ alg: 'ES256', stage: true })
+ * idp.promoteKey(kid)
+ * ```
+ * @see [OpenID Connect Core 1.0 §10.1.1](https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys)
+ */
 export interface RotateOptions {
   /** Which alg's key to rotate. Default: the first configured alg. */
   alg?: string
@@ -107,7 +173,16 @@ export interface RotateOptions {
   stage?: boolean
 }
 
-/** The endpoints the provider serves. */
+/**
+ * The endpoints the provider serves, as named by {@link MockIdp.setFault} and {@link MockIdp.requestCount}.
+ *
+ * @example
+ * ```ts
+ * const endpoint: MockIdpEndpoint = 'jwks'
+ * idp.setFault(endpoint, { status: 503, times: 1 })
+ * ```
+ * @see [OpenID Connect Discovery 1.0 §3](https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata)
+ */
 export type MockIdpEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'end_session'
 
 /**
@@ -140,10 +215,21 @@ export interface Fault {
   times?: number
 }
 
-/** One request the provider saw. */
+/**
+ * One request the provider saw: an entry of {@link MockIdp.requests}.
+ *
+ * @example
+ * ```ts
+ * const conditional = idp.requests.filter((r) => r.endpoint === 'jwks' && !r.faulted).length
+ * ```
+ * @see [RFC 9110 §9.3.1](https://www.rfc-editor.org/rfc/rfc9110#section-9.3.1)
+ */
 export interface RequestLogEntry {
+  /** The endpoint that served it. */
   endpoint: MockIdpEndpoint
+  /** The HTTP method. */
   method: string
+  /** The full request URL. */
   url: string
   /** Clock time (ms) of the request. */
   time: number
@@ -151,8 +237,18 @@ export interface RequestLogEntry {
   faulted: boolean
 }
 
-/** The error a correct verifier reports for a bad token (codes of `idtoken-verify`'s `IdTokenError`). */
+/**
+ * The error a correct verifier reports for a bad token (codes of `idtoken-verify`'s `IdTokenError`).
+ *
+ * @example
+ * ```ts
+ * const bad = await idp.mintBadToken('wrongAudience')
+ * expect(bad.expectedError).toEqual({ code: 'ERR_CLAIM_INVALID', claim: 'aud' })
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ */
 export interface ExpectedError {
+  /** The `IdTokenError` code. */
   code:
     | 'ERR_TOKEN_MALFORMED'
     | 'ERR_HEADER_UNSUPPORTED'
@@ -166,11 +262,25 @@ export interface ExpectedError {
   claim?: string
 }
 
-/** Per-call checks a verifier needs for a bad token to be bad (the nonce it expected, ...). */
+/**
+ * Per-call checks a verifier needs for a bad token to be bad (the nonce it expected, ...): the same shape
+ * as `idtoken-verify`'s `VerifyChecks`.
+ *
+ * @example
+ * ```ts
+ * const { token, checks } = await idp.mintBadToken('wrongNonce')
+ * await verifier.verify(token, checks) // checks = { nonce: 'expected-nonce' }
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation) steps 11–13
+ */
 export interface VerifyChecks {
+  /** The nonce the verifier expects. */
   nonce?: string
+  /** The access token `at_hash` must match. */
   accessToken?: string
+  /** The authorization code `c_hash` must match. */
   code?: string
+  /** Seconds since `auth_time` the verifier accepts. */
   maxAge?: number
 }
 
@@ -185,10 +295,13 @@ export interface VerifyChecks {
  * @see https://www.rfc-editor.org/rfc/rfc8725
  */
 export interface BadToken {
+  /** The catalogue name. */
   name: string
+  /** The compact-serialized token. */
   token: string
   /** Why a verifier must reject it. */
   description: string
+  /** The error a correct verifier reports. */
   expectedError: ExpectedError
   /** Pass these to the verifier's `verify(token, checks)`; `{}` when none are needed. */
   checks: VerifyChecks
@@ -253,7 +366,10 @@ export interface MockIdp {
   /** Every key made so far with its status; no key material. */
   listKeys(): KeyInfo[]
   /** The published key set, public members only, as the JWKS endpoint serves it (after the last schedule step). */
-  jwks(): { keys: JWK[] }
+  jwks(): {
+    /** The published public JWKs. */
+    keys: JWK[]
+  }
   /** The discovery document, as served. */
   discovery(): Record<string, unknown>
   /** Who the authorization endpoint signs in; `null` answers `login_required`. */
@@ -268,7 +384,16 @@ export interface MockIdp {
   reset(): void
 }
 
-/** The names of the bad-token catalogue. */
+/**
+ * The names of the bad-token catalogue (see {@link BAD_TOKEN_CATALOGUE} for what each one is).
+ *
+ * @example
+ * ```ts
+ * const name: BadTokenName = 'algNone'
+ * const bad = await idp.mintBadToken(name)
+ * ```
+ * @see [RFC 8725 §2](https://www.rfc-editor.org/rfc/rfc8725#section-2) (threats)
+ */
 export type BadTokenName =
   | 'expired'
   | 'notYetValid'
