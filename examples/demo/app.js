@@ -8,6 +8,8 @@ const redirectUri = `${location.origin}/`
 const $ = (id) => document.getElementById(id)
 
 const events = []
+// Set by a 'stale' event (sent once per outage), cleared by the next successful fetch.
+let outage = false
 const verifier = createVerifier({
   issuer,
   audience: clientId,
@@ -18,6 +20,8 @@ const verifier = createVerifier({
   staleIfError: 600,
   onEvent: (event) => {
     events.push(event)
+    if (event.type === 'stale') outage = true
+    if (event.type === 'fetched') outage = false
     log(`${event.type}${event.url ? ` ${new URL(event.url).pathname}` : ''}${event.status ? ` HTTP ${event.status}` : ''}${event.error ? ` ${event.error.code}` : ''}`)
   },
 })
@@ -69,7 +73,7 @@ async function verifySession() {
   try {
     const { payload, header } = await verifier.verify(session.idToken, { nonce: session.nonce, accessToken: session.accessToken })
     const fresh = events.slice(before)
-    const source = fresh.some((e) => e.type === 'stale')
+    const source = outage
       ? 'stale copy: the IdP is unreachable, cached keys keep verifying (stale-if-error)'
       : fresh.some((e) => e.type === 'fetched' && e.url.includes('jwks'))
         ? 'network (key set fetched now)'

@@ -57,6 +57,7 @@ export function remoteDocument<T>(
   const { now, emit } = context
   let snapshot: Snapshot<T> | undefined
   let fetchedByUs = false
+  let staleSince: number | undefined
   let loading: Promise<void> | undefined
   let inflight: Promise<Snapshot<T>> | undefined
   let failures = 0
@@ -150,6 +151,7 @@ export function remoteDocument<T>(
       }
       snapshot = next
       fetchedByUs = true
+      staleSince = undefined
       failures = 0
       retryAt = -Infinity
       if (storable) await context.store.set(key, next.entry)
@@ -187,7 +189,9 @@ export function remoteDocument<T>(
       } catch (error) {
         const usableUntil = current === undefined ? -Infinity : current.entry.freshUntil + context.staleIfError
         if (current === undefined || now() >= usableUntil) throw error
-        emit({ type: 'stale', url, usableUntil })
+        // Once per outage, not once per verification: a busy server would drown its logs.
+        if (staleSince === undefined) emit({ type: 'stale', url, usableUntil })
+        staleSince ??= now()
         return current.value
       }
     },

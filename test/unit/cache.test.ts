@@ -141,7 +141,12 @@ describe('outages', () => {
       idp.fault = fault
       clock.advance(61)
       await expect(verifier.verify(await token())).resolves.toBeTruthy()
-      expect(events.some((e) => e.type === 'stale')).toBe(true)
+      clock.advance(5)
+      await expect(verifier.verify(await token())).resolves.toBeTruthy()
+      // Told once per outage and document, not once per verification.
+      const stale = events.filter((e) => e.type === 'stale').map((e) => (e as { url: string }).url)
+      expect(stale.length).toBeGreaterThan(0)
+      expect(new Set(stale).size).toBe(stale.length)
       expect(events.some((e) => e.type === 'fetch-failed')).toBe(true)
       clock.advance(3600)
       const error = await rejection(verifier.verify(await token()))
