@@ -2,7 +2,7 @@ import { algorithmSpec, type SupportedAlgorithm } from './lib/algorithms.ts'
 import { checkClaims, checkClaimTypes, checkTokenHashes, type ClaimPolicy, type IdTokenPayload, type VerifyChecks } from './lib/claims.ts'
 import { fail } from './lib/fail.ts'
 import { checkHeader, checkHeaderSupported, type JwsHeader } from './lib/header.ts'
-import { decodeJsonSegment, decodeSignature, signingInput, splitCompact } from './lib/jws.ts'
+import { decodeJsonSegment, decodeSignature, signingInput, splitCompact, type CompactParts } from './lib/jws.ts'
 import { createKeySource } from './lib/key-source.ts'
 import { verifySignature } from './lib/signature.ts'
 import { createClock } from './lib/clock.ts'
@@ -54,6 +54,10 @@ export interface IdTokenVerifier {
    * not fresh, so the first verification does not wait. Rejects like a verification would.
    */
   warm(): Promise<void>
+}
+
+function decodePayload(parts: CompactParts): IdTokenPayload {
+  return checkClaimTypes(decodeJsonSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload'))
 }
 
 const NO_CHECKS: VerifyChecks = Object.freeze({})
@@ -108,6 +112,9 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
     clockTolerance: resolved.clockTolerance,
     maxTokenAge: resolved.maxTokenAge,
   }
+  // Headers repeat across the tokens of one issuer: each distinct one is parsed and checked once.
+  const headers = new Map<string, JwsHeader>()
+
   let announced: readonly string[] | undefined
   let announcedSet: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
 
@@ -124,18 +131,33 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
     async verify(token, checks = NO_CHECKS) {
       if (checks !== NO_CHECKS) checkVerifyChecks(checks)
       const parts = splitCompact(token, resolved.maxTokenLength)
-      const header = checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
+      const segment = parts.token.slice(0, parts.dot1)
+      const cached = headers.get(segment)
+      const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
       const allowed = allowlist ?? allowedBy(source.freshAlgorithms() ?? (await source.discoveredAlgorithms()))
       const spec = allowed.has(header.alg) ? algorithmSpec(header.alg) : undefined
       if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
-      checkHeaderSupported(header)
-      const payload = checkClaimTypes(decodeJsonSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload'))
-      const signature = decodeSignature(parts)
-
-      const key = await source.key(header.kid, header.alg, spec)
-      if (!(await verifySignature(spec, key, signature, signingInput(parts)))) {
-        fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+      if (cached === undefined) {
+        checkHeaderSupported(header)
+        if (headers.size >= 64) headers.clear()
+        headers.set(segment, Object.freeze(header))
       }
+      const signature = decodeSignature(parts)
+      const readyKey = source.readyKey(header.kid, header.alg, spec)
+      let payload: IdTokenPayload
+      let verified: boolean
+      if (readyKey !== undefined) {
+        // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
+        const verifying = verifySignature(spec, readyKey, signature, signingInput(parts))
+        payload = decodePayload(parts)
+        verified = await verifying
+      } else {
+        // Cold path: a malformed payload is reported before any key is fetched.
+        payload = decodePayload(parts)
+        const key = await source.key(header.kid, header.alg, spec)
+        verified = await verifySignature(spec, key, signature, signingInput(parts))
+      }
+      if (!verified) fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
       clock.check(() => checkClaims(payload, policy, checks, clock.seconds()))
       if (checks.accessToken !== undefined || checks.code !== undefined) {
         await checkTokenHashes(payload, checks, spec.hash)

@@ -6,9 +6,11 @@ import type { AlgorithmSpec } from './algorithms.ts'
 export interface KeyEntry {
   readonly jwk: Jwk
   readonly kid: string | undefined
-  /** The public key material as a string: equal keys share imports across refetches. */
+  /** The whole JWK as a string: identical keys share imports across refetches. */
   readonly id: string
   readonly imported: Map<string, Promise<CryptoKey>>
+  /** The imported keys that have resolved, for the synchronous hot path. */
+  readonly ready: Map<string, CryptoKey>
   /** {@link keyProblem} per alg (null: usable), decided once: the ROCA check alone costs more than parsing a token. */
   readonly problems: Map<string, string | null>
 }
@@ -34,8 +36,9 @@ export function indexKeySet(document: unknown, previous?: KeySet): KeySet {
   for (const jwk of document.keys as unknown[]) {
     if (!isObject(jwk) || typeof jwk.kty !== 'string') continue
     const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined
-    const id = JSON.stringify([jwk.kty, jwk.n, jwk.e, jwk.crv, jwk.x, jwk.y, kid, jwk.alg, jwk.use, jwk.key_ops])
-    const entry = reuse.get(id) ?? { jwk, kid, id, imported: new Map(), problems: new Map() }
+    // Every member counts: a key republished with `d`, another `use` or `alg` must be judged anew.
+    const id = JSON.stringify(jwk)
+    const entry = reuse.get(id) ?? { jwk, kid, id, imported: new Map(), ready: new Map(), problems: new Map() }
     entries.push(entry)
     if (kid !== undefined) {
       const list = byKid.get(kid)
@@ -88,8 +91,9 @@ export function selectKey(set: KeySet, kid: string | undefined, alg: string, spe
 export function cryptoKeyFor(entry: KeyEntry, alg: string, spec: AlgorithmSpec): Promise<CryptoKey> {
   let key = entry.imported.get(alg)
   if (key === undefined) {
-    key = importVerifyKey(entry.jwk, spec).catch((cause: unknown) =>
-      fail('ERR_KEY_NOT_FOUND', 'the key for this token could not be imported (invalid key material)', undefined, cause),
+    key = importVerifyKey(entry.jwk, spec).then(
+      (imported) => (entry.ready.set(alg, imported), imported),
+      (cause: unknown) => fail('ERR_KEY_NOT_FOUND', 'the key for this token could not be imported (invalid key material)', undefined, cause),
     )
     entry.imported.set(alg, key)
   }

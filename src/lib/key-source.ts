@@ -23,6 +23,8 @@ export interface KeySource {
   /** The same, synchronously, while the discovery document is fresh. */
   freshAlgorithms(): readonly string[] | undefined
   key(kid: string | undefined, alg: string, spec: AlgorithmSpec): Promise<CryptoKey>
+  /** The key when the set is fresh and the key already imported: the hot path, with no await. */
+  readyKey(kid: string | undefined, alg: string, spec: AlgorithmSpec): CryptoKey | undefined
   /** Fetch discovery and key set now, ignoring freshness and back-off. */
   refresh(): Promise<void>
   /** Load what is cached and fetch only what is not fresh. */
@@ -83,6 +85,12 @@ export function createKeySource(options: KeySourceOptions): KeySource {
     },
 
     freshAlgorithms: () => discovery?.fresh()?.algorithms,
+
+    readyKey(kid, alg, spec) {
+      const set = currentJwks()?.fresh()
+      const selection = set && selectKey(set, kid, alg, spec)
+      return selection === undefined || 'problem' in selection ? undefined : selection.ready.get(alg)
+    },
 
     async key(kid, alg, spec) {
       const document = currentJwks() ?? (await jwks())
