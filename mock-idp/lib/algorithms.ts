@@ -8,7 +8,17 @@ export interface AlgorithmEntry {
   readonly hash: 'SHA-256' | 'SHA-384' | 'SHA-512'
 }
 
-/** A JWS `alg` the mock IdP can sign with. */
+/**
+ * A JWS `alg` the mock IdP can sign with.
+ *
+ * @example
+ * ```ts
+ * const alg: SigningAlgorithm = 'ES256'
+ * const token = await idp.mintIdToken({ sub: 'alice' }, { alg })
+ * ```
+ * @see [RFC 7518 §3.1](https://www.rfc-editor.org/rfc/rfc7518#section-3.1)
+ * @see [RFC 8037 §3.1](https://www.rfc-editor.org/rfc/rfc8037#section-3.1) (EdDSA)
+ */
 export type SigningAlgorithm =
   | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA' | 'Ed25519'
 

@@ -1,0 +1,2 @@
+// This folder stands for an application's own test suite, with its own vitest configuration.
+export default { test: { include: ['*.test.mjs'] } }
