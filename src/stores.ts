@@ -67,6 +67,18 @@ export function memoryStore(): JwksStore {
 }
 
 /**
+ * `IDBFactory` where the DOM types are loaded, `unknown` otherwise, so that projects without the DOM lib
+ * (servers) type-check against the published declarations.
+ *
+ * @example
+ * ```ts
+ * const factory: IndexedDbFactory = indexedDB
+ * ```
+ * @see https://www.w3.org/TR/IndexedDB/#idbfactory
+ */
+export type IndexedDbFactory = typeof globalThis extends { indexedDB: infer F } ? F : unknown
+
+/**
  * Options of {@link indexedDbStore}.
  *
  * @example
@@ -80,7 +92,7 @@ export interface IndexedDbStoreOptions {
   /** Database name. Default `'idtoken-verify'`. */
   name?: string
   /** The IndexedDB factory. Default `globalThis.indexedDB`. */
-  indexedDB?: IDBFactory
+  indexedDB?: IndexedDbFactory
 }
 
 const SCHEMA_VERSION = 1
@@ -100,12 +112,26 @@ const OBJECT_STORE = 'entries'
  * @see [RFC 9111 §4](https://www.rfc-editor.org/rfc/rfc9111#section-4) (reuse of stored responses)
  */
 export function indexedDbStore(options: IndexedDbStoreOptions = {}): JwksStore {
+  const store = createIndexedDbStore(options)
+  tabStores.add(store)
+  return store
+}
+
+// Stores seen by every tab of an origin: their fetches are coordinated with Web Locks and BroadcastChannel.
+const tabStores = /* @__PURE__ */ new WeakSet<JwksStore>()
+
+/** True for a store made by {@link indexedDbStore}. */
+export function sharedByTabs(store: JwksStore): boolean {
+  return tabStores.has(store)
+}
+
+function createIndexedDbStore(options: IndexedDbStoreOptions): JwksStore {
   const name = options.name ?? 'idtoken-verify'
   let database: Promise<IDBDatabase> | undefined
 
   function open(): Promise<IDBDatabase> {
     database ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const factory = options.indexedDB ?? globalThis.indexedDB
+      const factory = (options.indexedDB as IDBFactory | undefined) ?? globalThis.indexedDB
       if (factory === undefined || factory === null) throw new Error('IndexedDB is not available')
       const request = factory.open(name, SCHEMA_VERSION)
       request.onupgradeneeded = () => {

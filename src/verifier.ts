@@ -8,7 +8,7 @@ import { verifySignature } from './lib/signature.ts'
 import { createClock } from './lib/clock.ts'
 import { safeStore } from './lib/safe-store.ts'
 import { emitter } from './events.ts'
-import { indexedDbStore, memoryStore } from './stores.ts'
+import { indexedDbStore, memoryStore, sharedByTabs } from './stores.ts'
 import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './options.ts'
 
 /**
@@ -86,13 +86,15 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
   const emit = emitter(resolved.onEvent)
   const clock = createClock(resolved.serverTime, now, emit)
   const cache = resolved.cache
+  const store = cache === 'memory' ? memoryStore() : cache === 'indexeddb' ? indexedDbStore() : cache
   const source = createKeySource({
     issuer: resolved.issuer,
     jwksUri: resolved.jwksUri,
     cooldown: resolved.cooldown * 1000,
     cache: {
-      store: safeStore(cache === 'memory' ? memoryStore() : cache === 'indexeddb' ? indexedDbStore() : cache, emit),
+      store: safeStore(store, emit),
       shared: cache !== 'memory',
+      tabs: sharedByTabs(store),
       http: { fetch: resolved.fetch, timeout: resolved.timeout },
       now,
       freshness: {

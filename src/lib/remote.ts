@@ -9,6 +9,8 @@ export interface CacheContext {
   readonly store: JwksStore
   /** The store is seen by other tabs or isolates: coordinate fetches and re-read it before fetching. */
   readonly shared: boolean
+  /** The store is shared by the tabs of an origin (IndexedDB): coordinate with Web Locks and BroadcastChannel. */
+  readonly tabs: boolean
   readonly http: HttpOptions
   readonly now: () => number
   readonly freshness: FreshnessPolicy
@@ -65,7 +67,8 @@ export function remoteDocument<T>(
   let channel: Channel | undefined
   let http: HttpOptions | undefined
 
-  if (context.shared) {
+  // Only between tabs: a BroadcastChannel in a server runtime would keep the process alive for nothing.
+  if (context.tabs) {
     channel = openChannel('idtoken-verify', (changed) => {
       // Another tab stored a newer copy: read it on next use instead of keeping ours.
       if (changed === key) loading = undefined
@@ -112,7 +115,7 @@ export function remoteDocument<T>(
       throw new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} is unavailable (last fetch failed; retrying after a back-off)`)
     }
     if (!context.shared) return request(requestedAt)
-    return withLock(`idtoken-verify ${key}`, async () => {
+    const reuseOrRequest = async (): Promise<Snapshot<T>> => {
       // While we waited for the lock another tab may have fetched: use its copy if it is new enough.
       const stored = await readStore()
       if (stored !== undefined && stored.entry.fetchedAt >= requestedAt && now() < stored.entry.freshUntil) {
@@ -122,7 +125,8 @@ export function remoteDocument<T>(
         return stored
       }
       return request(requestedAt)
-    })
+    }
+    return context.tabs ? withLock(`idtoken-verify ${key}`, reuseOrRequest) : reuseOrRequest()
   }
 
   async function request(requestedAt: number): Promise<Snapshot<T>> {

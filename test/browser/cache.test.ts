@@ -441,8 +441,9 @@ describe('in Chromium', () => {
   })
 
   // The page's clock is an hour behind the provider's (whose Date header is the real time).
-  async function wrongClock(): Promise<{ outcome: Outcome; skews: number[] }> {
-    const wrong = Date.now() - 3_600_000
+  async function wrongClock(): Promise<{ outcome: Outcome; skews: number[]; slack: number }> {
+    const started = Date.now()
+    const wrong = started - 3_600_000
     const page = await open()
     await setup(page, wrong, { serverTime: true }, remote.origin)
     const token = await mint(k1, remote.origin, Date.now())
@@ -451,15 +452,20 @@ describe('in Chromium', () => {
       return window.harness.verify(token)
     }, { token, wrong })
     const skews = (await events(page)).filter((e) => e.type === 'skew').map((e) => e.skew ?? 0)
-    return { outcome, skews }
+    // The page clock stands still at `wrong` while real time runs on: on a loaded machine the provider's Date
+    // can be a few seconds further ahead than the hour.
+    return { outcome, skews, slack: Math.ceil((Date.now() - started) / 1000) + 2 }
   }
 
   it('serverTime cross-origin: with Date exposed the page clock is corrected', async () => {
     remote.expose = ['Date']
-    const { outcome, skews } = await wrongClock()
+    const { outcome, skews, slack } = await wrongClock()
     expect(outcome).toEqual(OK)
-    expect(skews).toHaveLength(1)
-    expect(Math.abs(skews[0]! - 3600)).toBeLessThanOrEqual(2)
+    expect(skews.length).toBeGreaterThanOrEqual(1)
+    for (const skew of skews) {
+      expect(skew).toBeGreaterThanOrEqual(3598)
+      expect(skew).toBeLessThanOrEqual(3600 + slack)
+    }
   })
 
   it('serverTime cross-origin: without Date exposed nothing is corrected', async () => {

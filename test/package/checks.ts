@@ -1,0 +1,98 @@
+// Checks of the package as packed, as pure functions so that test/package/pack.test.ts can also show that
+// each of them fails on a bad input.
+import { build } from 'esbuild'
+
+/** The only files the tarball may hold: the build, the readme, the licence, the manifest. */
+const ALLOWED = /^(dist\/[\w@.-]+(\/[\w@.-]+)*\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/
+const REQUIRED = ['package.json', 'README.md', 'LICENSE']
+
+interface Manifest {
+  exports?: Record<string, string | Record<string, string>>
+  bin?: string | Record<string, string>
+}
+
+/** Relative specifiers (`./x.js`, `../y.js`) imported or re-exported by a JS or .d.ts file. */
+function relativeImports(code: string): string[] {
+  const found: string[] = []
+  for (const match of code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) found.push(match[1]!)
+  return found
+}
+
+function resolve(from: string, specifier: string): string {
+  const url = new URL(specifier, `file:///pkg/${from}`)
+  return url.pathname.slice('/pkg/'.length)
+}
+
+/**
+ * Problems with the packed file list: files outside dist/, README.md, LICENSE and package.json; a missing
+ * required file or entry; dist/ files that no entry reaches (left over from an earlier build).
+ */
+export function packedFileProblems(files: readonly string[], manifest: Manifest, read: (path: string) => string): string[] {
+  const problems: string[] = []
+  const packed = new Set(files)
+  for (const file of files) if (!ALLOWED.test(file)) problems.push(`not for users: ${file}`)
+  for (const file of REQUIRED) if (!packed.has(file)) problems.push(`missing: ${file}`)
+
+  const entries = new Set<string>()
+  for (const target of Object.values(manifest.exports ?? {})) {
+    for (const path of typeof target === 'string' ? [target] : Object.values(target)) entries.add(path.replace(/^\.\//, ''))
+  }
+  const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})
+  for (const path of bins) entries.add(path.replace(/^\.\//, ''))
+
+  const reached = new Set<string>()
+  const queue = [...entries]
+  while (queue.length > 0) {
+    const file = queue.pop()!
+    if (reached.has(file)) continue
+    reached.add(file)
+    if (!packed.has(file)) {
+      problems.push(`an entry or import is not in the package: ${file}`)
+      continue
+    }
+    if (!/\.(js|d\.ts)$/.test(file)) continue
+    for (const specifier of relativeImports(read(file))) {
+      const target = resolve(file, specifier)
+      // A .d.ts imports its siblings by their .js name.
+      queue.push(file.endsWith('.d.ts') ? target.replace(/\.js$/, '.d.ts') : target)
+    }
+  }
+  for (const file of files) {
+    if (file.startsWith('dist/') && !reached.has(file)) problems.push(`reached by no entry (a stale build?): ${file}`)
+  }
+  return problems
+}
+
+/**
+ * Problems with the SDK bundle (dist/index.js), which must run from a CDN in any runtime: any import at all
+ * (so no `node:` builtin, no `jose` or `msw`, nothing from mock-idp/), any `require(`, any `node:` specifier
+ * even in a string. Comments are ignored: the check looks at esbuild's minified output.
+ */
+export async function sdkBundleProblems(code: string): Promise<string[]> {
+  const problems: string[] = []
+  const result = await build({
+    stdin: { contents: code, loader: 'js', sourcefile: 'index.js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    minify: true,
+    logLevel: 'silent',
+    plugins: [{
+      name: 'record-imports',
+      setup(build) {
+        build.onResolve({ filter: /.*/ }, (args) => {
+          if (args.kind === 'entry-point') return undefined
+          problems.push(`imports ${JSON.stringify(args.path)} (${args.kind})`)
+          return { path: args.path, external: true }
+        })
+      },
+    }],
+  })
+  const minified = result.outputFiles[0]?.text ?? ''
+  // The identifier anywhere (esbuild wraps a require() it leaves external in a helper that names it).
+  if (/\brequire\b/.test(minified)) problems.push('uses require')
+  if (/["'`]node:/.test(minified)) problems.push('names a node: module')
+  if (/mock-idp/.test(minified)) problems.push('mentions mock-idp')
+  return problems
+}

@@ -1,0 +1,251 @@
+// The package as users get it: `npm pack`, the tarball installed into a fresh project next to nothing but its
+// dependency (jose) and its peer (msw, linked from this repository), every entry imported and used, a consumer
+// type-checked against the published .d.ts, publint and arethetypeswrong clean.
+import { execFile } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireBuild, root } from '../runtimes/built.ts'
+import { packedFileProblems, sdkBundleProblems } from './checks.ts'
+
+const exec = promisify(execFile)
+const bin = (name: string): string => `${root}node_modules/.bin/${name}`
+// Nothing of the outer `npm test` run may leak into the inner npm commands.
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(package|lifecycle)_/.test(name)))
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+async function run(file: string, args: readonly string[], cwd: string, timeout = 60_000): Promise<Run> {
+  try {
+    const { stdout, stderr } = await exec(file, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout, maxBuffer: 16 << 20 })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const { code, stdout = '', stderr = '', message } = error as { code?: number; stdout?: string; stderr?: string; message: string }
+    return { code: typeof code === 'number' ? code : -1, stdout, stderr: stderr || message }
+  }
+}
+
+async function succeed(file: string, args: readonly string[], cwd: string, timeout?: number): Promise<string> {
+  const result = await run(file, args, cwd, timeout)
+  if (result.code !== 0) throw new Error(`${file} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`)
+  return result.stdout
+}
+
+let dir: string
+let tarball: string
+let files: string[]
+let project: string
+let installed: string
+
+beforeAll(async () => {
+  requireBuild()
+  dir = mkdtempSync(join(tmpdir(), 'idtoken-verify-pack-'))
+  const [packed] = JSON.parse(await succeed('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root)) as
+    Array<{ filename: string; files: Array<{ path: string }> }>
+  tarball = join(dir, packed!.filename)
+  files = packed!.files.map((file) => file.path).sort()
+
+  project = join(dir, 'consumer')
+  mkdirSync(project)
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+  await succeed('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--no-package-lock'], project)
+  installed = join(project, 'node_modules/idtoken-verify')
+  // The optional peer, and Node's types for the Node-only consumer: linked from this repository.
+  symlinkSync(`${root}node_modules/msw`, join(project, 'node_modules/msw'), 'dir')
+  mkdirSync(join(project, 'node_modules/@types'))
+  symlinkSync(`${root}node_modules/@types/node`, join(project, 'node_modules/@types/node'), 'dir')
+}, 120_000)
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the packed tarball', () => {
+  it('holds dist/, README.md, LICENSE and package.json only, and every dist/ file is reached from an entry', () => {
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'))
+    expect(files).toContain('dist/index.js')
+    expect(files.filter((file) => /^(src|test|mock-idp|scripts|bench|docs|examples)\//.test(file))).toEqual([])
+    expect(packedFileProblems(files, manifest, (file) => readFileSync(join(installed, file), 'utf8'))).toEqual([])
+  })
+
+  it('has an SDK bundle that imports nothing: no node:, no require, no jose or msw, nothing from mock-idp/', async () => {
+    expect(await sdkBundleProblems(readFileSync(join(installed, 'dist/index.js'), 'utf8'))).toEqual([])
+  })
+
+  it('the two checks above fail on a bad file list and a bad bundle', async () => {
+    const manifest = { exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } } }
+    const sources: Record<string, string> = {
+      'dist/index.js': "export * from './chunks/a.js'",
+      'dist/index.d.ts': 'export {}',
+      'dist/chunks/a.js': '',
+      'dist/chunks/old.js': '',
+    }
+    expect(packedFileProblems(['package.json', 'README.md', 'src/index.ts', ...Object.keys(sources)], manifest, (file) => sources[file] ?? ''))
+      .toEqual(['not for users: src/index.ts', 'missing: LICENSE', 'reached by no entry (a stale build?): dist/chunks/old.js'])
+    expect(packedFileProblems(['package.json', 'README.md', 'LICENSE', 'dist/index.js'], manifest, (file) => sources[file] ?? '').sort())
+      .toEqual(['an entry or import is not in the package: dist/chunks/a.js', 'an entry or import is not in the package: dist/index.d.ts'])
+    expect(await sdkBundleProblems([
+      "import { createHash } from 'node:crypto'",
+      "import { jwtVerify } from 'jose'",
+      '/** in a comment: require("x") and "node:fs" do not count */',
+      "export const f = () => [createHash, jwtVerify, require('fs'), import('./mock-idp.js')]",
+    ].join('\n'))).toEqual([
+      'imports "node:crypto" (import-statement)',
+      'imports "jose" (import-statement)',
+      'imports "fs" (require-call)',
+      'imports "./mock-idp.js" (dynamic-import)',
+      'uses require',
+      'names a node: module',
+      'mentions mock-idp',
+    ])
+    expect(await sdkBundleProblems(readFileSync(`${root}dist/index.js`, 'utf8') + "\nimport 'msw'\n")).toEqual(['imports "msw" (import-statement)'])
+  })
+})
+
+describe('installed into a fresh project', () => {
+  it('imports every entry and verifies a token from the mock IdP server over HTTP', { timeout: 60_000 }, async () => {
+    writeFileSync(join(project, 'consumer.mjs'), `
+      import * as sdk from 'idtoken-verify'
+      import { createMockIdp, BAD_TOKEN_NAMES } from 'idtoken-verify/mock-idp'
+      import { startMockIdpServer } from 'idtoken-verify/mock-idp/server'
+      const server = await startMockIdpServer({ algorithms: ['ES256'] })
+      try {
+        const verifier = sdk.createVerifier({ issuer: server.idp.issuer, audience: server.idp.clientId, cache: 'memory' })
+        const { payload, header } = await verifier.verify(await server.idp.mintIdToken({ sub: 'alice' }))
+        const idp = await createMockIdp({ algorithms: ['EdDSA'] })
+        const deep = await import('idtoken-verify/dist/index.js').then(() => 'importable', (error) => error.code)
+        console.log(JSON.stringify({
+          exports: Object.keys(sdk).sort(), sub: payload.sub, alg: header.alg,
+          handlers: idp.handlers.length > 0, badTokens: BAD_TOKEN_NAMES.length > 0, deep,
+          resolved: import.meta.resolve('idtoken-verify'),
+        }))
+      } finally {
+        await server.close()
+      }
+    `)
+    const output = JSON.parse(await succeed(process.execPath, ['consumer.mjs'], project, 30_000))
+    expect(output).toEqual({
+      exports: ['ERROR_CODES', 'IdTokenError', 'SUPPORTED_ALGORITHMS', 'createVerifier', 'indexedDbStore', 'memoryStore'],
+      sub: 'alice',
+      alg: 'ES256',
+      handlers: true,
+      badTokens: true,
+      deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      resolved: `file://${installed}/dist/index.js`,
+    })
+    const help = await succeed(join(project, 'node_modules/.bin/idtoken-verify-mock-idp'), ['--help'], project, 30_000)
+    expect(help).toMatch(/--port/)
+  })
+
+})
+
+describe('a consumer type-checked against the published types', () => {
+  // Strict, with skipLibCheck off: the published .d.ts must compile on their own, and be real types (not any):
+  // the @ts-expect-error lines fail the check if the types are missing or loose.
+  const consumer = `
+    import { createVerifier, IdTokenError, ERROR_CODES, memoryStore, indexedDbStore,
+      type IdTokenVerifier, type VerifyResult, type JwksStore, type IdTokenErrorCode, type VerifierOptions } from 'idtoken-verify'
+    import { createMockIdp, type MockIdp } from 'idtoken-verify/mock-idp'
+    import { startMockIdpServer, type MockIdpServer } from 'idtoken-verify/mock-idp/server'
+
+    export async function main(): Promise<string> {
+      const store: JwksStore = memoryStore()
+      const server: MockIdpServer = await startMockIdpServer({ algorithms: ['ES256'] })
+      const idp: MockIdp = await createMockIdp()
+      const options: VerifierOptions = { issuer: server.idp.issuer, audience: idp.clientId, cache: store }
+      const verifier: IdTokenVerifier = createVerifier(options)
+      const result: VerifyResult = await verifier.verify(await server.idp.mintIdToken(), { nonce: 'n' })
+      const code: IdTokenErrorCode = ERROR_CODES[0]
+      indexedDbStore({ name: 'keys' })
+      // @ts-expect-error: issuer is required
+      createVerifier({ audience: 'x' })
+      // @ts-expect-error: not an error code
+      const bad: IdTokenErrorCode = 'ERR_NOPE'
+      // @ts-expect-error: claims are typed
+      const exp: string = result.payload.exp
+      try {
+        await verifier.verify('x')
+      } catch (error) {
+        if (error instanceof IdTokenError) return error.code + (error.claim ?? '') + code + bad + exp
+      }
+      await server.close()
+      return result.payload.sub
+    }
+  `
+  // The SDK entry alone, as a Node server project compiles it: no DOM lib, Node's types.
+  const nodeConsumer = `
+    import { createVerifier, IdTokenError, memoryStore, type VerifyResult } from 'idtoken-verify'
+    const verifier = createVerifier({ issuer: 'https://login.example.com', audience: 'app', cache: memoryStore() })
+    export const verify = (token: string): Promise<VerifyResult> => verifier.verify(token)
+    export const isExpired = (error: unknown): boolean => error instanceof IdTokenError && error.code === 'ERR_TOKEN_EXPIRED'
+  `
+  const strict = { strict: true, noEmit: true, skipLibCheck: false, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, target: 'es2022' }
+  const configs = {
+    node16: { files: ['consumer.ts'], compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: [] } },
+    bundler: { files: ['consumer.ts'], compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], types: [] } },
+    'nodenext, no DOM lib, SDK entry only': {
+      files: ['node-consumer.ts'], compilerOptions: { ...strict, module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022'], types: ['node'] },
+    },
+  }
+
+  // The three compilations run side by side (each tsc is single-threaded); each test awaits its own.
+  const compiled = new Map<string, Promise<Run>>()
+  beforeAll(() => {
+    writeFileSync(join(project, 'consumer.ts'), consumer)
+    writeFileSync(join(project, 'node-consumer.ts'), nodeConsumer)
+    for (const [name, config] of Object.entries(configs)) {
+      const file = `tsconfig.${name.split(',')[0]}.json`
+      writeFileSync(join(project, file), JSON.stringify(config))
+      compiled.set(name, run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', file], project))
+    }
+  })
+
+  it.each(Object.keys(configs))('compiles with no error (%s)', { timeout: 90_000 }, async (name) => {
+    const result = await compiled.get(name)!
+    expect(result.stdout + result.stderr).toBe('')
+    expect(result.code).toBe(0)
+  })
+})
+
+describe('package linters', () => {
+  it('publint finds nothing, suggestions included (--strict)', { timeout: 60_000 }, async () => {
+    const result = await run(bin('publint'), ['run', tarball, '--strict', '--level', 'suggestion'], dir)
+    expect(result.stdout).toMatch(/All good!/)
+    expect(result.code).toBe(0)
+  })
+
+  it('arethetypeswrong finds nothing for an ESM-only package (--profile esm-only)', { timeout: 60_000 }, async () => {
+    // The profile ignores node10 and require() (the package is ESM only, engines node >= 20); every other
+    // resolution of every entry must be OK.
+    const result = await run(bin('attw'), [tarball, '--profile', 'esm-only', '--no-emoji', '--no-color'], dir)
+    const verdicts = result.stdout.split('***').flatMap((block) => {
+      const entry = /^"([^"]+)"$/m.exec(block)?.[1]
+      return entry === undefined ? [] : [...block.matchAll(/^(node16 \(from ESM\)|bundler): (.*)$/gm)].map((m) => `${entry} ${m[1]}: ${m[2]!.trim()}`)
+    })
+    expect(verdicts.filter((line) => !/: OK( \((ESM|JSON)\))?$/.test(line))).toEqual([])
+    for (const entry of ['idtoken-verify', 'idtoken-verify/mock-idp', 'idtoken-verify/mock-idp/server']) {
+      expect(verdicts).toContain(`${entry} node16 (from ESM): OK (ESM)`)
+      expect(verdicts).toContain(`${entry} bundler: OK`)
+    }
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+  })
+
+  it('both fail on a package whose types do not resolve', { timeout: 60_000 }, async () => {
+    const broken = join(dir, 'broken')
+    cpSync(installed, broken, { recursive: true, dereference: true })
+    const manifest = JSON.parse(readFileSync(join(broken, 'package.json'), 'utf8'))
+    manifest.exports['.'].types = './dist/missing.d.ts'
+    writeFileSync(join(broken, 'package.json'), JSON.stringify(manifest))
+    const publint = await run(bin('publint'), ['run', broken, '--strict', '--pack', 'npm'], dir)
+    expect(publint.code).not.toBe(0)
+    expect(publint.stdout + publint.stderr).toMatch(/missing\.d\.ts/)
+    const attw = await run(bin('attw'), ['--pack', broken, '--profile', 'esm-only', '--no-emoji'], dir)
+    expect(attw.code).not.toBe(0)
+  })
+})
