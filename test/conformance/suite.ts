@@ -414,6 +414,25 @@ const cases: Case[] = [
     await t.verifier(idp, { cache: store }).verify(token)
     equal(idp.count(), 2, 'requests after the second verifier')
   }],
+  ['caching: a custom key-value store (JSON in, JSON out, as Deno KV or Workers KV) keeps keys between isolates', async (t) => {
+    const idp = provider([t.keys.EdDSA])
+    // What a KV service holds: strings. Each "isolate" gets a new verifier and an adapter over the same map.
+    const kv = new Map<string, string>()
+    const adapter = () => ({
+      get: async (key: string) => {
+        const text = kv.get(key)
+        return text === undefined ? undefined : JSON.parse(text)
+      },
+      set: async (key: string, entry: unknown) => void kv.set(key, JSON.stringify(entry)),
+      delete: async (key: string) => void kv.delete(key),
+    })
+    const token = await t.token(t.keys.EdDSA)
+    await t.verifier(idp, { cache: adapter() }).verify(token)
+    equal(idp.count(), 2, 'requests for the first isolate')
+    check(kv.size === 2, 'discovery and key set stored')
+    await t.verifier(idp, { cache: adapter() }).verify(token)
+    equal(idp.count(), 2, 'requests for the second isolate')
+  }],
   ['caching: Cache-Control max-age decides when keys are refetched', async (t) => {
     const idp = provider([t.keys.RS256])
     idp.headers = { 'cache-control': 'public, max-age=120' }
