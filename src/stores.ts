@@ -76,7 +76,10 @@ export function memoryStore(): JwksStore {
  * ```
  * @see https://www.w3.org/TR/IndexedDB/#idbfactory
  */
-export type IndexedDbFactory = typeof globalThis extends { indexedDB: infer F } ? F : unknown
+export type IndexedDbFactory = typeof globalThis extends {
+  /** The platform's IndexedDB factory. */
+  indexedDB: infer F
+} ? F : unknown
 
 /**
  * Options of {@link indexedDbStore}.

@@ -102,14 +102,16 @@ export function remoteDocument<T>(
     return loading
   }
 
-  function fetchShared(force: boolean): Promise<Snapshot<T>> {
-    inflight ??= fetchOnce(force).finally(() => {
+  // `refetch`: the caller saw our copy and needs a newer one (an unknown kid, refresh()); otherwise any fresh
+  // copy will do, including one another tab stored while we were still reading the store.
+  function fetchShared(force: boolean, refetch: boolean): Promise<Snapshot<T>> {
+    inflight ??= fetchOnce(force, refetch).finally(() => {
       inflight = undefined
     })
     return inflight
   }
 
-  async function fetchOnce(force: boolean): Promise<Snapshot<T>> {
+  async function fetchOnce(force: boolean, refetch: boolean): Promise<Snapshot<T>> {
     const requestedAt = now()
     if (!force && requestedAt < retryAt) {
       throw new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} is unavailable (last fetch failed; retrying after a back-off)`)
@@ -118,7 +120,8 @@ export function remoteDocument<T>(
     const reuseOrRequest = async (): Promise<Snapshot<T>> => {
       // While we waited for the lock another tab may have fetched: use its copy if it is new enough.
       const stored = await readStore()
-      if (stored !== undefined && stored.entry.fetchedAt >= requestedAt && now() < stored.entry.freshUntil) {
+      const newEnough = stored !== undefined && (stored.entry.fetchedAt >= requestedAt || !refetch)
+      if (newEnough && now() < stored.entry.freshUntil) {
         snapshot = stored
         fetchedByUs = true
         emit({ type: 'shared', url })
@@ -185,11 +188,11 @@ export function remoteDocument<T>(
       const at = now()
       if (current !== undefined && at < current.entry.freshUntil) return current.value
       if (current !== undefined && at < current.entry.freshUntil + context.staleWhileRevalidate) {
-        fetchShared(false).catch(() => {})
+        fetchShared(false, false).catch(() => {})
         return current.value
       }
       try {
-        return (await fetchShared(false)).value
+        return (await fetchShared(false, false)).value
       } catch (error) {
         const usableUntil = current === undefined ? -Infinity : current.entry.freshUntil + context.staleIfError
         if (current === undefined || now() >= usableUntil) throw error
@@ -202,7 +205,7 @@ export function remoteDocument<T>(
 
     async fetch(force = false) {
       await load()
-      return (await fetchShared(force)).value
+      return (await fetchShared(force, true)).value
     },
 
     fetchedAt: () => (fetchedByUs && snapshot !== undefined ? snapshot.entry.fetchedAt : -Infinity),
