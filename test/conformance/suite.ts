@@ -227,6 +227,22 @@ const cases: Case[] = [
     const v = t.verifier(provider([t.keys.RS256]))
     const token = await t.token(t.keys.RS256)
     await rejects(t.lib, v.verify(`${token.split('.')[0]}=.${token.split('.').slice(1).join('.')}`), 'ERR_TOKEN_MALFORMED')
+    // Where the platform has Uint8Array.fromBase64 (browsers, Deno, Bun) the SDK uses it and must stay exact.
+    const [h, p, sig] = token.split('.') as [string, string, string]
+    const nonCanonical = (text: string): string => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      const last = alphabet.indexOf(text.at(-1)!)
+      return text.slice(0, -1) + alphabet[last ^ 1]
+    }
+    for (const lax of [
+      `${h}.${p.slice(0, 8)} ${p.slice(8)}.${sig}`, // whitespace inside
+      `${h}.${p.slice(0, 8)}\n${p.slice(8)}.${sig}`,
+      `${h}.${p}.${sig.replace(/-/g, '+').replace(/_/g, '/')}`, // the standard alphabet
+      `${h}.${p}==.${sig}`, // padding
+      `${h}.${p}.${nonCanonical(sig)}`, // unused bits set in the last character (an RSA-2048 signature is 342 characters: 4 spare bits)
+    ]) {
+      if (lax !== token) await rejects(t.lib, v.verify(lax), 'ERR_TOKEN_MALFORMED')
+    }
     await rejects(t.lib, v.verify(await signCompact(t.keys.RS256, { alg: 'RS256', kid: 'kid-RS256' }, [1, 2])), 'ERR_TOKEN_MALFORMED')
   }],
   ['ERR_TOKEN_MALFORMED: a registered claim of the wrong type', async (t) => {

@@ -1,5 +1,5 @@
 // Strict base64url (RFC 4648 §5 as profiled by RFC 7515 §2): one byte string, one encoding.
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { decodeBase64Url, encodeBase64Url } from '../../../src/lib/base64url.ts'
 
@@ -8,7 +8,29 @@ const bytesOf = (text: string): number[] | undefined => {
   return decoded === undefined ? undefined : [...decoded]
 }
 
-describe('decodeBase64Url', () => {
+// Node 20 has no Uint8Array.fromBase64; browsers, Deno and Bun do, and the decoder then uses it. Every case runs
+// both ways; the second through a stand-in with the platform decoder's leniency (whitespace skipped, padding
+// accepted, unused bits ignored), so the exactness the SDK adds around it is what is tested.
+let platformCalls = 0
+function lenientFromBase64(input: string, options: { alphabet: string; lastChunkHandling: string }): Uint8Array {
+  platformCalls++
+  expect(options).toEqual({ alphabet: 'base64url', lastChunkHandling: 'loose' })
+  const body = input.replace(/[\t\n\f\r ]/g, '').replace(/={1,2}$/, '')
+  if (/[^A-Za-z0-9_-]/.test(body) || body.length % 4 === 1) throw new SyntaxError('not base64url')
+  return new Uint8Array(Buffer.from(body, 'base64url'))
+}
+
+for (const mode of ['own decoder', 'platform decoder'] as const) describe(`decodeBase64Url (${mode})`, () => {
+  if (mode === 'platform decoder') {
+    beforeAll(() => {
+      (Uint8Array as unknown as { fromBase64?: unknown }).fromBase64 = lenientFromBase64
+    })
+    afterAll(() => {
+      delete (Uint8Array as unknown as { fromBase64?: unknown }).fromBase64
+      expect(platformCalls).toBeGreaterThan(1000)
+    })
+  }
+
   it('decodes the RFC 4648 §10 test vectors (base64url form, no padding)', () => {
     const vectors: Array<[string, string]> = [
       ['', ''], ['Zg', 'f'], ['Zm8', 'fo'], ['Zm9v', 'foo'], ['Zm9vYg', 'foob'], ['Zm9vYmE', 'fooba'], ['Zm9vYmFy', 'foobar'],
