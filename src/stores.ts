@@ -20,6 +20,11 @@ export interface CachedEntry {
   readonly freshUntil: number
   /** The response's `ETag`, for a conditional refresh. */
   readonly etag?: string
+  /**
+   * Imported keys of this key set (`index:alg` → non-extractable `CryptoKey`), kept only by stores that can
+   * hold `CryptoKey` objects (IndexedDB), so that a reload skips the import too.
+   */
+  readonly cryptoKeys?: Readonly<Record<string, CryptoKey>>
 }
 
 /**

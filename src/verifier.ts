@@ -95,6 +95,8 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
       store: safeStore(store, emit),
       shared: cache !== 'memory',
       tabs: sharedByTabs(store),
+      // IndexedDB holds CryptoKey objects; a failed write of them must not retire the store.
+      keepKeys: sharedByTabs(store) ? (key, entry) => store.set(key, entry).catch(() => {}) : undefined,
       http: { fetch: resolved.fetch, timeout: resolved.timeout },
       now,
       freshness: {

@@ -1,6 +1,7 @@
 import { fail } from './fail.ts'
 import { importVerifyKey, keyProblem, type Jwk } from './keys.ts'
-import type { AlgorithmSpec } from './algorithms.ts'
+import { algorithmSpec, type AlgorithmSpec } from './algorithms.ts'
+import type { CachedEntry } from '../stores.ts'
 
 /** One key of a set, with its imported `CryptoKey`s (one per alg, made on first use). */
 export interface KeyEntry {
@@ -25,7 +26,7 @@ export interface KeySet {
  * understood are kept but never selected (§5: "SHOULD ignore"); a set that is not `{ keys: [...] }`
  * is `ERR_JWKS_INVALID`. `previous` lets unchanged keys keep their imported `CryptoKey`.
  */
-export function indexKeySet(document: unknown, previous?: KeySet): KeySet {
+export function indexKeySet(document: unknown, previous?: KeySet, stored?: CachedEntry): KeySet {
   if (!isObject(document) || !Array.isArray(document.keys)) {
     fail('ERR_JWKS_INVALID', 'the key set is not a JSON object with a "keys" array')
   }
@@ -39,6 +40,7 @@ export function indexKeySet(document: unknown, previous?: KeySet): KeySet {
     // Every member counts: a key republished with `d`, another `use` or `alg` must be judged anew.
     const id = JSON.stringify(jwk)
     const entry = reuse.get(id) ?? { jwk, kid, id, imported: new Map(), ready: new Map(), problems: new Map() }
+    adoptStoredKeys(entry, entries.length, stored)
     entries.push(entry)
     if (kid !== undefined) {
       const list = byKid.get(kid)
@@ -86,6 +88,30 @@ export function selectKey(set: KeySet, kid: string | undefined, alg: string, spe
     }
   }
   return found
+}
+
+/** The name of an entry's imported key in {@link CachedEntry.cryptoKeys}: its position in the set, and the alg. */
+export function storedKeyName(set: KeySet, entry: KeyEntry, alg: string): string {
+  return `${set.entries.indexOf(entry)}:${alg}`
+}
+
+// Keys imported before a reload, read back from IndexedDB. Each must be a public verify key of the very
+// algorithm it is filed under; anything else is ignored and imported anew from the JWK.
+function adoptStoredKeys(entry: KeyEntry, index: number, stored: CachedEntry | undefined): void {
+  const keys = stored?.cryptoKeys
+  if (keys === undefined || typeof CryptoKey !== 'function') return
+  for (const [name, key] of Object.entries(keys)) {
+    const [position, alg = ''] = name.split(':')
+    const spec = algorithmSpec(alg)
+    if (Number(position) !== index || spec === undefined || !(key instanceof CryptoKey) || entry.ready.has(alg)) continue
+    const algorithm = key.algorithm as RsaHashedKeyAlgorithm & EcKeyAlgorithm
+    const expected = spec.importParams as RsaHashedImportParams & EcKeyImportParams
+    if (key.type !== 'public' || !key.usages.includes('verify') || algorithm.name !== expected.name ||
+      (expected.hash !== undefined && algorithm.hash?.name !== expected.hash) ||
+      (expected.namedCurve !== undefined && algorithm.namedCurve !== expected.namedCurve)) continue
+    entry.ready.set(alg, key)
+    entry.imported.set(alg, Promise.resolve(key))
+  }
 }
 
 export function cryptoKeyFor(entry: KeyEntry, alg: string, spec: AlgorithmSpec): Promise<CryptoKey> {

@@ -1,5 +1,5 @@
 import { fail } from './fail.ts'
-import { cryptoKeyFor, indexKeySet, isObject, selectKey, type KeySet } from './jwks.ts'
+import { cryptoKeyFor, indexKeySet, isObject, selectKey, storedKeyName, type KeySet } from './jwks.ts'
 import { isSupportedAlgorithm, type AlgorithmSpec } from './algorithms.ts'
 import { isHttpUrl } from '../options.ts'
 import { remoteDocument, type CacheContext, type RemoteDocument } from './remote.ts'
@@ -103,7 +103,10 @@ export function createKeySource(options: KeySourceOptions): KeySource {
         selection = selectKey(set, kid, alg, spec)
       }
       if ('problem' in selection) fail('ERR_KEY_NOT_FOUND', selection.problem)
-      return cryptoKeyFor(selection, alg, spec)
+      const imported = selection.ready.has(alg)
+      const key = await cryptoKeyFor(selection, alg, spec)
+      if (!imported) document.rememberKey(storedKeyName(set, selection, alg), key, set)
+      return key
     },
 
     async refresh() {

@@ -19,6 +19,8 @@ export interface CacheContext {
   /** Milliseconds past freshness during which a copy is used when the provider cannot be reached. */
   readonly staleIfError: number
   readonly emit: EventHandler
+  /** Writes an entry carrying `CryptoKey`s, where the store can hold them; failures are ignored. */
+  readonly keepKeys: ((key: string, entry: CachedEntry) => Promise<void>) | undefined
   /** Sees every response, for the server-time estimate. */
   readonly onResponse: (headers: Headers, sentAt: number, receivedAt: number) => void
 }
@@ -35,6 +37,8 @@ export interface RemoteDocument<T> {
   get(): Promise<T>
   /** Fetch now. `force` also skips the failure back-off (an explicit refresh). */
   fetch(force?: boolean): Promise<T>
+  /** Keeps an imported key with the stored copy (where the store can), so that a reload need not import it. */
+  rememberKey(name: string, cryptoKey: CryptoKey, of: T): void
   /**
    * When this instance fetched the current copy (itself, or by waiting for another tab's fetch), or -Infinity
    * for none or a copy only read from the store: such a copy may predate a rotation and is worth a refetch.
@@ -54,7 +58,7 @@ export function remoteDocument<T>(
   key: string,
   what: string,
   url: string,
-  parse: (body: unknown, previous: T | undefined) => T,
+  parse: (body: unknown, previous: T | undefined, stored?: CachedEntry) => T,
 ): RemoteDocument<T> {
   const { now, emit } = context
   let snapshot: Snapshot<T> | undefined
@@ -84,7 +88,7 @@ export function remoteDocument<T>(
       entry = { ...entry, fetchedAt: Math.min(entry.fetchedAt, at), freshUntil: Math.min(entry.freshUntil, at) }
     }
     try {
-      return { value: parse(entry.value, snapshot?.value), entry }
+      return { value: parse(entry.value, snapshot?.value, entry), entry }
     } catch {
       // Corrupted or written by an incompatible version: drop it and fetch anew.
       await context.store.delete(key)
@@ -206,6 +210,15 @@ export function remoteDocument<T>(
     async fetch(force = false) {
       await load()
       return (await fetchShared(force, true)).value
+    },
+
+    rememberKey(name, cryptoKey, of) {
+      const current = snapshot
+      // Only for the copy the key was found in: a newer set may number its keys differently.
+      if (context.keepKeys === undefined || current?.value !== of || current.entry.cryptoKeys?.[name] === cryptoKey) return
+      const entry = { ...current.entry, cryptoKeys: { ...current.entry.cryptoKeys, [name]: cryptoKey } }
+      snapshot = { value: current.value, entry }
+      void context.keepKeys(key, entry)
     },
 
     fetchedAt: () => (fetchedByUs && snapshot !== undefined ? snapshot.entry.fetchedAt : -Infinity),

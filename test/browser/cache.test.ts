@@ -280,6 +280,55 @@ describe('in Chromium', () => {
       ])
   })
 
+  it('imported CryptoKeys are kept in IndexedDB: a reload verifies with no request and no key import', async () => {
+    await context.addInitScript(() => {
+      const subtle = crypto.subtle
+      const importKey = subtle.importKey.bind(subtle)
+      const counter = window as unknown as { __imports: number }
+      counter.__imports = 0
+      subtle.importKey = ((...args: Parameters<SubtleCrypto['importKey']>) => {
+        counter.__imports++
+        return importKey(...args)
+      }) as SubtleCrypto['importKey']
+    })
+    const imports = (page: Page) => page.evaluate(() => (window as unknown as { __imports: number }).__imports)
+    const page = await open()
+    await setup(page, T0)
+    expect(await verify(page, k1, T0)).toEqual(OK)
+    expect(await imports(page)).toBe(1)
+    // The key is written back after the verification; wait until the database holds it.
+    await page.evaluate(async () => {
+      for (let i = 0; i < 100; i++) {
+        const keys = await new Promise<number>((resolve, reject) => {
+          const request = indexedDB.open('idtoken-verify')
+          request.onerror = () => reject(request.error)
+          request.onsuccess = () => {
+            const all = request.result.transaction('entries').objectStore('entries').getAll()
+            all.onsuccess = () => {
+              request.result.close()
+              resolve(all.result.filter((r: { entry?: { cryptoKeys?: object } }) => r.entry?.cryptoKeys).length)
+            }
+          }
+        })
+        if (keys > 0) return
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      throw new Error('no CryptoKey was stored')
+    })
+
+    await reload(page)
+    await setup(page, T0 + 60_000)
+    expect(await verify(page, k1, T0 + 60_000)).toEqual(OK)
+    expect(await imports(page)).toBe(0)
+    expect([site.count(DISCOVERY), site.count(JWKS)]).toEqual([1, 1])
+
+    // The control: in memory, a reload imports the key again.
+    await reload(page)
+    await setup(page, T0 + 60_000, { cache: 'memory' })
+    expect(await verify(page, k1, T0 + 60_000)).toEqual(OK)
+    expect(await imports(page)).toBe(1)
+  })
+
   it('ten tabs opened at once cost one discovery fetch and one JWKS fetch', async () => {
     const tabs = await Promise.all(Array.from({ length: 10 }, () => open()))
     await Promise.all(tabs.map((tab) => setup(tab, T0)))
