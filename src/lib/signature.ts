@@ -17,6 +17,8 @@ export async function verifySignature(
   }
 }
 
+const rsaLengths = /* @__PURE__ */ new WeakMap<CryptoKey, number>()
+
 function signatureShapeOk(spec: AlgorithmSpec, key: CryptoKey, signature: Uint8Array): boolean {
   const ecdsa = spec.ecdsa
   if (ecdsa !== undefined) {
@@ -26,9 +28,14 @@ function signatureShapeOk(spec: AlgorithmSpec, key: CryptoKey, signature: Uint8A
     return inRange(signature, 0, ecdsa) && inRange(signature, ecdsa.size, ecdsa)
   }
   if (spec.signatureLength !== undefined) return signature.length === spec.signatureLength
-  // RSA: exactly the modulus length (RFC 8017 §8.2.2 step 1).
-  const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength
-  return signature.length === (bits + 7) >> 3
+  // RSA: exactly the modulus length (RFC 8017 §8.2.2 step 1). Browsers build a new `algorithm` object on
+  // every read, so the length is read once per key.
+  let length = rsaLengths.get(key)
+  if (length === undefined) {
+    length = ((key.algorithm as RsaHashedKeyAlgorithm).modulusLength + 7) >> 3
+    rsaLengths.set(key, length)
+  }
+  return signature.length === length
 }
 
 // 1 ≤ x < n, for the big-endian integer at signature[offset .. offset + size).
