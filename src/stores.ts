@@ -22,9 +22,10 @@ export interface CachedEntry {
   readonly etag?: string
   /**
    * Imported keys of this key set (`index:alg` → non-extractable `CryptoKey`), kept only by stores that can
-   * hold `CryptoKey` objects (IndexedDB), so that a reload skips the import too.
+   * hold `CryptoKey` objects (IndexedDB), so that a reload skips the import too. Typed `unknown` so that the
+   * declarations need no DOM lib; every value is checked to be a fitting `CryptoKey` before use.
    */
-  readonly cryptoKeys?: Readonly<Record<string, CryptoKey>>
+  readonly cryptoKeys?: Readonly<Record<string, unknown>>
 }
 
 /**
