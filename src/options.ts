@@ -121,9 +121,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (!Array.isArray(audiences) || !audiences.length || !audiences.every((a) => typeof a === 'string' && a)) {
     misuse('"audience" must be a non-empty string or array of them')
   }
-  if (jwksUri !== undefined && !(isHttpUrl(jwksUri) && (jwksUri.startsWith('https:') || !issuer.startsWith('https:')))) {
-    misuse('"jwksUri" must be an https URL (http only for an http issuer)')
-  }
+  const problem = jwksUri === undefined ? undefined : jwksUriProblem(jwksUri, issuer)
+  if (problem !== undefined) misuse(`"jwksUri" ${problem}`)
   if (algorithms !== undefined && (!Array.isArray(algorithms) || !algorithms.length)) misuse('"algorithms" must be a non-empty array')
   for (const alg of algorithms ?? []) {
     if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) misuse(`algorithm ${JSON.stringify(alg)} is not supported`)
@@ -168,12 +167,17 @@ export function checkVerifyChecks(checks: VerifyChecks): void {
   }
 }
 
-export function isHttpUrl(value: unknown): value is string {
+/** Why `uri` cannot be a key set's address for `issuer`: not http(s), or plain http under an https issuer. */
+export function jwksUriProblem(uri: unknown, issuer: string): string | undefined {
+  let protocol: string
   try {
-    return typeof value === 'string' && /^https?:$/.test(new URL(value).protocol)
+    protocol = new URL(uri as string).protocol
   } catch {
-    return false
+    return 'is not an absolute URL'
   }
+  if (protocol !== 'https:' && protocol !== 'http:') return 'is not an http(s) URL'
+  if (protocol === 'http:' && new URL(issuer, 'http://x').protocol === 'https:') return 'is plain http for an https issuer'
+  return undefined
 }
 
 function isStore(value: unknown): value is JwksStore {

@@ -1,7 +1,7 @@
 import { fail } from './fail.ts'
 import { cryptoKeyFor, indexKeySet, isObject, selectKey, storedKeyName, type KeySet } from './jwks.ts'
 import { isSupportedAlgorithm, type AlgorithmSpec } from './algorithms.ts'
-import { isHttpUrl } from '../options.ts'
+import { jwksUriProblem } from '../options.ts'
 import { remoteDocument, type CacheContext, type RemoteDocument } from './remote.ts'
 
 export interface KeySourceOptions {
@@ -125,12 +125,9 @@ function parseDiscovery(body: unknown, issuer: string): Discovery {
   // OpenID Connect Discovery 1.0 §4.3: the issuer in the document must be exactly the one configured.
   if (body.issuer !== issuer) fail('ERR_JWKS_INVALID', 'the discovery document\'s "issuer" is not the configured issuer')
   const jwksUri = body.jwks_uri
-  if (typeof jwksUri !== 'string' || !isHttpUrl(jwksUri)) {
-    fail('ERR_JWKS_INVALID', 'the discovery document has no valid "jwks_uri"')
-  }
-  if (issuer.startsWith('https:') && !jwksUri.startsWith('https:')) {
-    fail('ERR_JWKS_INVALID', 'the discovery document downgrades "jwks_uri" to plain http')
-  }
+  if (typeof jwksUri !== 'string') fail('ERR_JWKS_INVALID', 'the discovery document has no "jwks_uri"')
+  const problem = jwksUriProblem(jwksUri, issuer)
+  if (problem !== undefined) fail('ERR_JWKS_INVALID', `the discovery document's "jwks_uri" ${problem}`)
   const announced = body.id_token_signing_alg_values_supported
   let algorithms: string[] | undefined
   if (announced !== undefined) {
