@@ -10,14 +10,25 @@ const idpPort = Number(process.env.IDP_PORT ?? 4000)
 const demoPort = Number(process.env.DEMO_PORT ?? 4001)
 const clientId = 'demo-spa'
 
-const { url: issuer, idp, close } = await startMockIdpServer({
-  port: idpPort,
+// A taken port (another demo still running) falls back to any free one: the URLs are printed either way.
+const retryOnFreePort = async (start, port) => {
+  try {
+    return await start(port)
+  } catch (error) {
+    if (error?.code !== 'EADDRINUSE' || port === 0) throw error
+    console.log(`port ${port} is taken; using a free one`)
+    return start(0)
+  }
+}
+
+const { url: issuer, idp, close } = await retryOnFreePort((port) => startMockIdpServer({
+  port,
   clientId,
   algorithms: ['ES256', 'RS256', 'EdDSA'],
   // Short freshness so a visitor sees rotation and outages play out within a minute.
   cacheControl: 'public, max-age=20',
   user: { sub: 'alice', claims: { name: 'Alice Example', email: 'alice@example.test', email_verified: true } },
-})
+}), idpPort)
 
 const files = {
   '/': ['examples/demo/index.html', 'text/html; charset=utf-8'],
@@ -39,7 +50,12 @@ const demo = createServer(async (req, res) => {
   res.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-store' })
   res.end(await readFile(new URL(file[0], root)))
 })
-await new Promise((resolve, reject) => demo.once('error', reject).listen(demoPort, '127.0.0.1', resolve))
+await retryOnFreePort((port) => new Promise((resolve, reject) => {
+  demo.once('error', reject).listen(port, '127.0.0.1', () => {
+    demo.off('error', reject)
+    resolve()
+  })
+}), demoPort)
 const demoUrl = `http://127.0.0.1:${demo.address().port}/`
 
 // A first round trip in Node, so the terminal shows what the page will show.
