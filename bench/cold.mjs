@@ -154,9 +154,10 @@ export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flo
 
     // 4. A flood of tokens with random unknown kids. The verifier's clock is ours (`now`): the flood is spread
     //    over one cooldown window in twenty waves. The first wave's unknown kids trigger the window's one
-    //    refetch; waves that come after it returned wait for the next permitted refetch (so a key rotated in
-    //    just after a fetch is found, not refused for a whole cooldown): that one fires when the window ends
-    //    (key-source waits with a real timer of the remaining cooldown) and serves all of them at once.
+    //    refetch; later waves are within `timeout` (5 s) of the next permitted refetch (the cooldown here is
+    //    2 s), so they wait for it rather than being refused at once: it fires when the window ends (a real
+    //    timer of the remaining cooldown) and serves all of them. With the default 30 s cooldown, tokens more
+    //    than `timeout` before the window opens are refused at once, without a request.
     {
       const [, payload, signature] = token.split('.')
       const headerOf = (kid) => jose.base64url.encode(JSON.stringify({ alg: ALG, kid, typ: 'JWT' }))

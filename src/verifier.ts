@@ -91,6 +91,7 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
     issuer: resolved.issuer,
     jwksUri: resolved.jwksUri,
     cooldown: resolved.cooldown * 1000,
+    maxKidWait: resolved.timeout,
     cache: {
       store: safeStore(store, emit),
       shared: cache !== 'memory',

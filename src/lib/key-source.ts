@@ -10,6 +10,8 @@ export interface KeySourceOptions {
   readonly cache: CacheContext
   /** Milliseconds between two refetches caused by unknown `kid`s. */
   readonly cooldown: number
+  /** Milliseconds an unknown `kid` may wait for the next permitted refetch (the request timeout). */
+  readonly maxKidWait: number
 }
 
 interface Discovery {
@@ -36,7 +38,7 @@ export interface KeySource {
  * {@link remoteDocument}. Headers in the token (`jku`, `x5u`, `jwk`) never reach here.
  */
 export function createKeySource(options: KeySourceOptions): KeySource {
-  const { issuer, cache, cooldown } = options
+  const { issuer, cache, cooldown, maxKidWait } = options
   const now = cache.now
   const discovery: RemoteDocument<Discovery> | undefined = options.jwksUri === undefined
     ? remoteDocument(cache, `v1 discovery ${issuer}`, 'discovery document',
@@ -62,13 +64,16 @@ export function createKeySource(options: KeySourceOptions): KeySource {
     return document
   }
 
-  // An unknown kid may be a key rotated in since our last fetch. One refetch per cooldown, shared by
-  // every waiting verification; a kid that arrives inside the cooldown waits for the next permitted
-  // refetch instead of failing, so a genuine rotation right after a fetch costs a delay, not an outage.
-  function refetchForUnknownKid(document: RemoteDocument<KeySet>): Promise<KeySet> {
-    kidRefetch ??= (async () => {
+  // An unknown kid may be a key rotated in since our last fetch: one refetch per cooldown, shared by every
+  // verification waiting for it. Inside the cooldown a token waits for the next permitted refetch only when that
+  // is due within `timeout`; otherwise it is refused at once, so forged kids can neither hammer the provider nor
+  // hold verifications open, and a genuine new key is found by the first token after the window opens.
+  function refetchForUnknownKid(document: RemoteDocument<KeySet>): Promise<KeySet> | undefined {
+    if (kidRefetch !== undefined) return kidRefetch
+    const wait = lastKidRefetch + cooldown - now()
+    if (wait > maxKidWait) return undefined
+    kidRefetch = (async () => {
       try {
-        const wait = lastKidRefetch + cooldown - now()
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
         lastKidRefetch = now()
         return await document.fetch()
@@ -98,8 +103,11 @@ export function createKeySource(options: KeySourceOptions): KeySource {
       let set = document.fresh() ?? (await document.get())
       let selection = selectKey(set, kid, alg, spec)
       // A set fetched for this very call is as new as it gets: refetching it again would be waste.
-      if ('problem' in selection && selection.unknownKid && document.fetchedAt() === fetchedBefore) {
-        set = await refetchForUnknownKid(document)
+      const refetch = 'problem' in selection && selection.unknownKid && document.fetchedAt() === fetchedBefore
+        ? refetchForUnknownKid(document)
+        : undefined
+      if (refetch !== undefined) {
+        set = await refetch
         selection = selectKey(set, kid, alg, spec)
       }
       if ('problem' in selection) fail('ERR_KEY_NOT_FOUND', selection.problem)

@@ -209,21 +209,41 @@ describe('rotation', () => {
     expect(fetches(idp)).toBeLessThanOrEqual(3)
   })
 
-  it('serves a rotation that lands just after a refetch from the next permitted refetch', async () => {
+  it('a rotation that lands just after a refetch: refused at once inside the cooldown, found when it opens', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] })
-    const { idp, verifier, token, clock } = setup({ cooldown: 30 })
+    const { idp, verifier, token, clock } = setup({ cooldown: 30, timeout: 5000 })
     await verifier.verify(await token())
     clock.advance(60)
     await rejection(verifier.verify(await token(key, { kid: 'garbage' }))) // spends the cooldown
     expect(fetches(idp)).toBe(2)
     clock.advance(1)
     idp.keys = [key.publicJwk, other.publicJwk] // the provider rotates now
+    // 29 s before the next refetch: no waiting (that would hold requests open), no request.
+    expect((await rejection(verifier.verify(await token(other)))).code).toBe('ERR_KEY_NOT_FOUND')
+    expect(fetches(idp)).toBe(2)
+    // Within `timeout` of the next permitted refetch, the token waits for it and is served by it.
+    clock.advance(26)
     const pending = verifier.verify(await token(other))
     await vi.advanceTimersByTimeAsync(0)
     expect(fetches(idp)).toBe(2)
-    clock.advance(29)
-    await vi.advanceTimersByTimeAsync(29_000)
+    clock.advance(3)
+    await vi.advanceTimersByTimeAsync(3_000)
     await expect(pending).resolves.toBeTruthy()
+    expect(fetches(idp)).toBe(3)
+    await expect(verifier.verify(await token(other))).resolves.toBeTruthy()
+    expect(fetches(idp)).toBe(3)
+  })
+
+  it('a rotated-in key is found by the first token after the cooldown, with one refetch', async () => {
+    const { idp, verifier, token, clock } = setup({ cooldown: 30 })
+    await verifier.verify(await token())
+    clock.advance(60)
+    await rejection(verifier.verify(await token(key, { kid: 'garbage' })))
+    clock.advance(2)
+    idp.keys = [key.publicJwk, other.publicJwk]
+    expect((await rejection(verifier.verify(await token(other)))).code).toBe('ERR_KEY_NOT_FOUND')
+    clock.advance(30)
+    await expect(verifier.verify(await token(other))).resolves.toBeTruthy()
     expect(fetches(idp)).toBe(3)
   })
 
