@@ -1,8 +1,11 @@
 // Reading the public vectors in ../shared/vectors/ (see the READMEs there), and the small codecs the
 // vector files need. CI clones the repository next to a copy of shared/, so the path is relative.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 
-export const VECTORS_DIR = new URL('../../../shared/vectors/', import.meta.url)
+// The project's shared/ copy beside the repository (as CI lays it out) when present; otherwise the identical
+// copy in test/vectors/public/, so that `npm test` works from a clone anywhere. Both carry SHA256SUMS.
+const SHARED = new URL('../../../shared/vectors/', import.meta.url)
+export const VECTORS_DIR: URL = existsSync(SHARED) ? SHARED : new URL('../vectors/public/', import.meta.url)
 
 /** Parses `shared/vectors/<relative>` as JSON. The caller states the shape it relies on. */
 export function readVectors<T>(relative: string): T {

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { createMockIdp } from '../../mock-idp/index.ts'
 import { signCompact } from '../../mock-idp/lib/sign.ts'
 import { createKeyRing } from '../../mock-idp/lib/keys.ts'
+import { VECTORS_DIR } from '../helpers/vectors.ts'
 
-const vector = JSON.parse(readFileSync(new URL('../../../shared/vectors/jose-cookbook/4_1.rsa_v15_signature.json', import.meta.url), 'utf8')) as {
+const vector = JSON.parse(readFileSync(new URL('jose-cookbook/4_1.rsa_v15_signature.json', VECTORS_DIR), 'utf8')) as {
   input: { payload: string; key: JWK; alg: string }
   signing: { sig: string; protected: Record<string, unknown> }
   output: { compact: string }
