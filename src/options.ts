@@ -56,7 +56,12 @@ export interface VerifierOptions {
   minCacheAge?: number
   /** Upper bound, in seconds, on the freshness a response can ask for. Default 86400 (a day). */
   maxCacheAge?: number
-  /** Seconds past freshness during which cached keys are used while a refresh runs in the background. Default 3600. */
+  /**
+   * The most seconds past freshness during which cached keys answer while a refresh runs in the background,
+   * and only when the provider's response allows it with `Cache-Control: stale-while-revalidate=N` (RFC 5861):
+   * the lesser of the two applies. Without that directive, a key set past its freshness is revalidated before
+   * use (a withdrawn key stops verifying at max-age). Default 3600.
+   */
   staleWhileRevalidate?: number
   /** Seconds past freshness during which cached keys keep verifying while the provider cannot be reached. Default 21600 (6 h). */
   staleIfError?: number
@@ -65,8 +70,15 @@ export interface VerifierOptions {
    * clocks are wrong. Cross-origin, the provider must expose `Date` (`Access-Control-Expose-Headers`). Default false.
    */
   serverTime?: boolean
-  /** Told about fetches, outages survived on cached keys and store failures. */
+  /** Told about fetches, outages survived on cached keys and store failures. Sync or async; never awaited. */
   onEvent?: EventHandler
+  /**
+   * Keeps background work (a refresh ahead of expiry, a store write) alive after the verification that started
+   * it has answered, where the runtime may otherwise cancel it: pass the module-level `waitUntil` of
+   * `cloudflare:workers` or `@vercel/functions` (a verifier outlives requests, so not one request's `ctx`).
+   * Verification never waits for that work.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void
 }
 
 // Numeric options: default, and whether zero is allowed. `undefined` default means "off".
@@ -106,6 +118,7 @@ export interface ResolvedOptions extends Numeric {
   readonly now: () => number
   readonly serverTime: boolean
   readonly onEvent: EventHandler | undefined
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
 }
 
 const misuse = (message: string): never => {
@@ -129,7 +142,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   }
   const cache = options.cache ?? (globalThis.indexedDB ? 'indexeddb' : 'memory')
   if (cache !== 'memory' && cache !== 'indexeddb' && !isStore(cache)) misuse('"cache" must be "memory", "indexeddb" or a JwksStore')
-  for (const [name, value] of [['fetch', fetchFn ?? globalThis.fetch], ['now', now], ['onEvent', onEvent ?? now]] as const) {
+  const { waitUntil } = options
+  for (const [name, value] of [['fetch', fetchFn ?? globalThis.fetch], ['now', now], ['onEvent', onEvent ?? now], ['waitUntil', waitUntil ?? now]] as const) {
     if (typeof value !== 'function') misuse(`"${name}" must be a function`)
   }
   const resolved = {
@@ -143,6 +157,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     now,
     serverTime: options.serverTime === true,
     onEvent,
+    waitUntil,
   } as Record<string, unknown>
   for (const [name, [fallback, zero]] of Object.entries(NUMERIC)) {
     const value = (options as unknown as Record<string, unknown>)[name] ?? fallback

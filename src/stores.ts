@@ -1,3 +1,5 @@
+import { createIndexedDbStore, type TabStore } from './lib/indexeddb.ts'
+
 /**
  * A cached discovery document or key set, as kept by a {@link JwksStore}. Times are milliseconds since
  * the epoch on the verifier's clock. A store keeps it as given (structured-cloneable, JSON-safe) and
@@ -18,6 +20,11 @@ export interface CachedEntry {
   readonly fetchedAt: number
   /** Until when it is fresh. */
   readonly freshUntil: number
+  /**
+   * Until when the copy may answer while it is revalidated in the background, when the response allowed that
+   * (RFC 5861 `stale-while-revalidate`). Absent: not past `freshUntil`.
+   */
+  readonly staleUntil?: number
   /** The response's `ETag`, for a conditional refresh. */
   readonly etag?: string
   /**
@@ -30,8 +37,9 @@ export interface CachedEntry {
 
 /**
  * Where a verifier keeps what it fetched. Implement it to keep keys in any key-value store (Deno KV,
- * Cloudflare KV, Redis, ...). Keys are opaque strings namespaced by issuer and URL. A store that rejects
- * or takes longer than 2 s is replaced by memory for the verifier's lifetime (a `store-failed` event).
+ * Cloudflare KV, Redis, ...). Keys are opaque strings namespaced by issuer and URL. A store that rejects, throws
+ * (also from a getter of what it returns) or takes longer than 2 s counts as a miss, is reported with a
+ * `store-failed` event, and is tried again after a back-off (1 s doubling up to 5 minutes).
  *
  * @example
  * ```ts
@@ -104,14 +112,11 @@ export interface IndexedDbStoreOptions {
   indexedDB?: IndexedDbFactory
 }
 
-const SCHEMA_VERSION = 1
-const OBJECT_STORE = 'entries'
-
 /**
  * A store in IndexedDB: discovery documents and key sets survive page reloads and are shared by the
  * tabs of an origin, so a reload verifies with no network request while the keys are fresh. Failures
- * (private browsing, quota, a version change in another tab) reject; the verifier then falls back to
- * memory and reports a `store-failed` event.
+ * (private browsing, quota, a version change in another tab) reject; the verifier then goes on with what it
+ * holds in memory, reports a `store-failed` event and tries the database again after a back-off.
  *
  * @example
  * ```ts
@@ -121,81 +126,15 @@ const OBJECT_STORE = 'entries'
  * @see [RFC 9111 §4](https://www.rfc-editor.org/rfc/rfc9111#section-4) (reuse of stored responses)
  */
 export function indexedDbStore(options: IndexedDbStoreOptions = {}): JwksStore {
-  const store = createIndexedDbStore(options)
+  const store = createIndexedDbStore(options.name ?? 'idtoken-verify', options.indexedDB)
   tabStores.add(store)
   return store
 }
 
 // Stores seen by every tab of an origin: their fetches are coordinated with Web Locks and BroadcastChannel.
-const tabStores = /* @__PURE__ */ new WeakSet<JwksStore>()
+const tabStores = /* @__PURE__ */ new WeakSet<TabStore>()
 
-/** True for a store made by {@link indexedDbStore}. */
-export function sharedByTabs(store: JwksStore): boolean {
-  return tabStores.has(store)
-}
-
-function createIndexedDbStore(options: IndexedDbStoreOptions): JwksStore {
-  const name = options.name ?? 'idtoken-verify'
-  let database: Promise<IDBDatabase> | undefined
-
-  function open(): Promise<IDBDatabase> {
-    database ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const factory = (options.indexedDB as IDBFactory | undefined) ?? globalThis.indexedDB
-      if (factory === undefined || factory === null) throw new Error('IndexedDB is not available')
-      const request = factory.open(name, SCHEMA_VERSION)
-      request.onupgradeneeded = () => {
-        const db = request.result
-        if (db.objectStoreNames.contains(OBJECT_STORE)) db.deleteObjectStore(OBJECT_STORE)
-        db.createObjectStore(OBJECT_STORE)
-      }
-      request.onsuccess = () => {
-        const db = request.result
-        // Another tab wants a newer schema: step aside and reopen on next use.
-        db.onversionchange = () => {
-          db.close()
-          database = undefined
-        }
-        db.onclose = () => {
-          database = undefined
-        }
-        resolve(db)
-      }
-      request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'))
-      request.onblocked = () => reject(new Error('IndexedDB open is blocked by another tab'))
-    }).catch((error: unknown) => {
-      database = undefined
-      throw error
-    })
-    return database
-  }
-
-  async function run<T>(mode: IDBTransactionMode, operation: (store: IDBObjectStore) => IDBRequest): Promise<T> {
-    const db = await open()
-    return new Promise<T>((resolve, reject) => {
-      const transaction = db.transaction(OBJECT_STORE, mode)
-      const request = operation(transaction.objectStore(OBJECT_STORE))
-      transaction.oncomplete = () => resolve(request.result as T)
-      transaction.onerror = () => reject(transaction.error ?? request.error ?? new Error('IndexedDB transaction failed'))
-      transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'))
-    })
-  }
-
-  return {
-    async get(key) {
-      const record: unknown = await run('readonly', (store) => store.get(key))
-      return isRecord(record) ? record.entry : undefined
-    },
-    async set(key, entry) {
-      await run('readwrite', (store) => store.put({ version: SCHEMA_VERSION, entry }, key))
-    },
-    async delete(key) {
-      await run('readwrite', (store) => store.delete(key))
-    },
-  }
-}
-
-// A record from another schema version is a miss; the entry inside is validated by the verifier, as an entry
-// from any store is.
-function isRecord(record: unknown): record is { version: number; entry: CachedEntry } {
-  return typeof record === 'object' && record !== null && (record as { version?: unknown }).version === SCHEMA_VERSION
+/** The IndexedDB store behind `store`, if {@link indexedDbStore} made it. */
+export function tabStoreOf(store: JwksStore): TabStore | undefined {
+  return tabStores.has(store as TabStore) ? (store as TabStore) : undefined
 }

@@ -8,7 +8,7 @@ import { verifySignature } from './lib/signature.ts'
 import { createClock } from './lib/clock.ts'
 import { safeStore } from './lib/safe-store.ts'
 import { emitter } from './events.ts'
-import { indexedDbStore, memoryStore, sharedByTabs } from './stores.ts'
+import { indexedDbStore, memoryStore, tabStoreOf } from './stores.ts'
 import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './options.ts'
 
 /**
@@ -87,28 +87,30 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
   const clock = createClock(resolved.serverTime, now, emit)
   const cache = resolved.cache
   const store = cache === 'memory' ? memoryStore() : cache === 'indexeddb' ? indexedDbStore() : cache
+  const tabStore = tabStoreOf(store)
   const source = createKeySource({
     issuer: resolved.issuer,
     jwksUri: resolved.jwksUri,
     cooldown: resolved.cooldown * 1000,
     maxKidWait: resolved.timeout,
     cache: {
-      store: safeStore(store, emit),
+      store: safeStore(store, emit, now),
       shared: cache !== 'memory',
-      tabs: sharedByTabs(store),
-      // IndexedDB holds CryptoKey objects; a failed write of them must not retire the store.
-      keepKeys: sharedByTabs(store) ? (key, entry) => store.set(key, entry).catch(() => {}) : undefined,
+      tabStore,
       http: { fetch: resolved.fetch, timeout: resolved.timeout },
       now,
       freshness: {
         min: resolved.minCacheAge * 1000,
         max: resolved.maxCacheAge * 1000,
         fallback: resolved.defaultCacheAge * 1000,
+        maxStale: resolved.staleWhileRevalidate * 1000,
       },
-      staleWhileRevalidate: resolved.staleWhileRevalidate * 1000,
+      maxFreshness: resolved.maxCacheAge * 1000,
+      maxStale: resolved.staleWhileRevalidate * 1000,
       staleIfError: resolved.staleIfError * 1000,
       emit,
       onResponse: clock.observe,
+      waitUntil: resolved.waitUntil,
     },
   })
   const policy: ClaimPolicy = {

@@ -3,6 +3,7 @@ import { cryptoKeyFor, indexKeySet, isObject, selectKey, storedKeyName, type Key
 import { isSupportedAlgorithm, type AlgorithmSpec } from './algorithms.ts'
 import { jwksUriProblem } from '../options.ts'
 import { remoteDocument, type CacheContext, type RemoteDocument } from './remote.ts'
+import { storeKey } from './persisted.ts'
 
 export interface KeySourceOptions {
   readonly issuer: string
@@ -13,6 +14,10 @@ export interface KeySourceOptions {
   /** Milliseconds an unknown `kid` may wait for the next permitted refetch (the request timeout). */
   readonly maxKidWait: number
 }
+
+// Verifications that may wait at once for a refetch caused by unknown kids. A genuine rotation needs only the
+// first of them to trigger the refetch; a flood of forged kids must not hold connections open.
+const MAX_KID_WAITERS = 4
 
 interface Discovery {
   readonly jwksUri: string
@@ -41,47 +46,64 @@ export function createKeySource(options: KeySourceOptions): KeySource {
   const { issuer, cache, cooldown, maxKidWait } = options
   const now = cache.now
   const discovery: RemoteDocument<Discovery> | undefined = options.jwksUri === undefined
-    ? remoteDocument(cache, `v1 discovery ${issuer}`, 'discovery document',
+    ? remoteDocument(cache, storeKey('discovery', issuer), 'discovery document',
       `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, (body) => parseDiscovery(body, issuer))
     : undefined
-  const keySets = new Map<string, RemoteDocument<KeySet>>()
+  // Only the key set at the URL discovery names now: a provider that changes it often must not grow memory
+  // or the store without bound.
+  let keySet: { readonly uri: string; readonly document: RemoteDocument<KeySet> } | undefined
   let lastKidRefetch = -Infinity
   let kidRefetch: Promise<KeySet> | undefined
+  let kidRefetchWaiting = false
+  let kidWaiters = 0
 
   // Sync when discovery is fresh and the set is known: no await on the hot path.
   function currentJwks(): RemoteDocument<KeySet> | undefined {
     const uri = options.jwksUri ?? discovery?.fresh()?.jwksUri
-    return uri === undefined ? undefined : keySets.get(uri)
+    return uri !== undefined && keySet?.uri === uri ? keySet.document : undefined
   }
 
   async function jwks(): Promise<RemoteDocument<KeySet>> {
     const uri = options.jwksUri ?? (await discovery!.get()).jwksUri
-    let document = keySets.get(uri)
-    if (document === undefined) {
-      document = remoteDocument(cache, `v1 jwks ${issuer} ${uri}`, 'key set', uri, indexKeySet)
-      keySets.set(uri, document)
+    if (keySet?.uri !== uri) {
+      keySet?.document.discard()
+      keySet = { uri, document: remoteDocument(cache, storeKey('jwks', issuer, uri), 'key set', uri, indexKeySet) }
     }
-    return document
+    return keySet.document
   }
 
   // An unknown kid may be a key rotated in since our last fetch: one refetch per cooldown, shared by every
   // verification waiting for it. Inside the cooldown a token waits for the next permitted refetch only when that
-  // is due within `timeout`; otherwise it is refused at once, so forged kids can neither hammer the provider nor
-  // hold verifications open, and a genuine new key is found by the first token after the window opens.
+  // is due within `timeout`, and only a few tokens at a time; the others are refused at once. So forged kids can
+  // neither hammer the provider nor hold connections open, and a genuine new key is found by that refetch (or by
+  // the first token after the window opens).
   function refetchForUnknownKid(document: RemoteDocument<KeySet>): Promise<KeySet> | undefined {
-    if (kidRefetch !== undefined) return kidRefetch
-    const wait = lastKidRefetch + cooldown - now()
-    if (wait > maxKidWait) return undefined
-    kidRefetch = (async () => {
-      try {
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-        lastKidRefetch = now()
-        return await document.fetch()
-      } finally {
-        kidRefetch = undefined
+    if (kidRefetch === undefined) {
+      const wait = lastKidRefetch + cooldown - now()
+      if (wait > maxKidWait) return undefined
+      kidRefetch = startKidRefetch(document, wait)
+    }
+    // A refetch under way ends within one request; only the wait for a later one is rationed.
+    if (!kidRefetchWaiting) return kidRefetch
+    if (kidWaiters >= MAX_KID_WAITERS) return undefined
+    kidWaiters++
+    return kidRefetch.finally(() => {
+      kidWaiters--
+    })
+  }
+
+  async function startKidRefetch(document: RemoteDocument<KeySet>, wait: number): Promise<KeySet> {
+    try {
+      if (wait > 0) {
+        kidRefetchWaiting = true
+        await new Promise((resolve) => setTimeout(resolve, wait))
+        kidRefetchWaiting = false
       }
-    })()
-    return kidRefetch
+      lastKidRefetch = now()
+      return await document.fetch()
+    } finally {
+      kidRefetch = undefined
+    }
   }
 
   return {

@@ -1,39 +1,42 @@
 import { IdTokenError } from '../errors.ts'
 import type { EventHandler } from '../events.ts'
-import type { CachedEntry, JwksStore } from '../stores.ts'
-import { freshnessOf, type FreshnessPolicy } from './freshness.ts'
+import type { CachedEntry } from '../stores.ts'
+import { createBackoff } from './backoff.ts'
+import { refreshAheadAt, type FreshnessPolicy } from './freshness.ts'
 import { getJson, type HttpOptions } from './http.ts'
-import { openChannel, withLock, type Channel } from './tabs.ts'
+import { persistedCopy, type PersistenceContext } from './persisted.ts'
+import { nextEntry } from './response-entry.ts'
+import { withLock } from './tabs.ts'
 
-export interface CacheContext {
-  readonly store: JwksStore
+export interface CacheContext extends PersistenceContext {
   /** The store is seen by other tabs or isolates: coordinate fetches and re-read it before fetching. */
   readonly shared: boolean
-  /** The store is shared by the tabs of an origin (IndexedDB): coordinate with Web Locks and BroadcastChannel. */
-  readonly tabs: boolean
   readonly http: HttpOptions
-  readonly now: () => number
   readonly freshness: FreshnessPolicy
-  /** Milliseconds past freshness during which a copy is used while a refresh runs in the background. */
-  readonly staleWhileRevalidate: number
   /** Milliseconds past freshness during which a copy is used when the provider cannot be reached. */
   readonly staleIfError: number
   readonly emit: EventHandler
-  /** Writes an entry carrying `CryptoKey`s, where the store can hold them; failures are ignored. */
-  readonly keepKeys: ((key: string, entry: CachedEntry) => Promise<void>) | undefined
   /** Sees every response, for the server-time estimate. */
   readonly onResponse: (headers: Headers, sentAt: number, receivedAt: number) => void
+  /** Keeps work that outlives the verification that started it alive (a Worker's `ctx.waitUntil`). */
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
 }
 
-export interface Snapshot<T> {
+interface Snapshot<T> {
   readonly value: T
   readonly entry: CachedEntry
+  /** From here on, a use of the copy renews it in the background. */
+  readonly refreshAt: number
+  readonly storable: boolean
 }
 
 export interface RemoteDocument<T> {
-  /** The value if it is fresh now: the allocation-free hot path. */
+  /** The value if it is fresh now: the allocation-free hot path. Late in its lifetime, it also renews it. */
   fresh(): T | undefined
-  /** A usable value: fresh, stale while revalidating, or stale because the provider is down. */
+  /**
+   * A usable value: fresh; stale while it is revalidated in the background, only where the response allowed
+   * that; otherwise revalidated now, or stale within `staleIfError` when the provider cannot be reached.
+   */
   get(): Promise<T>
   /** Fetch now. `force` also skips the failure back-off (an explicit refresh). */
   fetch(force?: boolean): Promise<T>
@@ -44,14 +47,15 @@ export interface RemoteDocument<T> {
    * for none or a copy only read from the store: such a copy may predate a rotation and is worth a refetch.
    */
   fetchedAt(): number
+  /** Forgets the stored copy: the document is no longer in use (a superseded `jwks_uri`). */
+  discard(): void
 }
 
-// Failed fetches back off: 1 s, 2 s, 4 s ... up to 5 minutes, instead of hammering a struggling provider.
-const backoff = (failures: number): number => Math.min(300_000, 1000 * 2 ** Math.min(failures - 1, 16))
-
 /**
- * One remote JSON document (a discovery document or a key set) kept fresh by HTTP caching rules,
- * shared between concurrent callers, persisted in the store, and coordinated between tabs.
+ * One remote JSON document (a discovery document or a key set) kept fresh by HTTP caching rules and
+ * renewed ahead of expiry, shared between concurrent callers, persisted in the store, and coordinated
+ * between tabs. A copy past its freshness is never used while the provider answers, unless the response
+ * itself allowed it (`stale-while-revalidate`): a key the provider withdrew stops verifying at max-age.
  */
 export function remoteDocument<T>(
   context: CacheContext,
@@ -61,43 +65,38 @@ export function remoteDocument<T>(
   parse: (body: unknown, previous: T | undefined, stored?: CachedEntry) => T,
 ): RemoteDocument<T> {
   const { now, emit } = context
+  const backoff = createBackoff()
+  const persisted = persistedCopy(context, key, () => {
+    loading = undefined
+  })
   let snapshot: Snapshot<T> | undefined
   let fetchedByUs = false
   let staleSince: number | undefined
   let loading: Promise<void> | undefined
   let inflight: Promise<Snapshot<T>> | undefined
-  let failures = 0
-  let retryAt = -Infinity
-  let channel: Channel | undefined
-  let http: HttpOptions | undefined
 
-  // Only between tabs: a BroadcastChannel in a server runtime would keep the process alive for nothing.
-  if (context.tabs) {
-    channel = openChannel('idtoken-verify', (changed) => {
-      // Another tab stored a newer copy: read it on next use instead of keeping ours.
-      if (changed === key) loading = undefined
-    })
+  const background = (work: Promise<unknown>): void => {
+    const settled = work.catch(() => {})
+    context.waitUntil?.(settled)
   }
 
-  async function readStore(): Promise<Snapshot<T> | undefined> {
-    let entry = await context.store.get(key)
-    if (!isEntry(entry)) return undefined
-    const at = now()
-    if (entry.fetchedAt > at || entry.freshUntil - entry.fetchedAt > context.freshness.max) {
-      // Stored under a clock that ran ahead (or damaged): usable as a stale copy, never fresh beyond the bounds.
-      entry = { ...entry, fetchedAt: Math.min(entry.fetchedAt, at), freshUntil: Math.min(entry.freshUntil, at) }
-    }
+  const snapshotOf = (value: T, entry: CachedEntry, storable: boolean): Snapshot<T> =>
+    ({ value, entry, storable, refreshAt: refreshAheadAt(entry.fetchedAt, entry.freshUntil) })
+
+  async function readStored(): Promise<Snapshot<T> | undefined> {
+    const entry = await persisted.read()
+    if (entry === undefined) return undefined
     try {
-      return { value: parse(entry.value, snapshot?.value, entry), entry }
+      return snapshotOf(parse(entry.value, snapshot?.value, entry), entry, true)
     } catch {
       // Corrupted or written by an incompatible version: drop it and fetch anew.
-      await context.store.delete(key)
+      await persisted.remove()
       return undefined
     }
   }
 
   function load(): Promise<void> {
-    loading ??= readStore().then((stored) => {
+    loading ??= readStored().then((stored) => {
       if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity)) {
         snapshot = stored
         fetchedByUs = false
@@ -106,97 +105,111 @@ export function remoteDocument<T>(
     return loading
   }
 
-  // `refetch`: the caller saw our copy and needs a newer one (an unknown kid, refresh()); otherwise any fresh
-  // copy will do, including one another tab stored while we were still reading the store.
-  function fetchShared(force: boolean, refetch: boolean): Promise<Snapshot<T>> {
-    inflight ??= fetchOnce(force, refetch).finally(() => {
+  // `after`: the caller saw our copy and needs one fetched no earlier than this (an unknown kid, refresh()).
+  function fetchShared(force: boolean, after: number): Promise<Snapshot<T>> {
+    inflight ??= fetchOnce(force, after).finally(() => {
       inflight = undefined
     })
     return inflight
   }
 
-  async function fetchOnce(force: boolean, refetch: boolean): Promise<Snapshot<T>> {
-    const requestedAt = now()
-    if (!force && requestedAt < retryAt) {
-      throw new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} is unavailable (last fetch failed; retrying after a back-off)`)
+  function fetchOnce(force: boolean, after: number): Promise<Snapshot<T>> {
+    if (!force && backoff.blocked(now())) {
+      return Promise.reject(new IdTokenError('ERR_JWKS_UNAVAILABLE',
+        `the ${what} at ${url} is unavailable (the last fetch failed; retrying after a back-off)`))
     }
-    if (!context.shared) return request(requestedAt)
-    const reuseOrRequest = async (): Promise<Snapshot<T>> => {
-      // While we waited for the lock another tab may have fetched: use its copy if it is new enough.
-      const stored = await readStore()
-      const newEnough = stored !== undefined && (stored.entry.fetchedAt >= requestedAt || !refetch)
-      if (newEnough && now() < stored.entry.freshUntil) {
-        snapshot = stored
-        fetchedByUs = true
-        emit({ type: 'shared', url })
-        return stored
+    if (!context.shared) {
+      return request().then((next) => {
+        background(persisted.write(next.entry, next.storable))
+        return next
+      })
+    }
+    // The caller gets the new copy as soon as it is parsed; the store write happens after, still inside the
+    // lock, so tabs waiting for it find the copy stored.
+    return new Promise<Snapshot<T>>((resolve, reject) => {
+      const task = async (): Promise<void> => {
+        // While we waited for the lock another tab may have fetched: use its copy if it is new enough.
+        const stored = await readStored()
+        const at = now()
+        if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity) &&
+          stored.entry.fetchedAt >= after && at < stored.refreshAt) {
+          snapshot = stored
+          fetchedByUs = true
+          emit({ type: 'shared', url })
+          resolve(stored)
+          return
+        }
+        const next = await request()
+        resolve(next)
+        await persisted.write(next.entry, next.storable)
       }
-      return request(requestedAt)
-    }
-    return context.tabs ? withLock(`idtoken-verify ${key}`, reuseOrRequest) : reuseOrRequest()
+      const locked = context.tabStore !== undefined ? withLock(`idtoken-verify ${key}`, task) : task()
+      background(locked.catch(reject))
+    })
   }
 
-  async function request(requestedAt: number): Promise<Snapshot<T>> {
+  async function request(): Promise<Snapshot<T>> {
     const previous = snapshot
+    const requestedAt = now()
     try {
       const etag = previous?.entry.etag
       // Cross-origin, If-None-Match is not a CORS-safelisted header: it would force a preflight that many
       // providers do not answer. There the browser's own revalidation (see uncached) makes the request conditional.
       const conditional = etag !== undefined && sameOrigin(url)
-      http ??= uncached(context.http)
-      const response = await getJson(http, url, what, conditional ? { 'if-none-match': etag } : undefined)
-      const fetchedAt = now()
-      context.onResponse(response.headers, requestedAt, fetchedAt)
-      const { freshFor, storable } = freshnessOf(response.headers, context.freshness)
-      let next: Snapshot<T>
-      if (response.status === 304) {
-        if (previous === undefined) throw new IdTokenError('ERR_JWKS_INVALID', `the ${what} answered 304 to an unconditional request`)
-        next = { value: previous.value, entry: { ...previous.entry, fetchedAt, freshUntil: fetchedAt + freshFor } }
-      } else {
-        const value = parse(response.body, previous?.value)
-        const newTag = response.headers.get('etag')
-        const entry: CachedEntry = newTag === null
-          ? { value: response.body, fetchedAt, freshUntil: fetchedAt + freshFor }
-          : { value: response.body, fetchedAt, freshUntil: fetchedAt + freshFor, etag: newTag }
-        next = { value, entry }
-      }
+      const response = await getJson(uncachedHttp(), url, what, conditional ? { 'if-none-match': etag } : undefined)
+      const at = now()
+      context.onResponse(response.headers, requestedAt, at)
+      const { entry, storable, revalidated } = nextEntry(response, previous?.entry, context.freshness, at, what, url)
+      const value = revalidated ? previous!.value : parse(response.body, previous?.value)
+      const next = snapshotOf(value, entry, storable)
       snapshot = next
       fetchedByUs = true
       staleSince = undefined
-      failures = 0
-      retryAt = -Infinity
-      if (storable) await context.store.set(key, next.entry)
-      else await context.store.delete(key)
-      channel?.post(key)
-      emit({ type: 'fetched', url, status: response.status, freshUntil: next.entry.freshUntil })
+      backoff.succeeded()
+      emit({ type: 'fetched', url, status: response.status, freshUntil: entry.freshUntil })
       return next
     } catch (error) {
-      failures++
-      retryAt = now() + backoff(failures)
+      const retryAt = backoff.failed(now())
       const failure = error instanceof IdTokenError
         ? error
-        : new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} could not be fetched`, { cause: error })
+        : new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} at ${url} could not be fetched`, { cause: error })
       emit({ type: 'fetch-failed', url, error: failure, retryAt })
       throw failure
     }
   }
 
+  let http: HttpOptions | undefined
+  const uncachedHttp = (): HttpOptions => (http ??= uncached(context.http))
+
+  // Late in a copy's lifetime, one background request renews it: steady traffic never waits at max-age.
+  function refreshAhead(at: number): void {
+    if (inflight === undefined && !backoff.blocked(at)) background(fetchShared(false, -Infinity))
+  }
+
   return {
     fresh() {
-      return snapshot !== undefined && loading !== undefined && now() < snapshot.entry.freshUntil ? snapshot.value : undefined
+      const current = snapshot
+      if (current === undefined || loading === undefined) return undefined
+      const at = now()
+      if (at >= current.entry.freshUntil) return undefined
+      if (at >= current.refreshAt) refreshAhead(at)
+      return current.value
     },
 
     async get() {
       await load()
       const current = snapshot
       const at = now()
-      if (current !== undefined && at < current.entry.freshUntil) return current.value
-      if (current !== undefined && at < current.entry.freshUntil + context.staleWhileRevalidate) {
-        fetchShared(false, false).catch(() => {})
+      if (current !== undefined && at < current.entry.freshUntil) {
+        if (at >= current.refreshAt) refreshAhead(at)
+        return current.value
+      }
+      if (current !== undefined && at < (current.entry.staleUntil ?? -Infinity)) {
+        refreshAhead(at)
         return current.value
       }
       try {
-        return (await fetchShared(false, false)).value
+        return (await fetchShared(false, -Infinity)).value
       } catch (error) {
         const usableUntil = current === undefined ? -Infinity : current.entry.freshUntil + context.staleIfError
         if (current === undefined || now() >= usableUntil) throw error
@@ -209,19 +222,25 @@ export function remoteDocument<T>(
 
     async fetch(force = false) {
       await load()
-      return (await fetchShared(force, true)).value
+      return (await fetchShared(force, now())).value
     },
 
     rememberKey(name, cryptoKey, of) {
       const current = snapshot
-      // Only for the copy the key was found in: a newer set may number its keys differently.
-      if (context.keepKeys === undefined || current?.value !== of || current.entry.cryptoKeys?.[name] === cryptoKey) return
+      // Only for the copy the key was found in (a newer set may number its keys differently), and never for a
+      // copy that must not be stored.
+      if (context.tabStore === undefined || current?.value !== of || !current.storable ||
+        current.entry.cryptoKeys?.[name] === cryptoKey) return
       const entry = { ...current.entry, cryptoKeys: { ...current.entry.cryptoKeys, [name]: cryptoKey } }
-      snapshot = { value: current.value, entry }
-      void context.keepKeys(key, entry)
+      snapshot = { ...current, entry }
+      persisted.addKeys(current.entry, { [name]: cryptoKey })
     },
 
     fetchedAt: () => (fetchedByUs && snapshot !== undefined ? snapshot.entry.fetchedAt : -Infinity),
+
+    discard() {
+      background(persisted.remove())
+    },
   }
 }
 
@@ -246,10 +265,4 @@ function sameOrigin(url: string): boolean {
   } catch {
     return false
   }
-}
-
-function isEntry(entry: unknown): entry is CachedEntry {
-  if (typeof entry !== 'object' || entry === null) return false
-  const { fetchedAt, freshUntil, etag } = entry as CachedEntry
-  return Number.isFinite(fetchedAt) && Number.isFinite(freshUntil) && (etag === undefined || typeof etag === 'string')
 }

@@ -1,38 +1,63 @@
-import { memoryStore, type CachedEntry, type JwksStore } from '../stores.ts'
+import type { CachedEntry, JwksStore } from '../stores.ts'
 import type { EventHandler } from '../events.ts'
+import { createBackoff } from './backoff.ts'
 
 const STORE_TIMEOUT_MS = 2000
 
 /**
- * A store that cannot break verification: an operation that throws, or hangs (a blocked IndexedDB
- * upgrade), is reported once and the verifier carries on with memory alone.
+ * The store as the verifier sees it: it never throws, never hangs and returns only plain, well-typed entries.
+ * An operation that throws, rejects or takes longer than 2 s (a blocked IndexedDB upgrade) counts as a miss
+ * and is reported with a `store-failed` event; the store is then skipped for a back-off (1 s doubling up to
+ * 5 minutes) and tried again after it, so a store that recovers is used again.
  */
-export function safeStore(store: JwksStore, emit: EventHandler): JwksStore {
-  let active = store
-  const fallback = memoryStore()
+export function safeStore(store: JwksStore, emit: EventHandler, now: () => number): JwksStore {
+  const backoff = createBackoff()
 
-  async function guarded<T>(operation: 'get' | 'set' | 'delete', run: (s: JwksStore) => Promise<T>, onFail: T): Promise<T> {
-    if (active === fallback) return run(fallback)
+  async function guarded<T>(operation: 'get' | 'set' | 'delete', run: () => Promise<T>): Promise<T | undefined> {
+    if (backoff.blocked(now())) return undefined
     let timer: ReturnType<typeof setTimeout> | undefined
     try {
-      return await Promise.race([
-        run(active),
+      const result = await Promise.race([
+        run(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`the store did not answer ${operation} in ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS)
         }),
       ])
+      backoff.succeeded()
+      return result
     } catch (error) {
-      active = fallback
-      emit({ type: 'store-failed', operation, error })
-      return onFail
+      // Concurrent operations failing together are one failure to the application.
+      const reported = backoff.blocked(now())
+      backoff.failed(now())
+      if (!reported) emit({ type: 'store-failed', operation, error })
+      return undefined
     } finally {
       clearTimeout(timer)
     }
   }
 
   return {
-    get: (key) => guarded<CachedEntry | undefined>('get', (s) => s.get(key), undefined),
-    set: (key, entry) => guarded('set', (s) => s.set(key, entry), undefined),
-    delete: (key) => guarded('delete', (s) => s.delete(key), undefined),
+    // Copied member by member inside the guard: an entry whose getters throw is a failed read, not a crash.
+    get: (key) => guarded('get', async () => plainEntry(await store.get(key))),
+    set: async (key, entry) => void (await guarded('set', () => store.set(key, entry))),
+    delete: async (key) => void (await guarded('delete', () => store.delete(key))),
   }
+}
+
+/** A validated copy of what a store returned, or undefined for anything that is not an entry. */
+function plainEntry(entry: unknown): CachedEntry | undefined {
+  if (typeof entry !== 'object' || entry === null) return undefined
+  const { value, fetchedAt, freshUntil, staleUntil, etag, cryptoKeys } = entry as Record<string, unknown>
+  if (!Number.isFinite(fetchedAt) || !Number.isFinite(freshUntil)) return undefined
+  if (staleUntil !== undefined && !Number.isFinite(staleUntil)) return undefined
+  if (etag !== undefined && typeof etag !== 'string') return undefined
+  const copy: { -readonly [K in keyof CachedEntry]: CachedEntry[K] } = {
+    value,
+    fetchedAt: fetchedAt as number,
+    freshUntil: freshUntil as number,
+  }
+  if (staleUntil !== undefined) copy.staleUntil = staleUntil as number
+  if (etag !== undefined) copy.etag = etag
+  if (typeof cryptoKeys === 'object' && cryptoKeys !== null) copy.cryptoKeys = { ...cryptoKeys }
+  return copy
 }

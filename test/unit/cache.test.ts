@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createVerifier, memoryStore, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
 import { CLIENT, ISSUER, NOW, defaultClaims, keysForAllAlgs, makeKey, rejection, sign, type TestKey } from '../helpers/issuer.ts'
 import { cacheIdp, manualClock, type CacheIdp } from '../helpers/cache-idp.ts'
+import { storeKey } from '../../src/lib/persisted.ts'
 
 let key: TestKey
 let other: TestKey
@@ -37,20 +38,39 @@ function setup(options: Partial<VerifierOptions> = {}, keys = [key.publicJwk]) {
 const fetches = (idp: CacheIdp) => idp.count('/jwks')
 
 describe('freshness from HTTP', () => {
-  it('keeps a key set fresh for max-age minus Age, then revalidates with If-None-Match', async () => {
+  it('keeps a key set fresh for max-age minus Age, then revalidates with If-None-Match before use', async () => {
     const { idp, clock, verifier, token } = setup({ staleWhileRevalidate: 0 })
     idp.headers = { 'cache-control': 'public, max-age=300', age: '100' }
     await verifier.verify(await token())
     expect(fetches(idp)).toBe(1)
-    clock.advance(199)
+    clock.advance(149)
     await verifier.verify(await token())
     expect(fetches(idp)).toBe(1)
-    clock.advance(2)
+    clock.advance(52)
     await verifier.verify(await token())
     expect(fetches(idp)).toBe(2)
     const last = idp.log.at(-1)!
     expect(last.ifNoneMatch).toMatch(/^"/)
     expect(last.status).toBe(304)
+  })
+
+  it('renews the set ahead of expiry in the background: one request, and steady traffic never finds it expired', async () => {
+    const { idp, clock, verifier, token } = setup({ staleWhileRevalidate: 0 })
+    idp.headers = { 'cache-control': 'max-age=400' }
+    await verifier.verify(await token())
+    clock.advance(299) // the last quarter of the lifetime (at most 5 minutes) starts at 300 s
+    await verifier.verify(await token())
+    expect(fetches(idp)).toBe(1)
+    clock.advance(2)
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => token()))
+    await Promise.all(tokens.map((t) => verifier.verify(t)))
+    await vi.waitFor(() => expect(idp.log.at(-1)!.status).toBe(304))
+    expect(fetches(idp)).toBe(2) // one background request for ten verifications
+    expect(idp.log.at(-1)!.status).toBe(304)
+    clock.advance(150) // past the first copy's max-age (400 s), inside the renewed one's
+    idp.fault = { status: 503 }
+    await verifier.verify(await token())
+    expect(fetches(idp)).toBe(2)
   })
 
   it('a 304 keeps the keys and renews freshness', async () => {
@@ -60,7 +80,7 @@ describe('freshness from HTTP', () => {
     clock.advance(121)
     await verifier.verify(await token())
     expect(idp.log.filter((r) => r.path === '/jwks').map((r) => r.status)).toEqual([200, 304])
-    clock.advance(119)
+    clock.advance(89)
     await verifier.verify(await token())
     expect(fetches(idp)).toBe(2)
     expect(events.some((e) => e.type === 'fetched' && e.status === 304)).toBe(true)
@@ -70,10 +90,10 @@ describe('freshness from HTTP', () => {
     const low = setup({ minCacheAge: 60, staleWhileRevalidate: 0 })
     low.idp.headers = { 'cache-control': 'max-age=0' }
     await low.verifier.verify(await low.token())
-    low.clock.advance(59)
+    low.clock.advance(44)
     await low.verifier.verify(await low.token())
     expect(fetches(low.idp)).toBe(1)
-    low.clock.advance(2)
+    low.clock.advance(17)
     await low.verifier.verify(await low.token())
     expect(fetches(low.idp)).toBe(2)
 
@@ -86,10 +106,10 @@ describe('freshness from HTTP', () => {
 
     const none = setup({ defaultCacheAge: 30, minCacheAge: 10, staleWhileRevalidate: 0 })
     await none.verifier.verify(await none.token())
-    none.clock.advance(29)
+    none.clock.advance(22)
     await none.verifier.verify(await none.token())
     expect(fetches(none.idp)).toBe(1)
-    none.clock.advance(2)
+    none.clock.advance(9)
     await none.verifier.verify(await none.token())
     expect(fetches(none.idp)).toBe(2)
   })
@@ -99,15 +119,15 @@ describe('freshness from HTTP', () => {
     const { idp, verifier, token } = setup({ cache: store })
     idp.headers = { 'cache-control': 'no-store' }
     await verifier.verify(await token())
-    expect(await store.get(`v1 jwks ${ISSUER} ${ISSUER}/jwks`)).toBeUndefined()
-    expect(await store.get(`v1 discovery ${ISSUER}`)).toBeUndefined()
+    expect(await store.get(storeKey('jwks', ISSUER, `${ISSUER}/jwks`))).toBeUndefined()
+    expect(await store.get(storeKey('discovery', ISSUER))).toBeUndefined()
   })
 })
 
 describe('stale-while-revalidate', () => {
-  it('answers from the stale set at once and refreshes in the background', async () => {
+  it('answers from the stale set at once and refreshes in the background, where the response allows it', async () => {
     const { idp, clock, verifier, token } = setup({ staleWhileRevalidate: 600 })
-    idp.headers = { 'cache-control': 'max-age=60' }
+    idp.headers = { 'cache-control': 'max-age=60, stale-while-revalidate=300' }
     await verifier.verify(await token())
     clock.advance(120)
     // The provider hangs: a verification that waited for it would time out.
@@ -117,9 +137,29 @@ describe('stale-while-revalidate', () => {
     expect(idp.count('/jwks')).toBe(2) // the background refresh was started
   })
 
+  it('without the directive, a set past max-age is revalidated before use', async () => {
+    const { idp, clock, verifier, token } = setup({ staleWhileRevalidate: 600, timeout: 50, staleIfError: 0 })
+    idp.headers = { 'cache-control': 'max-age=60' }
+    await verifier.verify(await token())
+    clock.advance(120)
+    idp.fault = { hang: true }
+    expect((await rejection(verifier.verify(await token()))).code).toBe('ERR_JWKS_UNAVAILABLE')
+  })
+
+  it('the option bounds what the response may grant', async () => {
+    const { idp, clock, verifier, token } = setup({ staleWhileRevalidate: 30, staleIfError: 0 })
+    idp.headers = { 'cache-control': 'max-age=60, stale-while-revalidate=3600' }
+    await verifier.verify(await token())
+    clock.advance(80) // inside 60 + 30
+    idp.fault = { status: 503 }
+    await verifier.verify(await token())
+    clock.advance(20) // past 60 + 30
+    expect((await rejection(verifier.verify(await token()))).code).toBe('ERR_JWKS_UNAVAILABLE')
+  })
+
   it('waits for the network once the set is past stale-while-revalidate', async () => {
     const { idp, clock, verifier, token } = setup({ staleWhileRevalidate: 60, staleIfError: 0 })
-    idp.headers = { 'cache-control': 'max-age=60' }
+    idp.headers = { 'cache-control': 'max-age=60, stale-while-revalidate=60' }
     await verifier.verify(await token())
     clock.advance(200)
     idp.fault = { status: 503 }
@@ -297,8 +337,8 @@ describe('stores', () => {
 
   it('a store entry that is corrupted is dropped and fetched anew', async () => {
     const store = memoryStore()
-    await store.set(`v1 discovery ${ISSUER}`, { value: { issuer: 'https://evil.example' }, fetchedAt: NOW, freshUntil: NOW + 1e9 })
-    await store.set(`v1 jwks ${ISSUER} ${ISSUER}/jwks`, { value: 'nonsense', fetchedAt: NOW, freshUntil: NOW + 1e9 })
+    await store.set(storeKey('discovery', ISSUER), { value: { issuer: 'https://evil.example' }, fetchedAt: NOW, freshUntil: NOW + 1e9 })
+    await store.set(storeKey('jwks', ISSUER, `${ISSUER}/jwks`), { value: 'nonsense', fetchedAt: NOW, freshUntil: NOW + 1e9 })
     const { verifier, token, idp } = setup({ cache: store })
     await verifier.verify(await token())
     expect(idp.count()).toBe(2)

@@ -1,0 +1,113 @@
+import type { CachedEntry, JwksStore } from '../stores.ts'
+
+const SCHEMA_VERSION = 1
+const OBJECT_STORE = 'entries'
+
+/** An IndexedDB store, plus what only IndexedDB can do: keep `CryptoKey`s, atomically. */
+export interface TabStore extends JwksStore {
+  /**
+   * Adds imported keys to the stored entry, in one transaction, only if the stored entry is still `expected`
+   * (same fetch, same document). Another tab may have stored a newer set meanwhile: writing our copy back would
+   * put withdrawn keys over it.
+   */
+  addKeys(key: string, expected: CachedEntry, cryptoKeys: Readonly<Record<string, unknown>>): Promise<void>
+}
+
+export function createIndexedDbStore(name: string, factory: unknown): TabStore {
+  let database: Promise<IDBDatabase> | undefined
+  // Resolves when this very open creates the database: then nothing can be stored in it yet, and a read need not
+  // wait for the creation (tens of milliseconds in Chromium) before the first request starts.
+  let created: Promise<undefined> | undefined
+
+  function open(): Promise<IDBDatabase> {
+    if (database !== undefined) return database
+    let markCreated: (value: undefined) => void = () => {}
+    created = new Promise((resolve) => (markCreated = resolve))
+    database = new Promise<IDBDatabase>((resolve, reject) => {
+      const idb = (factory as IDBFactory | undefined) ?? globalThis.indexedDB
+      if (idb === undefined || idb === null) throw new Error('IndexedDB is not available')
+      const request = idb.open(name, SCHEMA_VERSION)
+      request.onupgradeneeded = (event) => {
+        const db = request.result
+        if (db.objectStoreNames.contains(OBJECT_STORE)) db.deleteObjectStore(OBJECT_STORE)
+        db.createObjectStore(OBJECT_STORE)
+        if (event.oldVersion === 0) markCreated(undefined)
+      }
+      request.onsuccess = () => {
+        const db = request.result
+        // Another tab wants a newer schema: step aside and reopen on next use.
+        db.onversionchange = () => {
+          db.close()
+          database = undefined
+        }
+        db.onclose = () => {
+          database = undefined
+        }
+        created = undefined
+        resolve(db)
+      }
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'))
+      request.onblocked = () => reject(new Error('IndexedDB open is blocked by another tab'))
+    }).catch((error: unknown) => {
+      database = undefined
+      throw error
+    })
+    return database
+  }
+
+  function run<T>(db: IDBDatabase, mode: IDBTransactionMode, operation: (store: IDBObjectStore, done: (value: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const transaction = db.transaction(OBJECT_STORE, mode)
+      let result: T
+      operation(transaction.objectStore(OBJECT_STORE), (value) => (result = value))
+      transaction.oncomplete = () => resolve(result)
+      transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'))
+      transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'))
+    })
+  }
+
+  return {
+    async get(key) {
+      const opening = open()
+      const db = await (created === undefined ? opening : Promise.race([opening, created]))
+      if (db === undefined) {
+        // A brand-new database is empty; let its creation finish in the background.
+        opening.catch(() => {})
+        return undefined
+      }
+      return run<CachedEntry | undefined>(db, 'readonly', (store, done) => {
+        const request = store.get(key)
+        request.onsuccess = () => done(isRecord(request.result) ? request.result.entry : undefined)
+      })
+    },
+    async set(key, entry) {
+      await run(await open(), 'readwrite', (store) => store.put({ version: SCHEMA_VERSION, entry }, key))
+    },
+    async delete(key) {
+      await run(await open(), 'readwrite', (store) => store.delete(key))
+    },
+    async addKeys(key, expected, cryptoKeys) {
+      await run(await open(), 'readwrite', (store) => {
+        const request = store.get(key)
+        request.onsuccess = () => {
+          const record: unknown = request.result
+          if (!isRecord(record) || !sameFetch(record.entry, expected)) return
+          const entry = { ...record.entry, cryptoKeys: { ...record.entry.cryptoKeys, ...cryptoKeys } }
+          store.put({ version: SCHEMA_VERSION, entry }, key)
+        }
+      })
+    },
+  }
+}
+
+// A record from another schema version is a miss; the entry inside is validated by the verifier, as an entry
+// from any store is.
+function isRecord(record: unknown): record is { version: number; entry: CachedEntry } {
+  return typeof record === 'object' && record !== null && (record as { version?: unknown }).version === SCHEMA_VERSION
+}
+
+function sameFetch(stored: CachedEntry, expected: CachedEntry): boolean {
+  return typeof stored === 'object' && stored !== null && stored.fetchedAt === expected.fetchedAt &&
+    stored.freshUntil === expected.freshUntil && stored.etag === expected.etag &&
+    JSON.stringify(stored.value) === JSON.stringify(expected.value)
+}

@@ -1,0 +1,71 @@
+import type { CachedEntry, JwksStore } from '../stores.ts'
+import type { TabStore } from './indexeddb.ts'
+import { openChannel } from './tabs.ts'
+
+export interface PersistenceContext {
+  /** The store, wrapped so that it never throws or hangs (see safeStore). */
+  readonly store: JwksStore
+  /** The IndexedDB store itself, where the store is one: it can keep `CryptoKey`s and is shared by tabs. */
+  readonly tabStore: TabStore | undefined
+  readonly now: () => number
+  /** Milliseconds: no stored copy is trusted to be fresh (or stale-usable) for longer than this. */
+  readonly maxFreshness: number
+  readonly maxStale: number
+}
+
+/** A document's copy in the store: read back validated, written off the critical path, shared with other tabs. */
+export interface PersistedCopy {
+  read(): Promise<CachedEntry | undefined>
+  /** Stores `entry` (or, for a `no-store` response, removes any stored copy) and tells the other tabs. */
+  write(entry: CachedEntry, storable: boolean): Promise<void>
+  remove(): Promise<void>
+  /** Adds imported keys to the stored copy if it is still `expected`; only IndexedDB can hold them. */
+  addKeys(expected: CachedEntry, cryptoKeys: Readonly<Record<string, unknown>>): void
+}
+
+/**
+ * The store key of a document. Each part is percent-encoded, so no configured value (a space in an issuer)
+ * can make two verifiers share an entry; keys of the older `v1 …` format are simply never read again.
+ */
+export function storeKey(kind: 'discovery' | 'jwks', ...parts: readonly string[]): string {
+  return ['v2', kind, ...parts.map(encodeURIComponent)].join(' ')
+}
+
+export function persistedCopy(context: PersistenceContext, key: string, onChanged: () => void): PersistedCopy {
+  const { store, tabStore, now } = context
+  // Only between tabs: a BroadcastChannel in a server runtime would keep the process alive for nothing.
+  const channel = tabStore === undefined
+    ? undefined
+    : openChannel('idtoken-verify', (changed) => {
+      // Another tab stored a newer copy: read it on next use instead of keeping ours.
+      if (changed === key) onChanged()
+    })
+
+  return {
+    async read() {
+      const entry = await store.get(key)
+      if (entry === undefined) return undefined
+      const at = now()
+      let { fetchedAt, freshUntil, staleUntil = freshUntil } = entry
+      // Stored under a clock that ran ahead, or damaged: usable as a stale copy, never fresh beyond the bounds.
+      if (fetchedAt > at || freshUntil - fetchedAt > context.maxFreshness) {
+        fetchedAt = Math.min(fetchedAt, at)
+        freshUntil = Math.min(freshUntil, at)
+      }
+      staleUntil = Math.min(staleUntil, freshUntil + context.maxStale)
+      return { ...entry, fetchedAt, freshUntil, staleUntil }
+    },
+
+    async write(entry, storable) {
+      if (storable) await store.set(key, entry)
+      else await store.delete(key)
+      channel?.post(key)
+    },
+
+    remove: () => store.delete(key),
+
+    addKeys(expected, cryptoKeys) {
+      tabStore?.addKeys(key, expected, cryptoKeys).catch(() => {})
+    },
+  }
+}
