@@ -1,6 +1,7 @@
 import { decodeBase64Url } from './base64url.ts'
 import { fail } from './fail.ts'
 import { isObject } from './jwks.ts'
+import { repeatedMember } from './json-members.ts'
 
 /** The three segments of a compact JWS, located by one scan for the two dots. */
 export interface CompactParts {
@@ -23,20 +24,38 @@ export function splitCompact(token: unknown, maxLength: number): CompactParts {
   return { token, dot1, dot2 }
 }
 
-/** Decodes a segment as base64url → fatal UTF-8 → JSON → object, failing with the segment's name. */
+/**
+ * Decodes a segment as base64url → fatal UTF-8 → JSON → object whose member names are unique, failing with
+ * the segment's name.
+ */
 export function decodeJsonSegment(token: string, start: number, end: number, what: string): Record<string, unknown> {
   const bytes = decodeBase64Url(token, start, end)
   if (bytes === undefined) fail('ERR_TOKEN_MALFORMED', `the ${what} is not exact base64url`)
+  let text: string
   let value: unknown
   try {
-    value = JSON.parse(utf8.decode(bytes))
+    text = utf8.decode(bytes)
+    value = JSON.parse(text)
   } catch {
     // No cause: a SyntaxError quotes the decoded JSON, and errors never carry token content.
     fail('ERR_TOKEN_MALFORMED', `the ${what} is not UTF-8 JSON`)
   }
   if (!isObject(value)) fail('ERR_TOKEN_MALFORMED', `the ${what} is not a JSON object`)
+  const repeated = repeatedMember(text)
+  if (repeated !== undefined) {
+    // Registered names are ours to quote; any other name is token content.
+    const member = REGISTERED_NAMES.has(repeated) ? `the member "${repeated}"` : 'a member name'
+    fail('ERR_TOKEN_MALFORMED', `the ${what} repeats ${member}`)
+  }
   return value
 }
+
+// JOSE header parameters (RFC 7515 §4.1, RFC 7516 §4.1, RFC 7797) and ID token claims (RFC 7519 §4.1,
+// OpenID Connect Core §2).
+const REGISTERED_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'b64', 'enc', 'zip',
+  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'nonce', 'azp', 'auth_time', 'at_hash', 'c_hash', 'acr', 'amr', 'sid',
+])
 
 export function decodeSignature(parts: CompactParts): Uint8Array<ArrayBuffer> {
   const signature = decodeBase64Url(parts.token, parts.dot2 + 1)
