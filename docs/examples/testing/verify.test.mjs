@@ -30,7 +30,7 @@ it('keeps verifying on cached keys while the provider is down', async () => {
   await verifier.verify(await idp.mintIdToken())
   idp.setFault('discovery', { status: 503 })
   idp.setFault('jwks', { status: 503 })
-  now += 2 * 3600_000 // keys stale (max-age 300 + staleWhileRevalidate 1 h), still within staleIfError (6 h)
+  now += 2 * 3600_000 // keys past freshness (max-age 300), still within staleIfError (6 h)
   const { payload } = await verifier.verify(await idp.mintIdToken())
   expect(payload.sub).toBe('test-user')
   expect(idp.requestCount('jwks')).toBe(2) // the failed refresh was attempted
