@@ -14,6 +14,27 @@ export interface FaultState {
 
 const ENDPOINT_NAMES: readonly MockIdpEndpoint[] = ['discovery', 'jwks', 'authorize', 'token', 'userinfo', 'end_session']
 
+/**
+ * Response headers a fault may set: what a verifier or client reads (caching, validators, retry,
+ * redirects, auth challenges, content negotiation). Left out on purpose: cookies (the server is on
+ * 127.0.0.1, whose cookies every local app shares), CORS grants, framing (`content-length`,
+ * `transfer-encoding`, `connection`) and page policies (CSP, HSTS, `refresh`, `clear-site-data`).
+ */
+export const FAULT_HEADERS: readonly string[] = [
+  'age', 'cache-control', 'content-encoding', 'content-language', 'content-type', 'date', 'etag', 'expires',
+  'last-modified', 'location', 'pragma', 'retry-after', 'vary', 'www-authenticate',
+]
+
+function validateHeaders(headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw new TypeError('"headers" must be an object of header names to string values')
+  for (const [name, value] of Object.entries(headers)) {
+    if (!FAULT_HEADERS.includes(name.toLowerCase())) {
+      throw new TypeError(`a fault may not set the header ${JSON.stringify(name)}; allowed: ${FAULT_HEADERS.join(', ')}`)
+    }
+    if (typeof value !== 'string') throw new TypeError(`the fault header ${JSON.stringify(name)} must be a string`)
+  }
+}
+
 function validate(endpoint: MockIdpEndpoint, fault: Fault): void {
   if (!ENDPOINT_NAMES.includes(endpoint)) throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}; use one of ${ENDPOINT_NAMES.join(', ')}`)
   if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)) {
@@ -21,6 +42,10 @@ function validate(endpoint: MockIdpEndpoint, fault: Fault): void {
   }
   if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) throw new TypeError('"times" must be a positive integer')
   if (typeof fault.delay === 'number' && !(fault.delay >= 0)) throw new TypeError('"delay" must be a non-negative number of milliseconds')
+  if (fault.contentType !== undefined && typeof fault.contentType !== 'string') throw new TypeError('"contentType" must be a string')
+  if (fault.headers !== undefined) validateHeaders(fault.headers)
+  // Values the Fetch API would refuse (line breaks, ...) fail here rather than in a later response.
+  new Headers({ ...(fault.contentType === undefined ? {} : { 'content-type': fault.contentType }), ...fault.headers })
 }
 
 function faultBody(fault: Fault, normal: Response): { body: BodyInit | null; contentType: string | null } {
@@ -55,7 +80,10 @@ export function createFaultState(now: () => number): FaultState {
         return
       }
       validate(endpoint, fault)
-      faults.set(endpoint, { fault: { ...fault }, left: fault.times ?? Number.POSITIVE_INFINITY })
+      // Copied so that a later change to the caller's object cannot bring in an unchecked header.
+      const kept: Fault = { ...fault }
+      if (fault.headers !== undefined) kept.headers = { ...fault.headers }
+      faults.set(endpoint, { fault: kept, left: fault.times ?? Number.POSITIVE_INFINITY })
     },
     async apply(endpoint, request, respond) {
       // Preflights are the browser's business: they are neither counted nor faulted, so counts
