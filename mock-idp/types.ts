@@ -35,9 +35,17 @@ export interface MockIdpClient {
   clientId: string
   /** Makes the client confidential: `client_secret_basic` or `client_secret_post` at the token endpoint. */
   clientSecret?: string
-  /** Allowed `redirect_uri` values (exact match). Absent: any absolute http(s) URI is accepted. */
+  /**
+   * Allowed `redirect_uri` values (exact match). Absent: only loopback and test URIs, http or https:
+   * hosts in `127.0.0.0/8`, `[::1]`, `localhost`, `*.localhost` and `*.test` (RFC 8252 §7.3, RFC 6761).
+   * The redirect carries a live code for a user signed in without a page, so any other URI is
+   * answered with a 400 page, never a redirect (no open redirect). Register real-looking URIs here.
+   */
   redirectUris?: string[]
-  /** Allowed `post_logout_redirect_uri` values (exact match). Absent: any absolute http(s) URI. */
+  /**
+   * Allowed `post_logout_redirect_uri` values (exact match). Absent (on every client): the same
+   * loopback and test URIs as `redirectUris`; anything else is a 400 page, never a redirect.
+   */
   postLogoutRedirectUris?: string[]
 }
 
@@ -86,7 +94,7 @@ export interface MockIdpOptions {
   rotation?: RotationSchedule
   /** The signed-in user. Default `{ sub: 'test-user', claims: { name: 'Test User', email: 'test-user@example.test', email_verified: true } }`. */
   user?: MockIdpUser
-  /** Registered clients. Default: one public client `clientId` accepting any redirect URI. */
+  /** Registered clients. Default: one public client `clientId`, redirected only to loopback and `.test` URIs. */
   clients?: MockIdpClient[]
   /** `aud` of access tokens. Default `clientId`. */
   accessTokenAudience?: string
@@ -207,7 +215,14 @@ export interface Fault {
   body?: unknown
   /** `Content-Type` of the response (the normal one's or `body`'s). */
   contentType?: string
-  /** Extra response headers. */
+  /**
+   * Extra response headers, from a fixed set (any letter case): `age`, `cache-control`,
+   * `content-encoding`, `content-language`, `content-type`, `date`, `etag`, `expires`,
+   * `last-modified`, `location`, `pragma`, `retry-after`, `vary`, `www-authenticate`. Any other
+   * name (`set-cookie`, `access-control-*`, `content-length`, ...) is a TypeError from
+   * {@link MockIdp.setFault} and a 400 from the control API: the mock runs on 127.0.0.1, whose
+   * cookies every local app shares, and framing or CORS headers would break more than one test.
+   */
   headers?: Record<string, string>
   /** Fail the request at the network level (`fetch` rejects). */
   networkError?: boolean
@@ -374,7 +389,7 @@ export interface MockIdp {
   discovery(): Record<string, unknown>
   /** Who the authorization endpoint signs in; `null` answers `login_required`. */
   setUser(user: MockIdpUser | null): void
-  /** Makes `endpoint` misbehave, or (with `null`) behave again. */
+  /** Makes `endpoint` misbehave, or (with `null`) behave again. A TypeError for a bad fault (an unknown endpoint, a header outside {@link Fault.headers}, ...). */
   setFault(endpoint: MockIdpEndpoint, fault: Fault | null): void
   /** Requests served by `endpoint` (all endpoints without it); CORS preflights are not counted. */
   requestCount(endpoint?: MockIdpEndpoint): number

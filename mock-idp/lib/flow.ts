@@ -2,6 +2,7 @@
 // `iss`), token (authorization_code, refresh_token), userinfo and RP-initiated logout.
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { randomToken, s256 } from './encoding.ts'
+import { isLoopbackHostname } from './hosts.ts'
 import { formParams, json, oauthError, redirect } from './http.ts'
 import { mintAccessToken, mintIdToken, type TokenContext } from './tokens.ts'
 import type { MockIdpClient, MockIdpUser } from '../types.ts'
@@ -39,19 +40,29 @@ export interface Flow {
 const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
 const PKCE_CHALLENGE = /^[A-Za-z0-9\-_]{43}$/
 
-function isHttpUrl(value: string): boolean {
+/**
+ * Where a client without registered URIs may be sent: loopback (RFC 8252 7.3) or a `.test` name
+ * (RFC 6761 6.2), which nobody can register on the internet. The redirect carries a live code for
+ * a user signed in without a page, so any other URI would make the provider an open redirect.
+ */
+function isLocalUri(value: string): boolean {
+  let url: URL
   try {
-    const url = new URL(value)
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === ''
+    url = new URL(value)
   } catch {
     return false
   }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '') return false
+  const host = url.hostname.toLowerCase().replace(/\.$/, '')
+  return isLoopbackHostname(host) || host === 'test' || host.endsWith('.test')
 }
 
 function allowedUri(value: string | null, allowed: readonly string[] | undefined): value is string {
   if (value === null) return false
-  return allowed === undefined ? isHttpUrl(value) : allowed.includes(value)
+  return allowed === undefined ? isLocalUri(value) : allowed.includes(value)
 }
+
+const UNREGISTERED = 'is not registered for this client (without registered URIs: loopback, localhost or .test URIs only)'
 
 // RFC 6749 2.3.1: client_id and secret are form-encoded before being joined for Basic.
 function basicCredentials(request: Request): { id: string; secret: string } | undefined {
@@ -120,7 +131,7 @@ export function createFlow(ctx: FlowContext): Flow {
       // RFC 6749 4.1.2.1: never redirect to an unverified redirect_uri.
       if (found === undefined) return oauthError('invalid_request', 'missing or unknown client_id')
       const redirectUri = params.get('redirect_uri')
-      if (!allowedUri(redirectUri, found.redirectUris)) return oauthError('invalid_request', 'missing or unregistered redirect_uri')
+      if (!allowedUri(redirectUri, found.redirectUris)) return oauthError('invalid_request', redirectUri === null ? 'missing redirect_uri' : `redirect_uri ${UNREGISTERED}`)
       const state = params.get('state')
       const back = (result: Record<string, string>): Response => {
         const target = new URL(redirectUri)
@@ -237,7 +248,7 @@ export function createFlow(ctx: FlowContext): Flow {
       const allowed = named?.postLogoutRedirectUris ?? (ctx.clients.some((c) => c.postLogoutRedirectUris !== undefined)
         ? ctx.clients.flatMap((c) => c.postLogoutRedirectUris ?? [])
         : undefined)
-      if (!allowedUri(target, allowed)) return oauthError('invalid_request', 'post_logout_redirect_uri is not registered')
+      if (!allowedUri(target, allowed)) return oauthError('invalid_request', `post_logout_redirect_uri ${UNREGISTERED}`)
       const url = new URL(target)
       const state = params.get('state')
       if (state !== null) url.searchParams.set('state', state)
