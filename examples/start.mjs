@@ -21,14 +21,8 @@ const retryOnFreePort = async (start, port) => {
   }
 }
 
-const { url: issuer, idp, close } = await retryOnFreePort((port) => startMockIdpServer({
-  port,
-  clientId,
-  algorithms: ['ES256', 'RS256', 'EdDSA'],
-  // Short freshness so a visitor sees rotation and outages play out within a minute.
-  cacheControl: 'public, max-age=20',
-  user: { sub: 'alice', claims: { name: 'Alice Example', email: 'alice@example.test', email_verified: true } },
-}), idpPort)
+// Known once the IdP is up, which is after the demo page listens (the IdP needs the page's origin).
+let issuer
 
 const files = {
   '/': ['examples/demo/index.html', 'text/html; charset=utf-8'],
@@ -57,6 +51,19 @@ await retryOnFreePort((port) => new Promise((resolve, reject) => {
   })
 }), demoPort)
 const demoUrl = `http://127.0.0.1:${demo.address().port}/`
+
+// The demo page drives the IdP's control API (rotate, break, fix) from the browser: the server
+// refuses that to every page unless its origin is allowlisted.
+const { url: idpUrl, idp, close } = await retryOnFreePort((port) => startMockIdpServer({
+  port,
+  clientId,
+  algorithms: ['ES256', 'RS256', 'EdDSA'],
+  // Short freshness so a visitor sees rotation and outages play out within a minute.
+  cacheControl: 'public, max-age=20',
+  user: { sub: 'alice', claims: { name: 'Alice Example', email: 'alice@example.test', email_verified: true } },
+  controlOrigins: [`http://127.0.0.1:${demo.address().port}`, `http://localhost:${demo.address().port}`],
+}), idpPort)
+issuer = idpUrl
 
 // A first round trip in Node, so the terminal shows what the page will show.
 const verifier = createVerifier({ issuer, audience: clientId, cache: 'memory' })

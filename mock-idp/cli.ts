@@ -8,18 +8,37 @@ const HELP = `Usage: idtoken-verify-mock-idp [options]
 
 A mock OpenID Connect provider on http://127.0.0.1:PORT for test suites in any language.
 
-  --port <n>            port to listen on (default 4000; 0 = any free port)
-  --host <addr>         interface (default 127.0.0.1)
-  --issuer <url>        issuer (default: the server's own URL)
-  --algorithms <list>   comma-separated signing algs (default RS256)
-  --client-id <id>      client id / default audience (default test-client)
-  --client-secret <s>   make the client confidential
-  --redirect-uri <uri>  allowed redirect URI (repeatable; default: any)
-  --token-ttl <s>       token lifetime in seconds (default 3600)
-  --sub <sub>           the signed-in user's sub (default test-user)
-  -h, --help            this text
+  --port <n>               port to listen on (default 4000; 0 = any free port)
+  --host <addr>            interface (default 127.0.0.1)
+  --issuer <url>           issuer (default: the server's own URL)
+  --algorithms <list>      comma-separated signing algs (default RS256)
+  --client-id <id>         client id / default audience (default test-client)
+  --client-secret <s>      make the client confidential
+  --redirect-uri <uri>     allowed redirect URI (repeatable; default: loopback,
+                           localhost and .test URIs only)
+  --token-ttl <s>          token lifetime in seconds (default 3600)
+  --sub <sub>              the signed-in user's sub (default test-user)
+  --control-origin <url>   let a browser page of this origin use the control API
+                           (CORS; repeatable; default: none)
+  --allowed-host <name>    serve this Host name too (repeatable; ".example.test"
+                           also matches its subdomains)
+  --max-body-bytes <n>     largest request body (default 1048576)
+  -h, --help               this text
 
-Control API under ISSUER/_mock/ (see docs/mock-idp.md).`
+Control API under ISSUER/_mock/ (see docs/mock-idp.md).
+
+The server has no authentication, so it refuses what a web page you visit could
+send it:
+  - the control API has no CORS unless --control-origin names the page's origin;
+    a request with another Origin gets 403, and a POST or PUT that is not
+    Content-Type: application/json gets 415;
+  - a Host header other than an IP address, localhost, *.localhost, the issuer's
+    host, --host or an --allowed-host gets 421 (DNS rebinding);
+  - a body over --max-body-bytes gets 413 as soon as the limit is passed;
+  - /authorize and /logout redirect only to registered URIs (--redirect-uri), or
+    to loopback, localhost and .test URIs; a foreign one gets a 400 page;
+  - faults may set only caching, validator, retry, redirect and auth headers
+    (no Set-Cookie, no CORS headers).`
 
 function main(): Promise<void> | void {
   const { values } = parseArgs({
@@ -33,6 +52,9 @@ function main(): Promise<void> | void {
       'redirect-uri': { type: 'string', multiple: true },
       'token-ttl': { type: 'string' },
       sub: { type: 'string' },
+      'control-origin': { type: 'string', multiple: true },
+      'allowed-host': { type: 'string', multiple: true },
+      'max-body-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,6 +70,13 @@ function main(): Promise<void> | void {
   if (values.algorithms !== undefined) options.algorithms = values.algorithms.split(',').map((a) => a.trim()).filter(Boolean)
   if (values['token-ttl'] !== undefined) options.tokenTtl = Number(values['token-ttl'])
   if (values.sub !== undefined) options.user = { sub: values.sub, claims: {} }
+  if (values['control-origin'] !== undefined) options.controlOrigins = values['control-origin']
+  if (values['allowed-host'] !== undefined) options.allowedHosts = values['allowed-host']
+  if (values['max-body-bytes'] !== undefined) {
+    const limit = Number(values['max-body-bytes'])
+    if (!Number.isSafeInteger(limit) || limit <= 0) throw new TypeError('--max-body-bytes must be a positive integer')
+    options.maxBodyBytes = limit
+  }
   const clientId = values['client-id'] ?? 'test-client'
   options.clientId = clientId
   options.clients = [{

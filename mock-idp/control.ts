@@ -2,7 +2,7 @@
 // over HTTP what a JavaScript test does by calling the MockIdp (mint, rotate, faults, reset).
 import { http, type RequestHandler } from 'msw'
 import { BAD_TOKEN_NAMES } from './bad-tokens.ts'
-import { json, withCors } from './lib/http.ts'
+import { isJson, json, normalizeOrigins } from './lib/http.ts'
 import type { BadTokenName, Fault, MintOptions, MockIdp, MockIdpEndpoint, MockIdpUser, RotateOptions } from './types.ts'
 
 /**
@@ -20,6 +20,25 @@ import type { BadTokenName, Fault, MintOptions, MockIdp, MockIdpEndpoint, MockId
 export interface ControlClock {
   /** Moves the clock `seconds` forward (negative: back) and returns the new time in milliseconds. */
   advance(seconds: number): number
+}
+
+/**
+ * Options of {@link createControlHandlers}.
+ *
+ * @example
+ * ```ts
+ * const handlers = createControlHandlers(idp, undefined, { origins: ['http://127.0.0.1:4001'] })
+ * ```
+ * @see [Fetch Standard §3.2 CORS protocol](https://fetch.spec.whatwg.org/#http-cors-protocol)
+ */
+export interface ControlOptions {
+  /**
+   * Origins (`scheme://host[:port]`) whose pages may call the control API from a browser: they get
+   * CORS headers on `/_mock/`. Default none: a request with any other `Origin` (or a cross-site
+   * `Sec-Fetch-Site` without one) is refused with 403 and gets no `Access-Control-Allow-*` header,
+   * so the web pages a developer visits cannot mint tokens or change the provider.
+   */
+  origins?: readonly string[]
 }
 
 function object(value: unknown): Record<string, unknown> {
@@ -46,27 +65,54 @@ async function nullableBody(request: Request): Promise<Record<string, unknown> |
  * `GET requests`, `PUT user`, `POST clock` (`{ advance: seconds }`, when a clock is given),
  * `POST reset`.
  *
+ * Guarded against web pages, as it has no authentication: no CORS unless the page's origin is in
+ * `options.origins`; a request with another `Origin` gets 403; every `POST` and `PUT` must be
+ * `Content-Type: application/json` (415 otherwise), so that a form or a `text/plain` fetch, which a
+ * browser sends cross-origin without asking first, cannot change anything.
+ *
  * @example
  * ```ts
  * const server = setupServer(...idp.handlers, ...createControlHandlers(idp))
  * ```
  * @see https://mswjs.io/docs/api/http
  */
-export function createControlHandlers(idp: MockIdp, clock?: ControlClock): RequestHandler[] {
+export function createControlHandlers(idp: MockIdp, clock?: ControlClock, options: ControlOptions = {}): RequestHandler[] {
   const base = `${idp.issuer.replace(/\/+$/, '')}/_mock`
+  const origins = normalizeOrigins(options.origins ?? [], 'origins')
+  // Browsers send Origin on every cross-origin request but a plain GET, and Sec-Fetch-Site on all of
+  // them; test suites in other languages send neither.
+  const refused = (request: Request): Response | undefined => {
+    const origin = request.headers.get('origin')
+    const site = request.headers.get('sec-fetch-site')
+    if (origin !== null ? origins.has(origin) : site === null || site === 'same-origin' || site === 'none') return undefined
+    return json({ error: 'access_denied', error_description: 'this origin may not use the mock IdP control API (see the controlOrigins option, CLI --control-origin)' }, 403)
+  }
+  const cors = (request: Request, response: Response): Response => {
+    const origin = request.headers.get('origin')
+    if (origin === null || !origins.has(origin)) return response
+    const headers = new Headers(response.headers)
+    headers.set('access-control-allow-origin', origin)
+    headers.append('vary', 'Origin')
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  }
   const route = (
     method: 'get' | 'post' | 'put', path: string, respond: (request: Request, params: Record<string, string>) => Promise<Response>,
   ): RequestHandler[] => [
     http[method](`${base}${path}`, async ({ request, params }) => {
+      const denied = refused(request)
+      if (denied !== undefined) return denied
+      if (method !== 'get' && !isJson(request)) {
+        return cors(request, json({ error: 'invalid_request', error_description: 'control requests must be Content-Type: application/json' }, 415))
+      }
       try {
-        return withCors(request, await respond(request, params as Record<string, string>))
+        return cors(request, await respond(request, params as Record<string, string>))
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error)
-        return withCors(request, json({ error: 'invalid_request', error_description: message }, 400))
+        return cors(request, json({ error: 'invalid_request', error_description: message }, 400))
       }
     }),
     http.options(`${base}${path}`, ({ request }) =>
-      withCors(request, new Response(null, {
+      refused(request) ?? cors(request, new Response(null, {
         status: 204,
         headers: { 'access-control-allow-methods': `${method.toUpperCase()}, OPTIONS`, 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' },
       }))),

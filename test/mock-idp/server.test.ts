@@ -59,7 +59,9 @@ describe('startMockIdpServer', () => {
     await post(`${srv.url}/_mock/faults/discovery`, { networkError: true, times: 1 }, 'PUT')
     await expect(fetch(`${srv.url}/.well-known/openid-configuration`)).rejects.toThrow(TypeError)
     await post(`${srv.url}/_mock/faults/jwks`, { status: 500 }, 'PUT')
-    expect((await fetch(`${srv.url}/_mock/faults/jwks`, { method: 'PUT', body: 'null' })).status).toBe(204)
+    // A null body clears the fault; control bodies are JSON (text/plain is refused with 415).
+    expect((await fetch(`${srv.url}/_mock/faults/jwks`, { method: 'PUT', body: 'null' })).status).toBe(415)
+    expect((await post(`${srv.url}/_mock/faults/jwks`, null, 'PUT')).status).toBe(204)
     expect((await fetch(`${srv.url}/jwks`)).status).toBe(200)
     const log = (await (await fetch(`${srv.url}/_mock/requests`)).json()) as { counts: Record<string, number> }
     expect(log.counts).toEqual({ discovery: 1, jwks: 5, authorize: 0, token: 0, userinfo: 0, end_session: 0 })
