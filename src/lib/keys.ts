@@ -26,9 +26,33 @@ export function keyProblem(jwk: Jwk, alg: string, spec: AlgorithmSpec): string |
   if (spec.kty === 'RSA') return rsaProblem(jwk)
   if (jwk.crv !== spec.crv) return `its "crv" does not fit ${alg}`
   const size = spec.ecdsa?.size ?? 32
-  if (!isCoordinate(jwk.x, size)) return 'its "x" is not a valid coordinate'
+  const x = typeof jwk.x === 'string' ? decodeBase64Url(jwk.x) : undefined
+  if (x?.length !== size) return 'its "x" is not a valid coordinate'
   if (spec.kty === 'EC' && !isCoordinate(jwk.y, size)) return 'its "y" is not a valid coordinate'
+  if (spec.kty === 'OKP' && hasSmallOrder(x)) return 'its public key is a small-order point'
   return undefined
+}
+
+// The Ed25519 points of order 1, 2, 4 and 8, by the y of their encoding with the sign bit of x cleared:
+// libsodium's blocklist (ge25519_has_small_order), six canonical y values plus y = p and y = p + 1, the
+// non-canonical spellings of 0 and 1 that lenient decoders accept. Nobody holds a private key for such a
+// point, yet R = identity, S = 0 verifies under it (always for the identity, for one message in eight
+// otherwise), and WebCrypto engines import and use it. Refused like RSA e = 1. Key sets are public, so the
+// comparison need not be constant-time.
+const SMALL_ORDER_Y = [
+  '0000000000000000000000000000000000000000000000000000000000000000', // (±√−1, 0), order 4
+  '0100000000000000000000000000000000000000000000000000000000000000', // the identity
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', // order 8
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p − 1: (0, −1), order 2
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p ≡ 0
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p + 1 ≡ 1
+]
+
+function hasSmallOrder(point: Uint8Array): boolean {
+  let y = ''
+  for (let i = 0; i < point.length; i++) y += (i === 31 ? point[i]! & 0x7f : point[i]!).toString(16).padStart(2, '0')
+  return SMALL_ORDER_Y.includes(y)
 }
 
 function rsaProblem(jwk: Jwk): string | undefined {
