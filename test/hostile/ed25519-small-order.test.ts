@@ -109,7 +109,7 @@ const IDENTITY = littleEndian(1n, 0)
 const ENCODINGS = smallOrderEncodings()
 
 /** R = identity, S = 0, over a payload tuned (by `jti`) so that h ≡ 0 mod 8: verifies under any small-order A. */
-function forgeFor(publicKey: Uint8Array, kid: string, alg = 'EdDSA'): { token: string; input: Uint8Array; signature: Uint8Array } {
+function forgeFor(publicKey: Uint8Array, kid: string, alg = 'EdDSA'): { token: string; input: Uint8Array<ArrayBuffer>; signature: Uint8Array<ArrayBuffer> } {
   const header = segment({ alg, kid, typ: 'JWT' })
   for (let n = 0; ; n++) {
     const input = new TextEncoder().encode(`${header}.${segment({ ...defaultClaims(), jti: `forged-${n}` })}`)
