@@ -42,8 +42,10 @@ export async function getJson(
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
-      reject(new IdTokenError('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: timed out after ${http.timeout} ms`))
-      controller.abort(new DOMException('timed out', 'TimeoutError'))
+      // The same reason AbortSignal.timeout() gives, kept as the cause.
+      const reason = new DOMException(`timed out after ${http.timeout} ms`, 'TimeoutError')
+      reject(new IdTokenError('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: ${reason.message}`, { cause: reason }))
+      controller.abort(reason)
     }, Math.min(http.timeout, MAX_DELAY))
   })
   const work = exchange(http, url, subject, headers, controller.signal)

@@ -29,6 +29,7 @@ describe('the deadline covers the whole request', () => {
     if (first.state !== 'rejected') return
     expect(first.error.code).toBe('ERR_JWKS_UNAVAILABLE')
     expect(first.error.message).toBe(`the key set at ${JWKS_URL} could not be fetched: timed out after ${TIMEOUT} ms`)
+    expect((first.error as { cause?: { name?: string } }).cause?.name).toBe('TimeoutError')
     expect(first.ms).toBeGreaterThanOrEqual(TIMEOUT - 5)
     const second = await settleWithin(verifier.verify(token), LIMIT)
     expect(second.state).toBe('rejected')
