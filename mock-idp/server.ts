@@ -14,7 +14,7 @@ import { createControlHandlers } from './control.ts'
 import { createMockIdp } from './create.ts'
 import { createHostCheck, isIpLiteral, normalizeHostNames } from './lib/hosts.ts'
 import { json, normalizeOrigins, withCors } from './lib/http.ts'
-import type { MockIdp, MockIdpOptions } from './types.ts'
+import type { Fault, MockIdp, MockIdpClient, MockIdpOptions } from './types.ts'
 
 export { createControlHandlers, type ControlClock, type ControlOptions } from './control.ts'
 
@@ -177,6 +177,12 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  * `idp.handlers` (with CORS), plus a `/_mock/` control API to mint tokens, rotate keys, set
  * faults, move the clock and reset, for test suites written in any language. Without `issuer`,
  * the issuer is the server's own URL, so discovery is self-consistent.
+ *
+ * It has no authentication, so it refuses what a web page open in the developer's browser could
+ * send it: control requests from other origins or without a JSON body (see
+ * {@link MockIdpServerOptions.controlOrigins}), foreign `Host` names (DNS rebinding, see
+ * {@link MockIdpServerOptions.allowedHosts}) and oversized bodies (see
+ * {@link MockIdpServerOptions.maxBodyBytes}). A bad option is a TypeError before anything listens.
  *
  * @example
  * ```ts
