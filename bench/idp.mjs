@@ -8,7 +8,8 @@ import { extname, join, normalize, sep } from 'node:path'
 
 export const DISCOVERY = '/.well-known/openid-configuration'
 export const JWKS = '/jwks'
-const MAX_AGE = 600
+/** The provider's default `Cache-Control` for discovery and the key set. */
+export const CACHE_CONTROL = 'public, max-age=600'
 /** Headers of a cross-origin isolated page: Chromium then times with performance.now() at 5 µs, not 100 µs. */
 export const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json' }
@@ -16,12 +17,16 @@ const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 't
 /**
  * Starts the provider. `assets`: path -> { type, body, headers? } served from memory; `directories`: URL prefix ->
  * folder served read-only (ES modules such as jose's webapi build). Discovery and the key set carry an ETag
- * and `Cache-Control: max-age=600`, and answer a matching If-None-Match with 304.
+ * and `Cache-Control: public, max-age=600` (`idp.cacheControl`), and answer a matching If-None-Match with 304.
+ * `latency`: milliseconds each discovery or key-set answer is held back (a provider across the internet); the
+ * pages and modules are served at once. Both can be changed on the returned object while it runs.
  */
-export async function startIdp({ assets = {}, directories = {}, algorithms = ['RS256'] } = {}) {
+export async function startIdp({ assets = {}, directories = {}, algorithms = ['RS256'], latency = 0, cacheControl = CACHE_CONTROL } = {}) {
   const idp = {
     origin: '',
     keys: [],
+    latency,
+    cacheControl,
     /** Send `Connection: close` with the provider's answers, so every cold fetch pays for a new connection. */
     closeConnections: false,
     log: [],
@@ -38,7 +43,8 @@ export async function startIdp({ assets = {}, directories = {}, algorithms = ['R
   async function handle(request, response) {
     const path = new URL(request.url ?? '/', idp.origin).pathname
     const send = (status, headers, body) => {
-      idp.log.push({ method: request.method, path, status })
+      // `at`: when the answer left, on this process's performance.now() clock.
+      idp.log.push({ method: request.method, path, status, at: performance.now() })
       response.writeHead(status, headers)
       response.end(body)
     }
@@ -55,16 +61,16 @@ export async function startIdp({ assets = {}, directories = {}, algorithms = ['R
         return send(404, {}, 'not found')
       }
     }
+    if (path !== DISCOVERY && path !== JWKS) return send(404, {}, 'not found')
+    if (idp.latency > 0) await new Promise((resolve) => setTimeout(resolve, idp.latency))
     let body
     if (path === DISCOVERY) {
       body = JSON.stringify({ issuer: idp.origin, jwks_uri: idp.origin + JWKS, id_token_signing_alg_values_supported: algorithms })
-    } else if (path === JWKS) {
-      body = JSON.stringify({ keys: idp.keys })
     } else {
-      return send(404, {}, 'not found')
+      body = JSON.stringify({ keys: idp.keys })
     }
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`
-    const headers = { etag, 'cache-control': `public, max-age=${MAX_AGE}` }
+    const headers = { etag, 'cache-control': idp.cacheControl }
     if (idp.closeConnections) headers.connection = 'close'
     if (request.headers['if-none-match'] === etag) return send(304, headers)
     send(200, { ...headers, 'content-type': 'application/json' }, body)

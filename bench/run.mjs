@@ -2,11 +2,12 @@
 // every runtime (Node, Deno, Bun, Chromium), and the cold paths of the key cache (network, warm IndexedDB,
 // request counts for concurrency, unknown-kid floods and tabs), each with its targets.
 //
-//   node bench/run.mjs [--only node,deno,bun,chromium,cold] [--quick] [--rounds N] [--slice MS]
+//   node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary] [--quick] [--rounds N] [--slice MS]
 //                      [--algs RS256,ES256] [--reps N] [--json [file]]
 //
 // Phases, in order: Node hot path, Node cold paths, Deno, Bun and Chromium hot paths, Chromium cold paths.
-// `--only` picks phases: node|deno|bun|chromium are the hot path in that runtime, cold is both cold phases.
+// `--only` picks phases: node|deno|bun|chromium are the hot path in that runtime, cold is both cold phases,
+// boundary is the max-age boundary under steady load (bench/boundary.mjs, Node, after the Node cold paths).
 // The hot path is bench/hot.mjs, the same module in every runtime; the SDK is bundled from src/ by esbuild
 // (bench/sdk.mjs), so nothing depends on dist/ being built.
 import { execFileSync } from 'node:child_process'
@@ -18,11 +19,12 @@ import * as jose from 'jose'
 import { JwtVerifier } from 'aws-jwt-verify'
 import { ALGS, MODES, formatHot, missedTargets, runHot, table } from './hot.mjs'
 import { formatCold, runColdChromium, runColdNode } from './cold.mjs'
+import { formatBoundary, runBoundary } from './boundary.mjs'
 import { launchChromium, runBunHot, runChromiumHot, runDenoHot } from './runtimes.mjs'
 import { ROOT, buildSdk, joseVersion } from './sdk.mjs'
 
-const PHASES = ['node', 'deno', 'bun', 'chromium', 'cold']
-const USAGE = 'usage: node bench/run.mjs [--only node,deno,bun,chromium,cold] [--quick] [--rounds N] [--slice MS] ' +
+const PHASES = ['node', 'deno', 'bun', 'chromium', 'cold', 'boundary']
+const USAGE = 'usage: node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary] [--quick] [--rounds N] [--slice MS] ' +
   '[--algs RS256,PS256,ES256,EdDSA] [--reps N] [--json [file]]'
 
 function parseArgs(argv) {
@@ -139,6 +141,15 @@ async function main() {
         console.log(formatCold(cold.rows))
       })
     }
+    if (args.phases.has('boundary')) {
+      await phase('boundary', 'node: max-age boundary', async () => {
+        const boundary = await runBoundary({ sdk: await sdkBuild.import(), boundaries: args.quick ? 3 : 6, log: progress('boundary') })
+        report.boundary = boundary
+        heading(`node ${process.version}: max-age boundary, a verification every ~1 ms (max-age ${boundary.maxAge} s, ` +
+          `provider latency ${boundary.latency} ms, windows ±${boundary.windowMs} ms around each key-set copy's expiry)`)
+        console.log(formatBoundary(boundary))
+      })
+    }
     if (args.phases.has('deno')) {
       await phase('deno', 'deno: hot path', async () => {
         const hot = await runDenoHot({ sdk: sdkBuild, options: hotOptions, log: progress('deno') })
@@ -186,6 +197,11 @@ async function main() {
   for (const [where, cold] of Object.entries(report.cold)) {
     const missed = cold.rows.filter((r) => !r.pass).map((r) => r.measure)
     console.log(`${where.padEnd(9)} cold: ${missed.length === 0 ? `all ${cold.rows.length} targets PASS` : `${missed.length} MISS: ${missed.join('; ')}`}`)
+  }
+  if (report.boundary !== undefined) {
+    const { rows, withdrawn, pass } = report.boundary
+    console.log(`${'boundary'.padEnd(9)} ${pass ? 'PASS' : 'MISS'}: ${rows.at(-1).waited} waited on the network, ` +
+      `withdrawn key verified ${withdrawn.afterMaxAge} times past max-age`)
   }
   for (const { phase: name, error } of report.errors) console.log(`${name.padEnd(9)} FAILED: ${error.split('\n')[0]}`)
   report.loadavg = { before: loadBefore, after: loadavg()[0] }

@@ -7,6 +7,7 @@ import { JwtVerifier } from 'aws-jwt-verify'
 import { describe, expect, it } from 'vitest'
 import * as sdk from '../../src/index.ts'
 import { runColdNode } from '../../bench/cold.mjs'
+import { runBoundary } from '../../bench/boundary.mjs'
 import { CONTENDERS, MODES, formatHot, runHot } from '../../bench/hot.mjs'
 
 describe('bench smoke', () => {
@@ -19,6 +20,20 @@ describe('bench smoke', () => {
     // One refetch for the first wave, none more inside the window; the later ones share the next one.
     expect(byId.flood).toMatchObject({ requests: { firstWave: 1, inWindow: 1, total: 2, discovery: 0 }, pass: true })
   })
+
+  it('max-age boundary: a key withdrawn just before a boundary never verifies past the max-age of the last copy that held it', async () => {
+    // Three 1 s lifetimes under a verification every ~1 ms: the set is renewed ahead of expiry, and the key the
+    // provider withdrew verifies before, is refused after, and never once past max-age. No timing asserted.
+    const report = await runBoundary({ sdk, maxAge: 1, boundaries: 3, latency: 50 })
+    expect(report.failed).toBe(0)
+    expect(report.withdrawn.verified).toBeGreaterThan(0)
+    expect(report.withdrawn.refused).toBeGreaterThan(0)
+    expect(report.withdrawn.afterMaxAge).toBe(0)
+    // Renewed about once per 0.75 s lifetime, plus one refetch for the withdrawn kid: no more.
+    expect(report.requests.jwks).toBeGreaterThanOrEqual(3)
+    expect(report.requests.jwks).toBeLessThanOrEqual(8)
+    expect(report.requests.discovery).toBeLessThanOrEqual(7)
+  }, 20_000)
 
   it('hot path: one tiny round in Node yields ops/s for every contender, algorithm and mode', async () => {
     const report = await runHot({ sdk, jose, JwtVerifier, rounds: 1, slice: 10 })
