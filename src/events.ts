@@ -3,8 +3,9 @@ import type { IdTokenError } from './errors.ts'
 /**
  * What the verifier tells the application through the `onEvent` option: fetches, outages survived
  * on cached keys, and a store that failed and was replaced by memory. Handy for logs and metrics;
- * verification never depends on the handler (its exceptions are swallowed). Times are milliseconds
- * since the epoch on the verifier's clock (the `now` option).
+ * verification never depends on the handler: it is not awaited, what it throws is swallowed, and a
+ * promise it returns is observed only so that a rejection is ignored (never an unhandled rejection).
+ * Times are milliseconds since the epoch on the verifier's clock (the `now` option).
  *
  * @example
  * ```ts
@@ -77,22 +78,36 @@ export type VerifierEvent =
 
 /**
  * The `onEvent` option of {@link createVerifier}: called synchronously with each {@link VerifierEvent}.
- * What it throws is swallowed.
+ * It may be `async` (send the event to a metrics service, say): verification never waits for it, and
+ * neither what it throws nor a rejection of the promise it returns reaches the verification or the
+ * process (no unhandled rejection). A promise that never settles holds nothing up.
  *
  * @example
  * ```ts
  * const log: EventHandler = (event) => console.info('idtoken-verify', event.type, 'url' in event ? event.url : '')
  * const verifier = createVerifier({ issuer, audience, onEvent: log })
+ *
+ * const ship: EventHandler = async (event) => {
+ *   await fetch('https://metrics.example/events', { method: 'POST', body: JSON.stringify(event) })
+ * }
  * ```
  * @see [RFC 9111 §4](https://www.rfc-editor.org/rfc/rfc9111#section-4) (how fetched documents are reused)
  */
 export type EventHandler = (event: VerifierEvent) => void
+// `void`, not `void | PromiseLike<unknown>`: an async function is assignable to it already, and so is
+// `(event) => events.push(event)`, which a union return type would refuse.
+
+const ignore = (): void => {}
 
 export function emitter(handler: EventHandler | undefined): EventHandler {
   if (handler === undefined) return () => {}
   return (event) => {
     try {
-      handler(event)
+      const result: unknown = handler(event)
+      // An async handler's rejection would be unhandled, and that ends a Node process. Resolving a fresh
+      // promise with the result observes it without trusting it: a `then` that throws, rejects or never
+      // calls back settles (or forever pends) only that promise, whose rejection is ignored here.
+      if (result !== undefined) new Promise<unknown>((resolve) => resolve(result)).then(undefined, ignore)
     } catch {
       // A logging bug in the application must not fail verifications.
     }
