@@ -8,6 +8,7 @@ import { createFlow, type FlowContext } from './lib/flow.ts'
 import { createHandlers } from './lib/handlers.ts'
 import { createKeyRing } from './lib/keys.ts'
 import { mintAccessToken, mintIdToken } from './lib/tokens.ts'
+import { loadMsw } from './lib/msw-peer.ts'
 import { BAD_TOKEN_NAMES, mintBadToken } from './bad-tokens.ts'
 import type { KeyInfo, KeyStatus, MockIdp, MockIdpClient, MockIdpOptions, MockIdpUser } from './types.ts'
 
@@ -59,6 +60,7 @@ function cloneUser(user: MockIdpUser | null): MockIdpUser | null {
  * @see https://openid.net/specs/openid-connect-core-1_0.html
  */
 export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
+  await loadMsw()
   const issuer = checkIssuer(options.issuer ?? 'https://idp.example.test')
   const clients: MockIdpClient[] = options.clients?.map((c) => ({ ...c })) ?? [{ clientId: options.clientId ?? 'test-client' }]
   const clientId = options.clientId ?? clients[0]?.clientId ?? 'test-client'

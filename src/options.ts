@@ -4,6 +4,13 @@ import type { JwksStore } from './stores.ts'
 import type { EventHandler } from './events.ts'
 
 /**
+ * The type of the `fetch` option: the runtime's own `fetch` where the project declares one (the DOM lib,
+ * Node's or Deno's types), else a function of a URL. Looked up on `globalThis` rather than named, so that the
+ * published types compile in a project with neither the DOM lib nor Node's types.
+ */
+export type FetchFunction = typeof globalThis extends { fetch: infer F } ? F : (input: string, init?: object) => Promise<unknown>
+
+/**
  * Options of {@link createVerifier}. Only `issuer` and `audience` are required; a missing or mistyped
  * option is a `TypeError` from `createVerifier`. Times are seconds unless the name says otherwise
  * (`timeout` is milliseconds, `now` returns milliseconds).
@@ -41,7 +48,7 @@ export interface VerifierOptions {
   /** Where fetched key sets and discovery documents are kept. Default: `'indexeddb'` where available, else `'memory'`. */
   cache?: 'memory' | 'indexeddb' | JwksStore
   /** Transport for every request (proxies, tests). Default `globalThis.fetch`. */
-  fetch?: typeof fetch
+  fetch?: FetchFunction
   /** Milliseconds per network request. Default 5000. */
   timeout?: number
   /** Least seconds between two refetches caused by an unknown `kid`. Default 30. */

@@ -68,15 +68,15 @@ export interface IdTokenPayload {
  */
 export interface VerifyChecks {
   /** The nonce sent in the authentication request; the token's `nonce` must equal it. */
-  nonce?: string
+  nonce?: string | undefined
   /** The `max_age` sent, in seconds: `auth_time` is then required and must be recent enough. */
-  maxAge?: number
+  maxAge?: number | undefined
   /** The access token issued with the ID token: `at_hash` is then required and must match. */
-  accessToken?: string
+  accessToken?: string | undefined
   /** The authorization code issued with the ID token: `c_hash` is then required and must match. */
-  code?: string
+  code?: string | undefined
   /** The expected `sub`, for example when re-authenticating a known user. */
-  subject?: string
+  subject?: string | undefined
 }
 
 export interface ClaimPolicy {

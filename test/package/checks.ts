@@ -69,7 +69,29 @@ export function packedFileProblems(files: readonly string[], manifest: Manifest,
  * even in a string. Comments are ignored: the check looks at esbuild's minified output.
  */
 export async function sdkBundleProblems(code: string): Promise<string[]> {
-  const problems: string[] = []
+  const { imports, minified } = await importsOf(code)
+  const problems = imports.map(({ path, kind }) => `imports ${JSON.stringify(path)} (${kind})`)
+  // The identifier anywhere (esbuild wraps a require() it leaves external in a helper that names it).
+  if (/\brequire\b/.test(minified)) problems.push('uses require')
+  if (/["'`]node:/.test(minified)) problems.push('names a node: module')
+  if (/mock-idp/.test(minified)) problems.push('mentions mock-idp')
+  return problems
+}
+
+/**
+ * Problems with a built file of the mock (the package has no dependencies): it may import its own files,
+ * `node:` builtins, and msw (the optional peer) only lazily, by `import()`, so that a missing msw can be
+ * reported in one line. Anything else (jose, msw's own dependencies, a static msw import) is a problem.
+ */
+export async function mockBundleProblems(code: string): Promise<string[]> {
+  const { imports } = await importsOf(code)
+  return imports
+    .filter(({ path, kind }) => !(path.startsWith('./') || path.startsWith('../') || path.startsWith('node:') || (path === 'msw' && kind === 'dynamic-import')))
+    .map(({ path, kind }) => `imports ${JSON.stringify(path)} (${kind})`)
+}
+
+async function importsOf(code: string): Promise<{ imports: Array<{ path: string; kind: string }>; minified: string }> {
+  const imports: Array<{ path: string; kind: string }> = []
   const result = await build({
     stdin: { contents: code, loader: 'js', sourcefile: 'index.js' },
     bundle: true,
@@ -83,16 +105,21 @@ export async function sdkBundleProblems(code: string): Promise<string[]> {
       setup(build) {
         build.onResolve({ filter: /.*/ }, (args) => {
           if (args.kind === 'entry-point') return undefined
-          problems.push(`imports ${JSON.stringify(args.path)} (${args.kind})`)
+          imports.push({ path: args.path, kind: args.kind })
           return { path: args.path, external: true }
         })
       },
     }],
   })
-  const minified = result.outputFiles[0]?.text ?? ''
-  // The identifier anywhere (esbuild wraps a require() it leaves external in a helper that names it).
-  if (/\brequire\b/.test(minified)) problems.push('uses require')
-  if (/["'`]node:/.test(minified)) problems.push('names a node: module')
-  if (/mock-idp/.test(minified)) problems.push('mentions mock-idp')
-  return problems
+  return { imports, minified: result.outputFiles[0]?.text ?? '' }
+}
+
+/**
+ * Problems with the licence notice that a built file holding third-party code must open with: missing, or
+ * not naming one of `packages` (as `name@version`).
+ */
+export function licenceProblems(code: string, packages: readonly string[]): string[] {
+  const notice = /^(?:#![^\n]*\n)?\/\*!\n \* Bundled third-party code and its licences\.\n([\s\S]*?)\*\//.exec(code)?.[1]
+  if (notice === undefined) return ['no licence notice at the top']
+  return packages.filter((name) => !new RegExp(`^ \\* (.*, )?${name.replace(/[/.]/g, '\\$&')}@\\d`, 'm').test(notice)).map((name) => `no licence for ${name}`)
 }

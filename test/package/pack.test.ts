@@ -1,14 +1,17 @@
-// The package as users get it: `npm pack`, the tarball installed into a fresh project next to nothing but its
-// dependency (jose) and its peer (msw, linked from this repository), every entry imported and used, a consumer
-// type-checked against the published .d.ts, publint and arethetypeswrong clean.
-import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+// The package as users get it: `npm pack`, the tarball installed into a fresh project with nothing else (the
+// package has no dependencies: the server and CLI must run like that, the mock must name its missing peer),
+// and into one next to its peer (msw, linked from this repository), every entry imported and used, consumers
+// type-checked against the published .d.ts under the settings users have, publint and arethetypeswrong clean.
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuild, root } from '../runtimes/built.ts'
-import { packedFileProblems, sdkBundleProblems } from './checks.ts'
+import { licenceProblems, mockBundleProblems, packedFileProblems, sdkBundleProblems } from './checks.ts'
 
 const exec = promisify(execFile)
 const bin = (name: string): string => `${root}node_modules/.bin/${name}`
@@ -42,6 +45,7 @@ let tarball: string
 let files: string[]
 let project: string
 let installed: string
+let bare: string
 
 beforeAll(async () => {
   requireBuild()
@@ -52,9 +56,12 @@ beforeAll(async () => {
   files = packed!.files.map((file) => file.path).sort()
 
   project = join(dir, 'consumer')
-  mkdirSync(project)
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-  await succeed('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--no-package-lock'], project)
+  bare = join(dir, 'bare')
+  for (const folder of [project, bare]) {
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+    await succeed('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--no-package-lock'], folder)
+  }
   installed = join(project, 'node_modules/idtoken-verify')
   // The optional peer, and Node's types for the Node-only consumer: linked from this repository.
   symlinkSync(`${root}node_modules/msw`, join(project, 'node_modules/msw'), 'dir')
@@ -105,6 +112,94 @@ describe('the packed tarball', () => {
       'mentions mock-idp',
     ])
     expect(await sdkBundleProblems(readFileSync(`${root}dist/index.js`, 'utf8') + "\nimport 'msw'\n")).toEqual(['imports "msw" (import-statement)'])
+  })
+})
+
+describe('the package has no dependencies', () => {
+  const read = (file: string): string => readFileSync(join(installed, file), 'utf8')
+
+  it('declares none, and installed alone it brings nothing else', () => {
+    expect(JSON.parse(read('package.json')).dependencies).toBeUndefined()
+    expect(readdirSync(join(bare, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual(['idtoken-verify'])
+  })
+
+  it('carries jose once for every entry, msw\'s core for the server and CLI, and their licences; imports msw only lazily', async () => {
+    const built = files.filter((file) => file.endsWith('.js') && file !== 'dist/index.js')
+    const problems: string[] = []
+    for (const file of built) for (const problem of await mockBundleProblems(read(file))) problems.push(`${file}: ${problem}`)
+    expect(problems).toEqual([])
+    const jose = built.filter((file) => read(file).includes('ERR_JWS_SIGNATURE_VERIFICATION_FAILED'))
+    const msw = built.filter((file) => read(file).includes('[MSW]'))
+    expect(jose).toHaveLength(1)
+    expect(msw).toHaveLength(1)
+    expect(licenceProblems(read(jose[0]!), ['jose'])).toEqual([])
+    expect(licenceProblems(read(msw[0]!), ['msw', '@mswjs/interceptors', 'path-to-regexp', 'tough-cookie', 'tldts'])).toEqual([])
+  })
+
+  it('those checks fail on jose or a static msw import, and on a missing or short licence notice', async () => {
+    const problems = await mockBundleProblems([
+      "import { http } from 'msw'",
+      "import { jwtVerify } from 'jose'",
+      "import { createServer } from 'node:http'",
+      "import { a } from './chunks/a.js'",
+      "export const f = () => [http, jwtVerify, createServer, a, import('msw'), import('tough-cookie')]",
+    ].join('\n'))
+    expect(problems.sort()).toEqual(['imports "jose" (import-statement)', 'imports "msw" (import-statement)', 'imports "tough-cookie" (dynamic-import)'])
+    expect(licenceProblems('export const x = 1', ['jose'])).toEqual(['no licence notice at the top'])
+    const jose = files.find((file) => file.endsWith('.js') && read(file).includes('ERR_JWS_SIGNATURE_VERIFICATION_FAILED'))!
+    expect(licenceProblems(read(jose), ['jose', 'msw'])).toEqual(['no licence for msw'])
+  })
+
+  it('runs the CLI with nothing else installed (npx idtoken-verify-mock-idp)', { timeout: 30_000 }, async () => {
+    const child = spawn(join(bare, 'node_modules/.bin/idtoken-verify-mock-idp'), ['--port', '0'], { cwd: bare, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    try {
+      const [issuer] = await Promise.race([
+        once(createInterface({ input: child.stdout }), 'line') as Promise<[string]>,
+        once(child, 'exit').then(([code]) => {
+          throw new Error(`the CLI exited (${String(code)}): ${stderr}`)
+        }),
+      ])
+      const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json() as { issuer: string; jwks_uri: string }
+      expect(discovery.issuer).toBe(issuer)
+      const jwks = await (await fetch(discovery.jwks_uri)).json() as { keys: unknown[] }
+      expect(jwks.keys.length).toBeGreaterThan(0)
+    } finally {
+      child.kill()
+    }
+  })
+
+  it('runs the mock IdP server with nothing else installed, and the SDK verifies its tokens', { timeout: 30_000 }, async () => {
+    writeFileSync(join(bare, 'server.mjs'), `
+      import { createVerifier } from 'idtoken-verify'
+      import { startMockIdpServer } from 'idtoken-verify/mock-idp/server'
+      const server = await startMockIdpServer({ algorithms: ['ES256'] })
+      try {
+        const verifier = createVerifier({ issuer: server.idp.issuer, audience: server.idp.clientId, cache: 'memory' })
+        const { payload } = await verifier.verify(await server.idp.mintIdToken({ sub: 'alice' }))
+        console.log(payload.sub)
+      } finally {
+        await server.close()
+      }
+    `)
+    expect(await succeed(process.execPath, ['server.mjs'], bare, 20_000)).toBe('alice\n')
+  })
+
+  it('names msw in one line when idtoken-verify/mock-idp is used without it', { timeout: 30_000 }, async () => {
+    const message = 'idtoken-verify/mock-idp needs msw (an optional peer dependency), which is not installed: npm install --save-dev msw'
+    writeFileSync(join(bare, 'caught.mjs'), `
+      import { createMockIdp, BAD_TOKEN_NAMES } from 'idtoken-verify/mock-idp'
+      const error = await createMockIdp().then(() => undefined, (error) => error)
+      console.log(JSON.stringify({ names: BAD_TOKEN_NAMES.length > 0, message: error?.message }))
+    `)
+    expect(JSON.parse(await succeed(process.execPath, ['caught.mjs'], bare, 20_000))).toEqual({ names: true, message })
+    writeFileSync(join(bare, 'uncaught.mjs'), "import { createMockIdp } from 'idtoken-verify/mock-idp'\nawait createMockIdp()\n")
+    const uncaught = await run(process.execPath, ['uncaught.mjs'], bare, 20_000)
+    expect(uncaught.code).toBe(1)
+    expect(uncaught.stderr).toContain(message)
+    expect(uncaught.stderr).not.toMatch(/^\s+at /m)
+    expect(uncaught.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND/)
   })
 })
 
@@ -185,8 +280,55 @@ describe('a consumer type-checked against the published types', () => {
     export const verify = (token: string): Promise<VerifyResult> => verifier.verify(token)
     export const isExpired = (error: unknown): boolean => error instanceof IdTokenError && error.code === 'ERR_TOKEN_EXPIRED'
   `
+  // The example of VerifyChecks as written in its documentation: a value that may be undefined.
+  const checksConsumer = `
+    import { createVerifier, type VerifyChecks } from 'idtoken-verify'
+    const verifier = createVerifier({ issuer: 'https://login.example.com', audience: 'app' })
+    export async function signIn(tokens: { id_token: string; access_token: string }): Promise<string> {
+      const { payload } = await verifier.verify(tokens.id_token, {
+        nonce: sessionStorage.getItem('nonce') ?? undefined,
+        accessToken: tokens.access_token,
+        maxAge: 300,
+      })
+      const checks: VerifyChecks = { subject: new URLSearchParams(location.search).get('sub') ?? undefined }
+      await verifier.verify(tokens.id_token, checks)
+      return payload.sub
+    }
+  `
+  // An edge or library project: no DOM lib, no Node types, nothing global but ES2022.
+  const bareConsumer = `
+    import { createVerifier, IdTokenError, memoryStore, type VerifierOptions, type VerifyResult } from 'idtoken-verify'
+    const options: VerifierOptions = { issuer: 'https://login.example.com', audience: 'app', cache: memoryStore(), timeout: 2000 }
+    const verifier = createVerifier(options)
+    export const verify = (token: string): Promise<VerifyResult> => verifier.verify(token)
+    export const codeOf = (error: unknown): string | undefined => (error instanceof IdTokenError ? error.code : undefined)
+    // @ts-expect-error: fetch must be a function
+    createVerifier({ ...options, fetch: 'https://proxy.example' })
+  `
+  // Old resolution (no exports map): every entry must still find its types.
+  const node10Consumer = `
+    import { createVerifier, type VerifyResult } from 'idtoken-verify'
+    import { createMockIdp, type MockIdp } from 'idtoken-verify/mock-idp'
+    import { startMockIdpServer, type MockIdpServer } from 'idtoken-verify/mock-idp/server'
+    export async function main(): Promise<VerifyResult> {
+      const server: MockIdpServer = await startMockIdpServer()
+      const idp: MockIdp = await createMockIdp()
+      // @ts-expect-error: typed, not any
+      const port: string = server.url.length
+      return createVerifier({ issuer: server.url, audience: idp.clientId + port }).verify(await server.idp.mintIdToken())
+    }
+  `
   const strict = { strict: true, noEmit: true, skipLibCheck: false, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, target: 'es2022' }
   const configs = {
+    'exactOptionalPropertyTypes, the VerifyChecks example': {
+      files: ['checks-consumer.ts'], compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'], types: [] },
+    },
+    'types: [] and no DOM lib, SDK entry only': {
+      files: ['bare-consumer.ts'], compilerOptions: { ...strict, module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022'], types: [] },
+    },
+    'moduleResolution node10, every entry': {
+      files: ['node10-consumer.ts'], compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'node10', lib: ['es2022', 'dom'], types: [] },
+    },
     node16: { files: ['consumer.ts'], compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: [] } },
     bundler: { files: ['consumer.ts'], compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], types: [] } },
     'nodenext, no DOM lib, SDK entry only': {
@@ -194,13 +336,16 @@ describe('a consumer type-checked against the published types', () => {
     },
   }
 
-  // The three compilations run side by side (each tsc is single-threaded); each test awaits its own.
+  // The compilations run side by side (each tsc is single-threaded); each test awaits its own.
   const compiled = new Map<string, Promise<Run>>()
   beforeAll(() => {
     writeFileSync(join(project, 'consumer.ts'), consumer)
     writeFileSync(join(project, 'node-consumer.ts'), nodeConsumer)
+    writeFileSync(join(project, 'checks-consumer.ts'), checksConsumer)
+    writeFileSync(join(project, 'bare-consumer.ts'), bareConsumer)
+    writeFileSync(join(project, 'node10-consumer.ts'), node10Consumer)
     for (const [name, config] of Object.entries(configs)) {
-      const file = `tsconfig.${name.split(',')[0]}.json`
+      const file = `tsconfig.${name.split(/[ ,:]/)[0]}.json`
       writeFileSync(join(project, file), JSON.stringify(config))
       compiled.set(name, run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', file], project))
     }
