@@ -24,8 +24,8 @@ export interface HttpIdp {
   down: boolean
   /** Requests served, by path; a request counts when it arrives, whatever it is answered. */
   count(path?: string): number
-  /** A signed ID token for `sub`, by the newest key unless `kid` names another. */
-  mint(sub: string, options?: { kid?: string; audience?: string }): Promise<string>
+  /** A signed ID token for `sub`, by the newest key unless `kid` names another, issued at `at` (ms, default now). */
+  mint(sub: string, options?: { kid?: string; audience?: string; at?: number }): Promise<string>
   /** Publishes a new key and makes it the newest; returns its kid. */
   rotate(): Promise<string>
   /**
@@ -91,8 +91,8 @@ export async function startHttpIdp(): Promise<HttpIdp> {
         .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
         .setIssuer(idp.issuer)
         .setAudience(options.audience ?? AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime('1h')
+        .setIssuedAt(Math.floor((options.at ?? Date.now()) / 1000))
+        .setExpirationTime(Math.floor((options.at ?? Date.now()) / 1000) + 3600)
         .sign(key.privateKey)
     },
     rotate: addKey,
