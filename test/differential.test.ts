@@ -140,7 +140,6 @@ const AGREE_ACCEPT: Case[] = [
   { name: 'no kid, one key fits the alg', token: () => signSegments(keys.ES384, segment({ alg: 'ES384' }), segment(defaultClaims())) },
   { name: '"__proto__" and "constructor" claims', token: () => withPayloadText(claimsText(',"__proto__":{"x":1},"constructor":{}')) },
   // RFC 7515 §4 / RFC 8259: duplicate members may be rejected or the last one taken; both take the last.
-  { name: 'duplicate "iss", the last one right', token: () => withPayloadText(`{"iss":"https://evil.example",${claimsText('').slice(1)}`) },
   {
     name: 'a high-S ECDSA signature (n − s)',
     token: async () => {
@@ -209,6 +208,12 @@ const AGREE_REJECT: Rejected[] = [
 
 /** We reject, jose accepts: each case is a rule of OpenID Connect or of this library's stricter parsing or key policy. */
 const STRICTER_THAN_JWT: Documented[] = [
+  {
+    name: 'duplicate "iss", the last one right',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: 'RFC 7519 §4: a repeated claim name is refused (JSON.parse keeps the last, other parsers the first)',
+    token: () => withPayloadText(`{"iss":"https://evil.example",${claimsText('').slice(1)}`),
+  },
   { name: 'missing exp', ours: 'ERR_CLAIM_INVALID', claim: 'exp', why: 'OIDC Core §2: exp is REQUIRED', token: () => sign(keys.ES256, { omit: ['exp'] }) },
   { name: 'missing iat', ours: 'ERR_CLAIM_INVALID', claim: 'iat', why: 'OIDC Core §2: iat is REQUIRED', token: () => sign(keys.ES256, { omit: ['iat'] }) },
   { name: 'missing sub', ours: 'ERR_CLAIM_INVALID', claim: 'sub', why: 'OIDC Core §2: sub is REQUIRED', token: () => sign(keys.ES256, { omit: ['sub'] }) },
