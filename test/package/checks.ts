@@ -123,3 +123,32 @@ export function licenceProblems(code: string, packages: readonly string[]): stri
   if (notice === undefined) return ['no licence notice at the top']
   return packages.filter((name) => !new RegExp(`^ \\* (.*, )?${name.replace(/[/.]/g, '\\$&')}@\\d`, 'm').test(notice)).map((name) => `no licence for ${name}`)
 }
+
+/** Where the README's links point: the repository on GitHub, whose `blob/main/` paths are this checkout's files. */
+export const REPOSITORY = 'https://github.com/idtoken-verify/idtoken-verify'
+
+/**
+ * Problems with the README as the npm page shows it (relative links there lead nowhere): every link must be
+ * absolute (https) or an in-page anchor, and every link into this repository must name a file that exists.
+ * It must open with what a user does (install), with the repository's two commands right after.
+ */
+export function readmeProblems(readme: string, exists: (path: string) => boolean): string[] {
+  const problems: string[] = []
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g), ...readme.matchAll(/\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]!)
+  for (const link of links) {
+    if (link.startsWith('#')) continue
+    if (!link.startsWith('https://')) {
+      problems.push(`not absolute: ${link}`)
+      continue
+    }
+    const inRepository = new RegExp(`^${REPOSITORY.replace(/[.]/g, '\\.')}/(?:blob|tree)/main/([^#?]+)`).exec(link)
+    if (inRepository !== null && !exists(inRepository[1]!)) problems.push(`no such file in the repository: ${inRepository[1]}`)
+  }
+  const install = readme.indexOf('npm install idtoken-verify')
+  const commands = readme.indexOf('npm ci && npm start')
+  const firstSection = readme.search(/^## /m)
+  if (install === -1 || (firstSection !== -1 && install > firstSection)) problems.push('does not open with `npm install idtoken-verify`')
+  if (commands === -1 || commands < install || !readme.slice(commands).includes('npm test')) problems.push('the repository commands (`npm ci && npm start`, `npm test`) do not follow the install')
+  if (firstSection !== -1 && commands > firstSection) problems.push('the repository commands are not in the opening')
+  return problems
+}
