@@ -33,9 +33,15 @@ export declare function runColdChromium(options: {
   readonly browser: unknown
   readonly sdk: { readonly code: string }
   readonly jose: unknown
+  /** New profiles per contender. Default 5. */
   readonly reps?: number
+  /** Milliseconds the provider holds back each discovery and key-set answer. Default 50. */
+  readonly latency?: number
+  /** Traced first sign-ins (IndexedDB), apart from the timed ones; 'all' traces memory and jose too. Default true. */
+  readonly trace?: boolean | 'all'
   readonly tabs?: number
   readonly tabTrials?: number
   readonly log?: (line: string) => void
-}): Promise<{ rows: ColdRow[]; browser: string; seconds: number }>
+}): Promise<{ rows: ColdRow[]; browser: string; latency: number; seconds: number }>
 export declare function formatCold(rows: readonly ColdRow[]): string
+export declare function formatColdComparison(reports: Readonly<Record<string, { rows: readonly ColdRow[] }>>): string
