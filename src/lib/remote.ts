@@ -1,4 +1,5 @@
 import { IdTokenError } from '../errors.ts'
+import { fail } from './fail.ts'
 import type { EventHandler } from '../events.ts'
 import type { CachedEntry } from '../stores.ts'
 import { createBackoff } from './backoff.ts'
@@ -6,7 +7,9 @@ import { refreshAheadAt, type FreshnessPolicy } from './freshness.ts'
 import { getJson, type HttpOptions } from './http.ts'
 import { persistedCopy, type PersistenceContext } from './persisted.ts'
 import { nextEntry } from './response-entry.ts'
-import { withLock } from './tabs.ts'
+import { STORE_TIMEOUT_MS } from './safe-store.ts'
+import { withLock, LOCK_WAIT_MS } from './tabs.ts'
+import { TIMED_OUT, within } from './within.ts'
 
 export interface CacheContext extends PersistenceContext {
   /** The store is seen by other tabs or isolates: coordinate fetches and re-read it before fetching. */
@@ -74,6 +77,11 @@ export function remoteDocument<T>(
   let staleSince: number | undefined
   let loading: Promise<void> | undefined
   let inflight: Promise<Snapshot<T>> | undefined
+  let inflightSince = -Infinity
+  // The longest a shared fetch can take when it is alive: a store read, the lock (tabs), the request. Past it,
+  // the fetch was abandoned: in workerd, I/O started by a request that is over never settles (unless it was
+  // passed to `waitUntil`), and a later request must not wait on it forever.
+  const fetchLimit = STORE_TIMEOUT_MS + context.http.timeout + (context.tabStore === undefined ? 0 : LOCK_WAIT_MS)
 
   const background = (work: Promise<unknown>): void => {
     const settled = work.catch(() => {})
@@ -95,22 +103,37 @@ export function remoteDocument<T>(
     }
   }
 
-  function load(): Promise<void> {
+  async function load(): Promise<void> {
     loading ??= readStored().then((stored) => {
       if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity)) {
         snapshot = stored
         fetchedByUs = false
       }
     })
-    return loading
+    const current = loading
+    // A read started by a request that is over (workerd) may never settle: go on without the store.
+    if ((await within(current, STORE_TIMEOUT_MS)) === TIMED_OUT && loading === current) loading = Promise.resolve()
   }
 
   // `after`: the caller saw our copy and needs one fetched no earlier than this (an unknown kid, refresh()).
-  function fetchShared(force: boolean, after: number): Promise<Snapshot<T>> {
-    inflight ??= fetchOnce(force, after).finally(() => {
-      inflight = undefined
-    })
-    return inflight
+  async function fetchShared(force: boolean, after: number, retry = true): Promise<Snapshot<T>> {
+    if (inflight !== undefined && now() - inflightSince > fetchLimit) inflight = undefined
+    let current = inflight
+    if (current === undefined) {
+      const started = fetchOnce(force, after).finally(() => {
+        if (inflight === started) inflight = undefined
+      })
+      inflight = current = started
+      inflightSince = now()
+      // Where the runtime ties I/O to a request, keep it alive for the others that share it.
+      context.waitUntil?.(started.catch(() => {}))
+    }
+    const result = await within(current, fetchLimit)
+    if (result !== TIMED_OUT) return result
+    // Abandoned by whoever started it: free the slot and fetch once more, in this caller's own context.
+    if (inflight === current) inflight = undefined
+    if (!retry) fail('ERR_JWKS_UNAVAILABLE', `the ${what} at ${url} could not be fetched: timed out`)
+    return fetchShared(force, after, false)
   }
 
   function fetchOnce(force: boolean, after: number): Promise<Snapshot<T>> {

@@ -1,8 +1,9 @@
 import type { CachedEntry, JwksStore } from '../stores.ts'
 import type { EventHandler } from '../events.ts'
 import { createBackoff } from './backoff.ts'
+import { TIMED_OUT, within } from './within.ts'
 
-const STORE_TIMEOUT_MS = 2000
+export const STORE_TIMEOUT_MS = 2000
 
 /**
  * The store as the verifier sees it: it never throws, never hangs and returns only plain, well-typed entries.
@@ -15,14 +16,9 @@ export function safeStore(store: JwksStore, emit: EventHandler, now: () => numbe
 
   async function guarded<T>(operation: 'get' | 'set' | 'delete', run: () => Promise<T>): Promise<T | undefined> {
     if (backoff.blocked(now())) return undefined
-    let timer: ReturnType<typeof setTimeout> | undefined
     try {
-      const result = await Promise.race([
-        run(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`the store did not answer ${operation} in ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS)
-        }),
-      ])
+      const result = await within(run(), STORE_TIMEOUT_MS)
+      if (result === TIMED_OUT) throw new Error(`the store did not answer ${operation} in ${STORE_TIMEOUT_MS} ms`)
       backoff.succeeded()
       return result
     } catch (error) {
@@ -31,8 +27,6 @@ export function safeStore(store: JwksStore, emit: EventHandler, now: () => numbe
       backoff.failed(now())
       if (!reported) emit({ type: 'store-failed', operation, error })
       return undefined
-    } finally {
-      clearTimeout(timer)
     }
   }
 

@@ -2,7 +2,7 @@
 // makes one of them fetch while the others wait and then read what it stored; a BroadcastChannel tells
 // the others that the store changed, so a key rotation found in one tab is seen in all of them.
 
-const LOCK_WAIT_MS = 10_000
+export const LOCK_WAIT_MS = 10_000
 
 export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks

@@ -454,12 +454,22 @@ const cases: Case[] = [
     idp.headers = { 'cache-control': 'public, max-age=120' }
     const v = t.verifier(idp, { staleWhileRevalidate: 0 })
     await v.verify(await t.token(t.keys.RS256))
-    t.clock += 119_000
+    t.clock += 89_000 // before the last quarter of the lifetime, where the set is renewed ahead of expiry
     await v.verify(await t.token(t.keys.RS256))
     equal(idp.count(), 2, 'requests while fresh')
-    t.clock += 2_000
+    t.clock += 32_000
     await v.verify(await t.token(t.keys.RS256))
     equal(idp.count(), 4, 'requests once stale')
+  }],
+  ['caching: a key the provider withdrew stops verifying at max-age', async (t) => {
+    const idp = provider([t.keys.ES256, t.keys.RS256])
+    idp.headers = { 'cache-control': 'max-age=120' }
+    const v = t.verifier(idp) // default options: no stale use unless the response allows it
+    await v.verify(await t.token(t.keys.RS256))
+    idp.jwks = { keys: [t.keys.ES256.publicJwk] }
+    t.clock += 121_000
+    await rejects(t.lib, v.verify(await t.token(t.keys.RS256)), 'ERR_KEY_NOT_FOUND')
+    await v.verify(await t.token(t.keys.ES256))
   }],
   ['caching: stale keys keep verifying while the provider is down', async (t) => {
     const idp = provider([t.keys.ES384])
