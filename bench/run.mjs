@@ -2,12 +2,13 @@
 // every runtime (Node, Deno, Bun, Chromium), and the cold paths of the key cache (network, warm IndexedDB,
 // request counts for concurrency, unknown-kid floods and tabs), each with its targets.
 //
-//   node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary] [--quick] [--rounds N] [--slice MS]
+//   node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS]
 //                      [--algs RS256,ES256] [--reps N] [--json [file]]
 //
 // Phases, in order: Node hot path, Node cold paths, Deno, Bun and Chromium hot paths, Chromium cold paths.
 // `--only` picks phases: node|deno|bun|chromium are the hot path in that runtime, cold is both cold phases,
-// boundary is the max-age boundary under steady load (bench/boundary.mjs, Node, after the Node cold paths).
+// boundary is the max-age boundary under steady load (bench/boundary.mjs, Node, after the Node cold paths),
+// workerd is the hot and cold paths in workerd through miniflare (bench/workerd.mjs, last).
 // The hot path is bench/hot.mjs, the same module in every runtime; the SDK is bundled from src/ by esbuild
 // (bench/sdk.mjs), so nothing depends on dist/ being built.
 import { execFileSync } from 'node:child_process'
@@ -22,9 +23,10 @@ import { formatCold, runColdChromium, runColdNode } from './cold.mjs'
 import { formatBoundary, runBoundary } from './boundary.mjs'
 import { launchChromium, runBunHot, runChromiumHot, runDenoHot } from './runtimes.mjs'
 import { ROOT, buildSdk, joseVersion } from './sdk.mjs'
+import { formatWorkerd, runWorkerd } from './workerd.mjs'
 
-const PHASES = ['node', 'deno', 'bun', 'chromium', 'cold', 'boundary']
-const USAGE = 'usage: node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary] [--quick] [--rounds N] [--slice MS] ' +
+const PHASES = ['node', 'deno', 'bun', 'chromium', 'cold', 'boundary', 'workerd']
+const USAGE = 'usage: node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS] ' +
   '[--algs RS256,PS256,ES256,EdDSA] [--reps N] [--json [file]]'
 
 function parseArgs(argv) {
@@ -177,6 +179,17 @@ async function main() {
         report.cold.chromium = cold
         heading(`${cold.browser}: cold paths (real IndexedDB, Web Locks, BroadcastChannel; timed in the page)`)
         console.log(formatCold(cold.rows))
+      })
+    }
+    if (args.phases.has('workerd')) {
+      await phase('workerd', 'workerd: hot and cold paths', async () => {
+        const workerd = await runWorkerd({
+          sdk: sdkBuild, algs: args.algs, rounds: args.rounds, slice: args.slice, reps: args.reps ?? (args.quick ? 5 : 15),
+          isolates: args.quick ? 2 : 3, log: progress('workerd'),
+        })
+        report.workerd = workerd
+        heading(`${workerd.runtime}: hot path next to jose, cold paths`)
+        console.log(formatWorkerd(workerd))
       })
     }
   } finally {
