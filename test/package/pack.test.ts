@@ -117,6 +117,26 @@ describe('the packed tarball', () => {
 
 describe('the package has no dependencies', () => {
   const read = (file: string): string => readFileSync(join(installed, file), 'utf8')
+  // Run by Node below, then by Deno and Bun.
+  beforeAll(() => {
+    writeFileSync(join(bare, 'server.mjs'), `
+      import { createVerifier } from 'idtoken-verify'
+      import { startMockIdpServer } from 'idtoken-verify/mock-idp/server'
+      const server = await startMockIdpServer({ algorithms: ['ES256'] })
+      try {
+        const verifier = createVerifier({ issuer: server.idp.issuer, audience: server.idp.clientId, cache: 'memory' })
+        const { payload } = await verifier.verify(await server.idp.mintIdToken({ sub: 'alice' }))
+        console.log(payload.sub)
+      } finally {
+        await server.close()
+      }
+    `)
+    writeFileSync(join(bare, 'caught.mjs'), `
+      import { createMockIdp, BAD_TOKEN_NAMES } from 'idtoken-verify/mock-idp'
+      const error = await createMockIdp().then(() => undefined, (error) => error)
+      console.log(JSON.stringify({ names: BAD_TOKEN_NAMES.length > 0, message: error?.message }))
+    `)
+  })
 
   it('declares none, and installed alone it brings nothing else', () => {
     expect(JSON.parse(read('package.json')).dependencies).toBeUndefined()
@@ -171,28 +191,11 @@ describe('the package has no dependencies', () => {
   })
 
   it('runs the mock IdP server with nothing else installed, and the SDK verifies its tokens', { timeout: 30_000 }, async () => {
-    writeFileSync(join(bare, 'server.mjs'), `
-      import { createVerifier } from 'idtoken-verify'
-      import { startMockIdpServer } from 'idtoken-verify/mock-idp/server'
-      const server = await startMockIdpServer({ algorithms: ['ES256'] })
-      try {
-        const verifier = createVerifier({ issuer: server.idp.issuer, audience: server.idp.clientId, cache: 'memory' })
-        const { payload } = await verifier.verify(await server.idp.mintIdToken({ sub: 'alice' }))
-        console.log(payload.sub)
-      } finally {
-        await server.close()
-      }
-    `)
     expect(await succeed(process.execPath, ['server.mjs'], bare, 20_000)).toBe('alice\n')
   })
 
   it('names msw in one line when idtoken-verify/mock-idp is used without it', { timeout: 30_000 }, async () => {
     const message = 'idtoken-verify/mock-idp needs msw (an optional peer dependency), which is not installed: npm install --save-dev msw'
-    writeFileSync(join(bare, 'caught.mjs'), `
-      import { createMockIdp, BAD_TOKEN_NAMES } from 'idtoken-verify/mock-idp'
-      const error = await createMockIdp().then(() => undefined, (error) => error)
-      console.log(JSON.stringify({ names: BAD_TOKEN_NAMES.length > 0, message: error?.message }))
-    `)
     expect(JSON.parse(await succeed(process.execPath, ['caught.mjs'], bare, 20_000))).toEqual({ names: true, message })
     writeFileSync(join(bare, 'uncaught.mjs'), "import { createMockIdp } from 'idtoken-verify/mock-idp'\nawait createMockIdp()\n")
     const uncaught = await run(process.execPath, ['uncaught.mjs'], bare, 20_000)
@@ -200,6 +203,17 @@ describe('the package has no dependencies', () => {
     expect(uncaught.stderr).toContain(message)
     expect(uncaught.stderr).not.toMatch(/^\s+at /m)
     expect(uncaught.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND/)
+  })
+
+  it('does both under Deno and Bun too: the server runs alone, the mock names msw', { timeout: 60_000 }, async () => {
+    for (const runtime of [[bin('deno'), 'run', '-A'], [bin('bun')]]) {
+      const [file, ...args] = runtime as [string, ...string[]]
+      const withDeno = { ...env, DENO_NO_UPDATE_CHECK: '1' }
+      const caught = await exec(file, [...args, 'caught.mjs'], { cwd: bare, env: withDeno, timeout: 30_000 })
+      expect(JSON.parse(caught.stdout).message, file).toMatch(/^idtoken-verify\/mock-idp needs msw .*: npm install --save-dev msw$/)
+      const served = await exec(file, [...args, 'server.mjs'], { cwd: bare, env: withDeno, timeout: 30_000 })
+      expect(served.stdout, file).toBe('alice\n')
+    }
   })
 })
 
