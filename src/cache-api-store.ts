@@ -12,7 +12,10 @@ import type { CachedEntry, JwksStore } from './stores.ts'
  */
 export interface CacheLike {
   /** The stored response for `url`, or `undefined`. */
-  match(url: string): Promise<{ json(): Promise<unknown> } | undefined>
+  match(url: string): Promise<{
+    /** The stored body, parsed as JSON. */
+    json(): Promise<unknown>
+  } | undefined>
   /** Stores `response` under `url` (a GET request for it). */
   put(url: string, response: unknown): Promise<void>
   /** Removes what is stored under `url`. */
@@ -57,7 +60,8 @@ export interface CacheApiStoreOptions {
   retain?: number
   /**
    * The URL prefix entries are stored under. Default `'https://idtoken-verify.invalid/v1/'`: a reserved name
-   * (RFC 2606) that no request of the application can reach or collide with.
+   * (RFC 2606) that no request of the application can reach or collide with. Cloudflare advises cache keys on the
+   * Worker's own hostname: `'https://<your host>/.idtoken-verify/v1/'` follows that.
    */
   urlPrefix?: string
 }
