@@ -7,8 +7,10 @@ export interface BoundaryRow {
   readonly p50: number
   readonly p99: number
   readonly max: number
-  /** Verifications slower than WAIT_MS: they waited on the network. */
+  /** Slower than WAIT_MS with a provider answer sent while pending: they waited on the network. */
   readonly waited: number
+  /** Slower than WAIT_MS with no answer sent meanwhile: held up by the event loop. */
+  readonly stalled: number
 }
 
 export interface BoundaryReport {
@@ -30,6 +32,11 @@ export interface BoundaryReport {
     readonly afterMaxAge: number
     readonly lastPastMaxAgeMs: number
   }
+  readonly timeline: {
+    readonly slow: readonly { readonly at: number; readonly ms: number; readonly network: boolean }[]
+    readonly answers: readonly { readonly path: string; readonly status: number; readonly at: number }[]
+    readonly withdrawnAt: number
+  }
   readonly pass: boolean
   readonly seconds: number
 }
@@ -45,6 +52,8 @@ export declare function runBoundary(options: {
   readonly latency?: number
   /** Milliseconds between two verifications. Default 1. */
   readonly interval?: number
+  /** More createVerifier options. */
+  readonly verifierOptions?: Readonly<Record<string, unknown>>
   readonly log?: (line: string) => void
 }): Promise<BoundaryReport>
 export declare function formatBoundary(report: BoundaryReport): string
