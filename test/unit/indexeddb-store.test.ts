@@ -250,8 +250,8 @@ describe('what is read is validated', () => {
       const factory = new IDBFactory()
       const records = valid()
       await writeRaw(factory, {
-        [DISCOVERY_KEY]: corrupt(records[DISCOVERY_KEY]),
-        [JWKS_KEY]: corrupt(records[JWKS_KEY]),
+        [DISCOVERY_KEY]: corrupt(records[DISCOVERY_KEY]!),
+        [JWKS_KEY]: corrupt(records[JWKS_KEY]!),
       })
       const idp = cacheIdp([key.publicJwk])
       const clock = manualClock(NOW + 1000)
