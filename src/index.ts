@@ -7,7 +7,7 @@
  */
 export { createVerifier } from './verifier.ts'
 export type { IdTokenVerifier, VerifyResult } from './verifier.ts'
-export type { VerifierOptions } from './options.ts'
+export type { VerifierOptions, CheckedToken, FetchFunction } from './options.ts'
 export type { IdTokenPayload, VerifyChecks } from './lib/claims.ts'
 export type { JwsHeader } from './lib/header.ts'
 export { IdTokenError, ERROR_CODES } from './errors.ts'

@@ -1,5 +1,7 @@
 import { isSupportedAlgorithm, type SupportedAlgorithm } from './lib/algorithms.ts'
-import type { VerifyChecks } from './lib/claims.ts'
+import type { IdTokenPayload, VerifyChecks } from './lib/claims.ts'
+import type { JwsHeader } from './lib/header.ts'
+import { isTemplate } from './lib/issuers.ts'
 import type { JwksStore } from './stores.ts'
 import type { EventHandler } from './events.ts'
 
@@ -30,11 +32,17 @@ export type FetchFunction = typeof globalThis extends { fetch: infer F } ? F : (
  * @see [RFC 9111 §4.2](https://www.rfc-editor.org/rfc/rfc9111#section-4.2) (the cache bounds)
  */
 export interface VerifierOptions {
-  /** The expected `iss`, compared exactly; discovery is at `issuer` + `/.well-known/openid-configuration`. */
-  issuer: string
+  /**
+   * The expected `iss`, compared exactly; discovery is at `issuer` + `/.well-known/openid-configuration`.
+   * Several issuers: a token is routed by its `iss` to the configured one it names (never to another), and
+   * verified with that issuer's keys (from its own discovery document, or from `jwksUri` when given). An issuer
+   * may be a template with `{name}` placeholders (`https://login.microsoftonline.com/{tenantid}/v2.0`), each
+   * matching one identifier (letters, digits, `-`, `_`); templates need `jwksUri`, and usually a `check`.
+   */
+  issuer: string | readonly string[]
   /** The client id(s): `aud` must contain one of them. */
   audience: string | readonly string[]
-  /** Skip discovery and fetch the key set here. */
+  /** Skip discovery and fetch the key set here (one key set for every configured issuer). */
   jwksUri?: string
   /**
    * Allowlist for the header `alg`. Default: the discovery document's
@@ -47,13 +55,19 @@ export interface VerifierOptions {
   maxTokenAge?: number
   /** Where fetched key sets and discovery documents are kept. Default: `'indexeddb'` where available, else `'memory'`. */
   cache?: 'memory' | 'indexeddb' | JwksStore
-  /** Transport for every request (proxies, tests). Default `globalThis.fetch`. */
+  /**
+   * Transport for every request (proxies, tests). Default: `globalThis.fetch`, looked up at each request, so a
+   * `fetch` patched after the verifier was made (MSW's `server.listen()`) is the one used.
+   */
   fetch?: FetchFunction
   /** Milliseconds per network request. Default 5000. */
   timeout?: number
   /** Least seconds between two refetches caused by an unknown `kid`. Default 30. */
   cooldown?: number
-  /** The clock, in milliseconds since the epoch. Default `Date.now`. */
+  /**
+   * The clock, in milliseconds since the epoch. Default: `Date.now()`, looked up at each check, so a fake clock
+   * installed after the verifier was made (vitest's `vi.useFakeTimers()`) is seen.
+   */
   now?: () => number
   /** Longest token accepted, in characters, checked before any parsing. Default 16384. */
   maxTokenLength?: number
@@ -86,6 +100,40 @@ export interface VerifierOptions {
    * Verification never waits for that work.
    */
   waitUntil?: (promise: Promise<unknown>) => void
+  /**
+   * An extra rule, run after every standard check passed: throw to refuse the token. An `IdTokenError` is passed
+   * on as it is; anything else thrown becomes `ERR_CLAIM_INVALID` with it as `cause`. The presets of
+   * `idtoken-verify/providers` use it for their providers' own claims (Cognito's `token_use`, Entra's `tid`).
+   */
+  check?: (token: CheckedToken) => void
+}
+
+/**
+ * What the `check` option of {@link createVerifier} is given: a token whose signature and standard claims
+ * have been verified.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuer, audience,
+ *   check: ({ payload }) => {
+ *     if (payload.token_use !== 'id') throw new IdTokenError('ERR_CLAIM_INVALID', '"token_use" is not "id"', { claim: 'token_use' })
+ *   },
+ * })
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ */
+export interface CheckedToken {
+  /** The verified claims. */
+  readonly payload: IdTokenPayload
+  /** The protected header. */
+  readonly header: JwsHeader
+  /** The configured issuer the token matched; a template keeps its placeholders. */
+  readonly issuer: string
+  /** The values of a template issuer's placeholders in the token's `iss` (e.g. `tenantid`); empty otherwise. */
+  readonly params: Readonly<Record<string, string>>
+  /** The key that verified the signature, as the provider published it (public members only). */
+  readonly key: Readonly<Record<string, unknown>>
 }
 
 // Numeric options: default, and whether zero is allowed. `undefined` default means "off".
@@ -116,7 +164,7 @@ interface Numeric {
 }
 
 export interface ResolvedOptions extends Numeric {
-  readonly issuer: string
+  readonly issuers: readonly string[]
   readonly audiences: readonly string[]
   readonly jwksUri: string | undefined
   readonly allowlist: ReadonlySet<string> | undefined
@@ -126,6 +174,7 @@ export interface ResolvedOptions extends Numeric {
   readonly serverTime: boolean
   readonly onEvent: EventHandler | undefined
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
+  readonly check: ((token: CheckedToken) => void) | undefined
 }
 
 const misuse = (message: string): never => {
@@ -135,14 +184,29 @@ const misuse = (message: string): never => {
 // Misuse is a TypeError at creation, not a verification failure much later.
 export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) misuse('options are required')
-  const { issuer, audience, jwksUri, algorithms, fetch: fetchFn, now = Date.now, onEvent } = options
-  if (typeof issuer !== 'string' || !issuer) misuse('"issuer" must be a non-empty string')
+  // Looked up when used, not now: a verifier made before MSW starts or a fake clock is installed must see them.
+  const { issuer, audience, jwksUri, algorithms, fetch: fetchFn, now = () => Date.now(), onEvent, check } = options
+  const issuers = typeof issuer === 'string' ? [issuer] : issuer
+  if (!Array.isArray(issuers) || !issuers.length || !issuers.every((i) => typeof i === 'string' && i)) {
+    misuse('"issuer" must be a non-empty string or array of them')
+  }
   const audiences = typeof audience === 'string' ? [audience] : audience
   if (!Array.isArray(audiences) || !audiences.length || !audiences.every((a) => typeof a === 'string' && a)) {
     misuse('"audience" must be a non-empty string or array of them')
   }
-  const problem = jwksUri === undefined ? undefined : jwksUriProblem(jwksUri, issuer)
-  if (problem !== undefined) misuse(`"jwksUri" ${problem}`)
+  if (jwksUri === undefined) {
+    for (const entry of issuers) {
+      if (isTemplate(entry)) misuse(`the issuer template "${entry}" has no discovery document: pass "jwksUri"`)
+      if (!/^https?:\/\/[^/]/i.test(entry)) {
+        misuse(`"issuer" "${entry}" is not an absolute http(s) URL, so it has no discovery document: pass "jwksUri" ` +
+          'with the provider\'s key set URL, or use a preset from idtoken-verify/providers')
+      }
+    }
+  }
+  for (const entry of jwksUri === undefined ? [] : issuers) {
+    const problem = jwksUriProblem(jwksUri, entry)
+    if (problem !== undefined) misuse(`"jwksUri" ${problem}`)
+  }
   if (algorithms !== undefined && (!Array.isArray(algorithms) || !algorithms.length)) misuse('"algorithms" must be a non-empty array')
   for (const alg of algorithms ?? []) {
     if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) misuse(`algorithm ${JSON.stringify(alg)} is not supported`)
@@ -150,21 +214,22 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   const cache = options.cache ?? (globalThis.indexedDB ? 'indexeddb' : 'memory')
   if (cache !== 'memory' && cache !== 'indexeddb' && !isStore(cache)) misuse('"cache" must be "memory", "indexeddb" or a JwksStore')
   const { waitUntil } = options
-  for (const [name, value] of [['fetch', fetchFn ?? globalThis.fetch], ['now', now], ['onEvent', onEvent ?? now], ['waitUntil', waitUntil ?? now]] as const) {
+  for (const [name, value] of [['fetch', fetchFn ?? now], ['now', now], ['onEvent', onEvent ?? now], ['waitUntil', waitUntil ?? now], ['check', check ?? now]] as const) {
     if (typeof value !== 'function') misuse(`"${name}" must be a function`)
   }
   const resolved = {
-    issuer,
+    issuers: [...issuers],
     audiences: [...audiences],
     jwksUri,
     allowlist: algorithms && new Set<string>(algorithms),
     cache,
-    // Bound to globalThis: some runtimes throw "Illegal invocation" for an unbound fetch.
-    fetch: fetchFn ?? globalThis.fetch.bind(globalThis),
+    // Called on globalThis: some runtimes throw "Illegal invocation" for an unbound fetch.
+    fetch: fetchFn ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
     now,
     serverTime: options.serverTime === true,
     onEvent,
     waitUntil,
+    check,
   } as Record<string, unknown>
   for (const [name, [fallback, zero]] of Object.entries(NUMERIC)) {
     const value = (options as unknown as Record<string, unknown>)[name] ?? fallback
@@ -177,8 +242,16 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   return resolved as unknown as ResolvedOptions
 }
 
+const CHECK_NAMES = ['nonce', 'maxAge', 'accessToken', 'code', 'subject'] as const
+
 export function checkVerifyChecks(checks: VerifyChecks): void {
   if (typeof checks !== 'object' || checks === null) throw new TypeError('verify: "checks" must be an object')
+  for (const name of Object.keys(checks)) {
+    // A misspelled check ("nounce") would otherwise be silently skipped.
+    if (!(CHECK_NAMES as readonly string[]).includes(name)) {
+      throw new TypeError(`verify: unknown check ${JSON.stringify(name)}; the checks are ${CHECK_NAMES.join(', ')}`)
+    }
+  }
   for (const name of ['nonce', 'accessToken', 'code', 'subject'] as const) {
     const value = checks[name]
     if (value !== undefined && typeof value !== 'string') throw new TypeError(`verify: "${name}" must be a string`)

@@ -1,15 +1,19 @@
 import { algorithmSpec, type SupportedAlgorithm } from './lib/algorithms.ts'
-import { checkClaims, checkClaimTypes, checkTokenHashes, type ClaimPolicy, type IdTokenPayload, type VerifyChecks } from './lib/claims.ts'
+import { checkClaims, checkClaimTypes, checkIssuer, checkTokenHashes, type ClaimPolicy, type IdTokenPayload, type VerifyChecks } from './lib/claims.ts'
 import { fail } from './lib/fail.ts'
 import { checkHeader, checkHeaderSupported, type JwsHeader } from './lib/header.ts'
 import { decodeJsonSegment, decodeSignature, signingInput, splitCompact, type CompactParts } from './lib/jws.ts'
-import { createKeySource } from './lib/key-source.ts'
+import { createKeySource, type KeySource } from './lib/key-source.ts'
+import { issuersOf, type IssuerMatch } from './lib/issuers.ts'
+import type { CacheContext } from './lib/remote.ts'
+import type { Jwk } from './lib/keys.ts'
+import { IdTokenError } from './errors.ts'
 import { verifySignature } from './lib/signature.ts'
 import { createClock } from './lib/clock.ts'
 import { safeStore } from './lib/safe-store.ts'
 import { emitter } from './events.ts'
 import { indexedDbStore, memoryStore, tabStoreOf } from './stores.ts'
-import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './options.ts'
+import { checkVerifyChecks, resolveOptions, type CheckedToken, type VerifierOptions } from './options.ts'
 
 /**
  * A verified ID token: what {@link IdTokenVerifier.verify} resolves with.
@@ -80,7 +84,7 @@ const DEFAULT_ALGORITHMS: readonly SupportedAlgorithm[] = ['RS256']
  */
 export function createVerifier(options: VerifierOptions): IdTokenVerifier {
   const resolved = resolveOptions(options)
-  const { now } = resolved
+  const { now, check } = resolved
   // Without discovery nothing announces algorithms: the default allowlist is fixed up front.
   const allowlist = resolved.allowlist ?? (resolved.jwksUri === undefined ? undefined : new Set<string>(DEFAULT_ALGORITHMS))
   const emit = emitter(resolved.onEvent)
@@ -88,51 +92,62 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
   const cache = resolved.cache
   const store = cache === 'memory' ? memoryStore() : cache === 'indexeddb' ? indexedDbStore() : cache
   const tabStore = tabStoreOf(store)
-  const source = createKeySource({
-    issuer: resolved.issuer,
-    jwksUri: resolved.jwksUri,
-    cooldown: resolved.cooldown * 1000,
-    maxKidWait: resolved.timeout,
-    cache: {
-      store: safeStore(store, emit, now),
-      shared: cache !== 'memory',
-      tabStore,
-      http: { fetch: resolved.fetch, timeout: resolved.timeout },
-      now,
-      freshness: {
-        min: resolved.minCacheAge * 1000,
-        max: resolved.maxCacheAge * 1000,
-        fallback: resolved.defaultCacheAge * 1000,
-        maxStale: resolved.staleWhileRevalidate * 1000,
-      },
-      maxFreshness: resolved.maxCacheAge * 1000,
+  const context: CacheContext = {
+    store: safeStore(store, emit, now),
+    shared: cache !== 'memory',
+    tabStore,
+    http: { fetch: resolved.fetch, timeout: resolved.timeout },
+    now,
+    freshness: {
+      min: resolved.minCacheAge * 1000,
+      max: resolved.maxCacheAge * 1000,
+      fallback: resolved.defaultCacheAge * 1000,
       maxStale: resolved.staleWhileRevalidate * 1000,
-      staleIfError: resolved.staleIfError * 1000,
-      emit,
-      onResponse: clock.observe,
-      waitUntil: resolved.waitUntil,
     },
-  })
+    maxFreshness: resolved.maxCacheAge * 1000,
+    maxStale: resolved.staleWhileRevalidate * 1000,
+    staleIfError: resolved.staleIfError * 1000,
+    emit,
+    onResponse: clock.observe,
+    waitUntil: resolved.waitUntil,
+  }
+  const issuers = issuersOf(resolved.issuers)
   const policy: ClaimPolicy = {
-    issuer: resolved.issuer,
+    issuers,
     audiences: resolved.audiences,
     clockTolerance: resolved.clockTolerance,
     maxTokenAge: resolved.maxTokenAge,
   }
+
+  // Where a token's keys come from: one source for `jwksUri` (or a single issuer), else one per issuer,
+  // made when a token first names it.
+  function route(names: readonly string[]): Route {
+    const source = createKeySource({ issuers: names, jwksUri: resolved.jwksUri, cooldown: resolved.cooldown * 1000, maxKidWait: resolved.timeout, cache: context })
+    let announced: readonly string[] | undefined
+    let announcedSet: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
+    return {
+      source,
+      // The discovery document decides the allowlist; rebuilt only when a new document was parsed.
+      allowedBy(discovered) {
+        if (discovered !== announced) {
+          announced = discovered
+          announcedSet = new Set(discovered ?? DEFAULT_ALGORITHMS)
+        }
+        return announcedSet
+      },
+    }
+  }
+  const single = resolved.jwksUri !== undefined || resolved.issuers.length === 1 ? route(resolved.issuers) : undefined
+  const routes = new Map<string, Route>()
+  const routeFor = (configured: string): Route => {
+    let found = routes.get(configured)
+    if (found === undefined) routes.set(configured, (found = route([configured])))
+    return found
+  }
+  const everyRoute = (): Route[] => (single === undefined ? resolved.issuers.map(routeFor) : [single])
+
   // Headers repeat across the tokens of one issuer: each distinct one is parsed and checked once.
   const headers = new Map<string, JwsHeader>()
-
-  let announced: readonly string[] | undefined
-  let announcedSet: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
-
-  // The discovery document decides the allowlist; rebuilt only when a new document was parsed.
-  function allowedBy(discovered: readonly string[] | undefined): ReadonlySet<string> {
-    if (discovered !== announced) {
-      announced = discovered
-      announcedSet = new Set(discovered ?? DEFAULT_ALGORITHMS)
-    }
-    return announcedSet
-  }
 
   return {
     async verify(token, checks = NO_CHECKS) {
@@ -141,7 +156,17 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
       const segment = parts.token.slice(0, parts.dot1)
       const cached = headers.get(segment)
       const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
-      const allowed = allowlist ?? allowedBy(source.freshAlgorithms() ?? (await source.discoveredAlgorithms()))
+      let payload: IdTokenPayload | undefined
+      let chosen = single
+      if (chosen === undefined) {
+        // Several issuers: the (unverified) iss picks one of the configured issuers, never anything else.
+        payload = decodePayload(parts)
+        const match = issuers.match(payload.iss)
+        if (match === undefined) checkIssuer(payload, policy)
+        chosen = routeFor(match!.configured)
+      }
+      const { source } = chosen
+      const allowed = allowlist ?? chosen.allowedBy(source.freshAlgorithms() ?? (await source.discoveredAlgorithms()))
       const spec = allowed.has(header.alg) ? algorithmSpec(header.alg) : undefined
       if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
       if (cached === undefined) {
@@ -150,30 +175,48 @@ export function createVerifier(options: VerifierOptions): IdTokenVerifier {
         headers.set(segment, Object.freeze(header))
       }
       const signature = decodeSignature(parts)
-      const readyKey = source.readyKey(header.kid, header.alg, spec)
-      let payload: IdTokenPayload
+      let entry = source.readyKey(header.kid, header.alg, spec)
       let verified: boolean
-      if (readyKey !== undefined) {
+      if (entry !== undefined && payload === undefined) {
         // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
-        const verifying = verifySignature(spec, readyKey, signature, signingInput(parts))
+        const verifying = verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
         payload = decodePayload(parts)
         verified = await verifying
       } else {
         // Cold path: a malformed payload is reported before any key is fetched.
-        payload = decodePayload(parts)
-        const key = await source.key(header.kid, header.alg, spec)
-        verified = await verifySignature(spec, key, signature, signingInput(parts))
+        payload ??= decodePayload(parts)
+        entry ??= await source.key(header.kid, header.alg, spec)
+        verified = await verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
       }
       if (!verified) fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
-      clock.check(() => checkClaims(payload, policy, checks, clock.seconds()))
+      const claims = payload
+      clock.check(() => checkClaims(claims, policy, checks, clock.seconds()))
       if (checks.accessToken !== undefined || checks.code !== undefined) {
         await checkTokenHashes(payload, checks, spec.hash)
       }
+      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry.jwk)
       return { payload, header }
     },
 
-    refresh: source.refresh,
-    warm: source.warm,
+    async refresh() {
+      await Promise.all(everyRoute().map((r) => r.source.refresh()))
+    },
+    async warm() {
+      await Promise.all(everyRoute().map((r) => r.source.warm()))
+    },
   }
 }
 
+interface Route {
+  readonly source: KeySource
+  allowedBy(discovered: readonly string[] | undefined): ReadonlySet<string>
+}
+
+function runCheck(check: (token: CheckedToken) => void, payload: IdTokenPayload, header: JwsHeader, match: IssuerMatch, key: Jwk): void {
+  try {
+    check({ payload, header, issuer: match.configured, params: match.params, key })
+  } catch (error) {
+    if (error instanceof IdTokenError) throw error
+    fail('ERR_CLAIM_INVALID', 'the token was refused by the "check" option', undefined, error)
+  }
+}

@@ -1,6 +1,7 @@
 import { encodeBase64Url } from './base64url.ts'
 import { fail } from './fail.ts'
 import type { HashName } from './algorithms.ts'
+import { issuerHint, type Issuers } from './issuers.ts'
 
 /**
  * The claims of a verified ID token (OpenID Connect Core §2). Registered claims are type-checked: one of
@@ -80,7 +81,7 @@ export interface VerifyChecks {
 }
 
 export interface ClaimPolicy {
-  readonly issuer: string
+  readonly issuers: Issuers
   readonly audiences: readonly string[]
   /** Seconds. */
   readonly clockTolerance: number
@@ -127,19 +128,19 @@ export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks
   for (const claim of REQUIRED) {
     if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing`, claim)
   }
-  if (payload.iss !== policy.issuer) fail('ERR_CLAIM_INVALID', 'the "iss" claim is not the expected issuer', 'iss')
+  if (policy.issuers.match(payload.iss) === undefined) checkIssuer(payload, policy)
 
   const aud = payload.aud
   const audiences = typeof aud === 'string' ? [aud] : aud
   if (!audiences.some((value) => policy.audiences.includes(value))) {
-    fail('ERR_CLAIM_INVALID', 'the "aud" claim does not contain the expected audience', 'aud')
+    fail('ERR_CLAIM_INVALID', `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${accessTokenHint(payload)}`, 'aud')
   }
   // Several audiences: the party the token was issued to must be named, and must be us.
   if (audiences.length > 1 && payload.azp === undefined) {
     fail('ERR_CLAIM_INVALID', 'the "azp" claim is required when "aud" has several values', 'azp')
   }
   if (payload.azp !== undefined && !policy.audiences.includes(payload.azp)) {
-    fail('ERR_CLAIM_INVALID', 'the "azp" claim is not the expected client', 'azp')
+    fail('ERR_CLAIM_INVALID', `the "azp" claim is not the configured client ${listed(policy.audiences)}`, 'azp')
   }
   if (payload.sub.length === 0) fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', 'sub')
 
@@ -169,6 +170,23 @@ export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks
   if (checks.subject !== undefined && payload.sub !== checks.subject) {
     fail('ERR_CLAIM_INVALID', 'the "sub" claim is not the expected subject', 'sub')
   }
+}
+
+/** Refuses a token whose `iss` is none of the configured issuers, naming them (never the token's value). */
+export function checkIssuer(payload: IdTokenPayload, policy: ClaimPolicy): never {
+  const configured = policy.issuers.configured
+  return fail('ERR_CLAIM_INVALID', `the "iss" claim is not the configured issuer ${listed(configured)}` +
+    `${typeof payload.iss === 'string' ? issuerHint(payload.iss, configured) : ''}${accessTokenHint(payload)}`, 'iss')
+}
+
+// Configuration, not token content: safe to quote.
+const listed = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(' or ')
+
+// Access tokens of several providers are JWTs too, and end up in ID-token verifiers.
+function accessTokenHint(payload: IdTokenPayload): string {
+  const looksLikeAccessToken = payload.scope !== undefined || payload.scp !== undefined || payload.client_id !== undefined ||
+    payload.token_use === 'access' || payload.typ === 'Bearer'
+  return looksLikeAccessToken ? ' (the token looks like an access token, not an ID token)' : ''
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder()

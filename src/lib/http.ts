@@ -87,7 +87,12 @@ async function exchange(
   }
   if (!response.ok) {
     discard(response)
-    fail('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: HTTP ${response.status}`)
+    const { status } = response
+    // A 4xx (but a timeout or a rate limit) is a wrong URL or a refusal: a configuration matter, not an outage.
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      fail('ERR_JWKS_INVALID', `${subject} answered HTTP ${status}: check the configured URL (issuer or jwksUri)`)
+    }
+    fail('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: HTTP ${status}`)
   }
   if (Number(response.headers.get('content-length')) > MAX_BODY_BYTES) {
     discard(response)
@@ -110,7 +115,8 @@ async function exchange(
   try {
     body = JSON.parse(text)
   } catch (cause) {
-    fail('ERR_JWKS_INVALID', `${subject} is not valid JSON`, undefined, cause)
+    const type = response.headers.get('content-type') ?? ''
+    fail('ERR_JWKS_INVALID', `${subject} is not valid JSON${/html/i.test(type) ? ' (an HTML page: is the URL right?)' : ''}`, undefined, cause)
   }
   return { body, headers: response.headers, status: response.status }
 }

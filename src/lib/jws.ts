@@ -15,6 +15,10 @@ const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: 
 export function splitCompact(token: unknown, maxLength: number): CompactParts {
   if (typeof token !== 'string') fail('ERR_TOKEN_MALFORMED', 'the token is not a string')
   if (token.length > maxLength) fail('ERR_TOKEN_MALFORMED', `the token is longer than ${maxLength} characters`)
+  // An Authorization header value passed whole: say so rather than "not base64url".
+  if (token.charCodeAt(6) === 32 && /^bearer /i.test(token)) {
+    fail('ERR_TOKEN_MALFORMED', 'the token starts with "Bearer ": pass the token alone, without the authorization scheme')
+  }
   const dot1 = token.indexOf('.')
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1)
   if (dot2 < 0) fail('ERR_TOKEN_MALFORMED', 'the token is not a compact JWS of three parts')

@@ -1,12 +1,14 @@
 import { fail } from './fail.ts'
-import { cryptoKeyFor, indexKeySet, isObject, selectKey, storedKeyName, type KeySet } from './jwks.ts'
+import { cryptoKeyFor, indexKeySet, isObject, selectKey, storedKeyName, type KeyEntry, type KeySet } from './jwks.ts'
+import { issuerHint } from './issuers.ts'
 import { isSupportedAlgorithm, type AlgorithmSpec } from './algorithms.ts'
 import { jwksUriProblem } from '../options.ts'
 import { remoteDocument, type CacheContext, type RemoteDocument } from './remote.ts'
 import { storeKey } from './persisted.ts'
 
 export interface KeySourceOptions {
-  readonly issuer: string
+  /** The issuers whose keys these are: one with discovery, any number with `jwksUri`. */
+  readonly issuers: readonly string[]
   readonly jwksUri: string | undefined
   readonly cache: CacheContext
   /** Milliseconds between two refetches caused by unknown `kid`s. */
@@ -29,9 +31,10 @@ export interface KeySource {
   discoveredAlgorithms(): Promise<readonly string[] | undefined>
   /** The same, synchronously, while the discovery document is fresh. */
   freshAlgorithms(): readonly string[] | undefined
-  key(kid: string | undefined, alg: string, spec: AlgorithmSpec): Promise<CryptoKey>
+  /** The key for a token, fetching and importing as needed; `entry.ready` then holds its `CryptoKey` for `alg`. */
+  key(kid: string | undefined, alg: string, spec: AlgorithmSpec): Promise<KeyEntry>
   /** The key when the set is fresh and the key already imported: the hot path, with no await. */
-  readyKey(kid: string | undefined, alg: string, spec: AlgorithmSpec): CryptoKey | undefined
+  readyKey(kid: string | undefined, alg: string, spec: AlgorithmSpec): KeyEntry | undefined
   /** Fetch discovery and key set now, ignoring freshness and back-off. */
   refresh(): Promise<void>
   /** Load what is cached and fetch only what is not fresh. */
@@ -43,11 +46,12 @@ export interface KeySource {
  * {@link remoteDocument}. Headers in the token (`jku`, `x5u`, `jwk`) never reach here.
  */
 export function createKeySource(options: KeySourceOptions): KeySource {
-  const { issuer, cache, cooldown, maxKidWait } = options
+  const { issuers, cache, cooldown, maxKidWait } = options
+  const issuer = issuers[0]!
   const now = cache.now
   const discovery: RemoteDocument<Discovery> | undefined = options.jwksUri === undefined
     ? remoteDocument(cache, storeKey('discovery', issuer), 'discovery document',
-      `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, (body) => parseDiscovery(body, issuer))
+      discoveryUrl(issuer), (body) => parseDiscovery(body, issuer, discoveryUrl(issuer)))
     : undefined
   // Only the key set at the URL discovery names now: a provider that changes it often must not grow memory
   // or the store without bound.
@@ -67,7 +71,7 @@ export function createKeySource(options: KeySourceOptions): KeySource {
     const uri = options.jwksUri ?? (await discovery!.get()).jwksUri
     if (keySet?.uri !== uri) {
       keySet?.document.discard()
-      keySet = { uri, document: remoteDocument(cache, storeKey('jwks', issuer, uri), 'key set', uri, indexKeySet) }
+      keySet = { uri, document: remoteDocument(cache, storeKey('jwks', ...issuers, uri), 'key set', uri, indexKeySet) }
     }
     return keySet.document
   }
@@ -116,7 +120,7 @@ export function createKeySource(options: KeySourceOptions): KeySource {
     readyKey(kid, alg, spec) {
       const set = currentJwks()?.fresh()
       const selection = set && selectKey(set, kid, alg, spec)
-      return selection === undefined || 'problem' in selection ? undefined : selection.ready.get(alg)
+      return selection === undefined || 'problem' in selection || !selection.ready.has(alg) ? undefined : selection
     },
 
     async key(kid, alg, spec) {
@@ -132,11 +136,17 @@ export function createKeySource(options: KeySourceOptions): KeySource {
         set = await refetch
         selection = selectKey(set, kid, alg, spec)
       }
-      if ('problem' in selection) fail('ERR_KEY_NOT_FOUND', selection.problem)
+      if ('problem' in selection) {
+        // During an outage an unknown kid may be a rotation we cannot see: the same code as for any other token.
+        if (selection.unknownKid && document.failing()) {
+          fail('ERR_JWKS_UNAVAILABLE', `the key set at ${document.url} cannot be fetched, and the token's key is not in the cached copy`)
+        }
+        fail('ERR_KEY_NOT_FOUND', selection.problem)
+      }
       const imported = selection.ready.has(alg)
       const key = await cryptoKeyFor(selection, alg, spec)
       if (!imported) document.rememberKey(storedKeyName(set, selection, alg), key, set)
-      return key
+      return selection
     },
 
     async refresh() {
@@ -150,19 +160,27 @@ export function createKeySource(options: KeySourceOptions): KeySource {
   }
 }
 
-function parseDiscovery(body: unknown, issuer: string): Discovery {
-  if (!isObject(body)) fail('ERR_JWKS_INVALID', 'the discovery document is not a JSON object')
+const discoveryUrl = (issuer: string): string => `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`
+
+function parseDiscovery(body: unknown, issuer: string, url: string): Discovery {
+  if (!isObject(body)) fail('ERR_JWKS_INVALID', `the discovery document at ${url} is not a JSON object`)
   // OpenID Connect Discovery 1.0 §4.3: the issuer in the document must be exactly the one configured.
-  if (body.issuer !== issuer) fail('ERR_JWKS_INVALID', 'the discovery document\'s "issuer" is not the configured issuer')
+  if (body.issuer !== issuer) {
+    const announced = typeof body.issuer === 'string' ? body.issuer : undefined
+    fail('ERR_JWKS_INVALID', `the discovery document at ${url} announces the issuer ${JSON.stringify(announced ?? null)}, ` +
+      `not the configured "${issuer}"${announced === undefined ? '' : issuerHint(announced, [issuer])}: set "issuer" to the ` +
+      'announced value, or, for an issuer template such as Entra\'s multi-tenant one, use the preset from ' +
+      'idtoken-verify/providers')
+  }
   const jwksUri = body.jwks_uri
-  if (typeof jwksUri !== 'string') fail('ERR_JWKS_INVALID', 'the discovery document has no "jwks_uri"')
+  if (typeof jwksUri !== 'string') fail('ERR_JWKS_INVALID', `the discovery document at ${url} has no "jwks_uri"`)
   const problem = jwksUriProblem(jwksUri, issuer)
-  if (problem !== undefined) fail('ERR_JWKS_INVALID', `the discovery document's "jwks_uri" ${problem}`)
+  if (problem !== undefined) fail('ERR_JWKS_INVALID', `the discovery document at ${url} has a "jwks_uri" that ${problem}`)
   const announced = body.id_token_signing_alg_values_supported
   let algorithms: string[] | undefined
   if (announced !== undefined) {
     if (!Array.isArray(announced)) {
-      fail('ERR_JWKS_INVALID', 'the discovery document\'s "id_token_signing_alg_values_supported" is not an array')
+      fail('ERR_JWKS_INVALID', `the discovery document at ${url} has an "id_token_signing_alg_values_supported" that is not an array`)
     }
     algorithms = announced.filter((alg): alg is string => typeof alg === 'string' && isSupportedAlgorithm(alg))
   }

@@ -52,6 +52,9 @@ export interface RemoteDocument<T> {
   fetchedAt(): number
   /** Forgets the stored copy: the document is no longer in use (a superseded `jwks_uri`). */
   discard(): void
+  /** True while the provider fails: the last fetch failed and its back-off has not passed. */
+  failing(): boolean
+  readonly url: string
 }
 
 /**
@@ -264,6 +267,9 @@ export function remoteDocument<T>(
     discard() {
       background(persisted.remove())
     },
+
+    failing: () => backoff.blocked(now()),
+    url,
   }
 }
 

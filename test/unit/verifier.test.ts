@@ -123,14 +123,14 @@ describe('ERR_JWKS_UNAVAILABLE', () => {
     expect(idp.count('/.well-known/openid-configuration')).toBe(1)
   })
 
-  it('HTTP 503 or 404 from the key set', async () => {
-    for (const status of [503, 404]) {
+  it('HTTP 503 from the key set is an outage; 404 is a configuration mistake (ERR_JWKS_INVALID)', async () => {
+    for (const [status, code] of [[503, 'ERR_JWKS_UNAVAILABLE'], [404, 'ERR_JWKS_INVALID']] as const) {
       const idp = fakeIdp(allJwks)
       const verifier = createVerifier({
         issuer: ISSUER, audience: CLIENT, now: () => NOW, cache: 'memory',
         fetch: overriding(idp, '/jwks', () => new Response('nope', { status })),
       })
-      await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_UNAVAILABLE')
+      await expectError(verifier, await sign(keys.RS256), code)
       expect(idp.count('/jwks')).toBe(1)
     }
   })

@@ -9,7 +9,9 @@ const SECRET = 'body-text-that-must-not-leak'
 
 const failures: [string, () => Response | Promise<Response>, string, string][] = [
   ['HTTP 503', () => new Response(SECRET, { status: 503 }), 'ERR_JWKS_UNAVAILABLE', `the key set at ${URL_} could not be fetched: HTTP 503`],
-  ['HTTP 404', () => new Response(SECRET, { status: 404 }), 'ERR_JWKS_UNAVAILABLE', `the key set at ${URL_} could not be fetched: HTTP 404`],
+  ['HTTP 404', () => new Response(SECRET, { status: 404 }), 'ERR_JWKS_INVALID', `the key set at ${URL_} answered HTTP 404: check the configured URL (issuer or jwksUri)`],
+  ['HTTP 429', () => new Response(SECRET, { status: 429 }), 'ERR_JWKS_UNAVAILABLE', `the key set at ${URL_} could not be fetched: HTTP 429`],
+  ['an HTML page', () => new Response(`<html>${SECRET}</html>`, { headers: { 'content-type': 'text/html' } }), 'ERR_JWKS_INVALID', `the key set at ${URL_} is not valid JSON (an HTML page: is the URL right?)`],
   ['a network error', () => Promise.reject(new TypeError(`fetch failed ${SECRET}`)), 'ERR_JWKS_UNAVAILABLE', `the key set at ${URL_} could not be fetched: network error`],
   ['a body that is not JSON', () => new Response(`<html>${SECRET}</html>`), 'ERR_JWKS_INVALID', `the key set at ${URL_} is not valid JSON`],
   ['an empty body', () => new Response(''), 'ERR_JWKS_INVALID', `the key set at ${URL_} is not valid JSON`],
