@@ -150,8 +150,8 @@ export function remoteDocument<T>(
         return next
       })
     }
-    // The caller gets the new copy as soon as it is parsed; the store write happens after, still inside the
-    // lock, so tabs waiting for it find the copy stored.
+    // In browsers the caller gets the new copy as soon as it is parsed; the store write happens after, still inside
+    // the lock, so tabs waiting for it find the copy stored.
     return new Promise<Snapshot<T>>((resolve, reject) => {
       const task = async (): Promise<void> => {
         // While we waited for the lock another tab may have fetched: use its copy if it is new enough.
@@ -166,8 +166,11 @@ export function remoteDocument<T>(
           return
         }
         const next = await request()
-        resolve(next)
+        // Off the critical path only where the write is sure to finish: inside the tab's lock (IndexedDB), or kept
+        // alive by `waitUntil`. Elsewhere (a Worker without it) a write left behind would be cancelled.
+        if (context.tabStore !== undefined || context.waitUntil !== undefined) resolve(next)
         await persisted.write(next.entry, next.storable)
+        resolve(next)
       }
       const locked = context.tabStore !== undefined ? withLock(`idtoken-verify ${key}`, task) : task()
       background(locked.catch(reject))
