@@ -63,7 +63,7 @@ async function nullableBody(request: Request): Promise<Record<string, unknown> |
  * `GET bad-tokens/:name`, `POST rotate` (`{ alg?, stage? }` → `{ kid }`), `POST promote` and
  * `POST retire` (`{ kid }`), `GET keys`, `PUT faults/:endpoint` (a fault, or `null` to clear),
  * `GET requests`, `PUT user`, `POST clock` (`{ advance: seconds }`, when a clock is given),
- * `POST reset`.
+ * `POST reset` (`{ rotateKeys? }`).
  *
  * Guarded against web pages, as it has no authentication: no CORS unless the page's origin is in
  * `options.origins`; a request with another `Origin` gets 403; every `POST` and `PUT` must be
@@ -160,8 +160,8 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
       if (!Number.isFinite(advance)) throw new TypeError('"advance" must be a number of seconds')
       return json({ now: clock.advance(advance) })
     }),
-    ...route('post', '/reset', async () => {
-      idp.reset()
+    ...route('post', '/reset', async (request) => {
+      idp.reset({ rotateKeys: (await body(request)).rotateKeys === true })
       return noContent()
     }),
   ]

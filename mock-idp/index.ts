@@ -11,6 +11,7 @@ export { BAD_TOKEN_CATALOGUE, BAD_TOKEN_NAMES, EXPECTED_CHECKS, type BadTokenInf
 export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './lib/algorithms.ts'
 export type {
   BadToken,
+  BadTokenAcceptance,
   BadTokenName,
   ExpectedError,
   Fault,
@@ -23,6 +24,7 @@ export type {
   MockIdpOptions,
   MockIdpUser,
   RequestLogEntry,
+  ResetOptions,
   RotateOptions,
   RotationSchedule,
   VerifyChecks,

@@ -17,6 +17,7 @@ import { json, normalizeOrigins, withCors } from './lib/http.ts'
 import type { Fault, MockIdp, MockIdpClient, MockIdpOptions } from './types.ts'
 
 export { createControlHandlers, type ControlClock, type ControlOptions } from './control.ts'
+export { auditApi, auditExitCode, type AuditOptions, type AuditReport, type AuditResult, type AuditVerdict } from './audit.ts'
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 

@@ -15,6 +15,8 @@ export interface KeyRecord {
   status: KeyStatus
   readonly createdAt: number
   retireAt?: number
+  /** Published for good, never the signer: see `init`. */
+  readonly decoy?: true
 }
 
 export interface RotationSchedule {
@@ -116,6 +118,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
 
   function promote(kid: string): void {
     const record = require(kid)
+    if (record.decoy === true) throw new TypeError(`key ${JSON.stringify(kid)} is the catalogue's second key; it never signs by default`)
     if (record.status === 'retired') throw new TypeError(`key ${JSON.stringify(kid)} is retired; it cannot sign again`)
     for (const other of records) {
       if (other !== record && other.alg === record.alg && other.status === 'signing') other.status = 'verify-only'
@@ -125,6 +128,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
 
   function retire(kid: string): void {
     const record = require(kid)
+    if (record.decoy === true) throw new TypeError(`key ${JSON.stringify(kid)} is the catalogue's second key; it stays published`)
     if (record.status === 'signing') throw new TypeError(`key ${JSON.stringify(kid)} is the signing key; promote another first`)
     record.status = 'retired'
   }
@@ -148,7 +152,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
       const periods = Math.floor((t - nextRotationAt) / every) + 1
       const keep = Math.ceil(retireAfter / every) + 1
       if (periods > keep) {
-        for (const r of records) if (r.status !== 'unpublished') r.status = 'retired'
+        for (const r of records) if (r.status !== 'unpublished' && r.decoy !== true) r.status = 'retired'
         nextRotationAt += (periods - keep) * every
       }
     }
@@ -182,9 +186,15 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
         if (records.some((r) => r.alg === record.alg && r.status === 'signing')) record.status = 'verify-only'
         records.push(record)
       }
-      for (const alg of algorithms) {
-        if (!records.some((r) => r.alg === alg && r.status === 'signing')) records.push(await generateKey(alg, 'signing', created))
-      }
+      const decoyAlg = algorithms[0]
+      const [decoy, ...made] = await Promise.all([
+        decoyAlg === undefined ? undefined : generateKey(decoyAlg, 'verify-only', created),
+        ...algorithms.map((alg) => records.some((r) => r.alg === alg && r.status === 'signing') ? undefined : generateKey(alg, 'signing', created)),
+      ])
+      for (const record of made) if (record !== undefined) records.push(record)
+      // A second key of the default alg, published for the provider's whole life, so that a token without
+      // `kid` (the catalogue's `missingKid`) is ambiguous for every verifier, whichever key set it cached.
+      if (decoy !== undefined) records.push({ ...decoy, decoy: true })
       initial = records.map((record) => ({ record, status: record.status }))
       if (rotation !== undefined) nextRotationAt = created + rotation.every * 1000
     },

@@ -96,6 +96,24 @@ describe('the bad-token catalogue', () => {
     }
   })
 
+  it('acceptance: needs-context exactly where the verifier needs per-login checks, provider-rule for missingKid, else hole', async () => {
+    for (const name of BAD_TOKEN_NAMES) {
+      const { acceptance, checks } = BAD_TOKEN_CATALOGUE[name]
+      const expected = Object.keys(checks).length > 0 ? 'needs-context' : name === 'missingKid' ? 'provider-rule' : 'hole'
+      expect(acceptance, name).toBe(expected)
+      expect((await idp.mintBadToken(name)).acceptance, name).toBe(expected)
+    }
+  })
+
+  it('missingKid is ambiguous from creation on: two published keys of the default alg before any catalogue entry is minted', async () => {
+    const fresh = await createMockIdp({ algorithms: ['ES256', 'RS256'] })
+    expect(fresh.jwks().keys.filter((k) => k.alg === 'ES256')).toHaveLength(2)
+    const bad = await fresh.mintBadToken('missingKid')
+    expect(decodeProtectedHeader(bad.token).kid).toBeUndefined()
+    expect(decodeProtectedHeader(bad.token).alg).toBe('ES256')
+    expect(fresh.jwks().keys.filter((k) => k.alg === 'ES256')).toHaveLength(2)
+  })
+
   it('the jose-lax entries differ from a good token only in what they name', async () => {
     const good = await idp.mintIdToken({ nonce: EXPECTED_CHECKS.nonce, auth_time: idp.nowSeconds() }, {
       accessToken: EXPECTED_CHECKS.accessToken, code: EXPECTED_CHECKS.code,
@@ -104,7 +122,7 @@ describe('the bad-token catalogue', () => {
     for (const [name, expectation] of Object.entries(expectations)) {
       if (!('check' in expectation) || name === 'missingNonce') continue
       const entry = BAD_TOKEN_CATALOGUE[name as BadTokenName]
-      expect(expectation.check(payload, { name, token: good, description: '', expectedError: entry.expectedError, checks: entry.checks }), name).toBe(false)
+      expect(expectation.check(payload, { name, token: good, description: '', expectedError: entry.expectedError, checks: entry.checks, acceptance: entry.acceptance }), name).toBe(false)
     }
   })
 

@@ -23,15 +23,19 @@ beforeAll(async () => {
 })
 beforeEach(() => {
   clock = Date.UTC(2030, 0, 1)
-  idp.reset()
-  scheduled.reset()
+  idp.reset({ rotateKeys: true })
+  scheduled.reset({ rotateKeys: true })
 })
 afterAll(() => server.close())
 
 // A fresh remote set per call: no caching between steps, the served JWKS decides.
 const verify = (target: MockIdp, token: string) =>
   jwtVerify(token, createRemoteJWKSet(new URL(target.jwksUri)), { issuer: target.issuer, currentDate: new Date(clock) })
-const kids = async (target: MockIdp) => ((await (await fetch(target.jwksUri)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)
+// The catalogue's decoy (published for good, never signing) is left out: these tests follow the rotation.
+const kids = async (target: MockIdp) => {
+  const decoys = new Set(target.listKeys().filter((k) => k.decoy === true).map((k) => k.kid))
+  return ((await (await fetch(target.jwksUri)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid).filter((kid) => !decoys.has(kid))
+}
 
 describe('manual rotation', () => {
   it('the old key stays published and verifies old tokens until retired', async () => {
@@ -74,13 +78,28 @@ describe('manual rotation', () => {
     expect(() => idp.promoteKey(oldKid)).toThrow(TypeError)
   })
 
-  it('reset() restores the keys made at creation', async () => {
+  it('reset() keeps the keys; reset({ rotateKeys: true }) restores the keys made at creation', async () => {
     const original = idp.jwks()
     const kid = await idp.rotateKeys()
     idp.retireKey(original.keys[0]?.kid ?? '')
+    const rotated = idp.jwks()
     idp.reset()
+    expect(idp.jwks()).toEqual(rotated)
+    expect(idp.signingKid()).toBe(kid)
+    idp.reset({ rotateKeys: true })
     expect(idp.jwks()).toEqual(original)
     expect(idp.listKeys().map((k) => k.kid)).not.toContain(kid)
+  })
+
+  it('the decoy key of the default alg is published for good: never signs, never retired, not even by a long clock jump', async () => {
+    const [decoy, ...more] = idp.listKeys().filter((k) => k.decoy === true)
+    expect(more).toEqual([])
+    expect(decoy).toMatchObject({ alg: idp.algorithms[0], status: 'verify-only' })
+    expect(() => idp.retireKey(String(decoy?.kid))).toThrow(TypeError)
+    expect(() => idp.promoteKey(String(decoy?.kid))).toThrow(TypeError)
+    const scheduledDecoy = scheduled.listKeys().find((k) => k.decoy === true)?.kid
+    clock += 1000 * 3600_000
+    expect(((await (await fetch(scheduled.jwksUri)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toContain(scheduledDecoy)
   })
 })
 

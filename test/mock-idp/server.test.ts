@@ -80,6 +80,8 @@ describe('startMockIdpServer', () => {
 
     expect((await post(`${srv.url}/_mock/reset`, {})).status).toBe(204)
     expect(srv.idp.requestCount()).toBe(0)
+    expect(srv.idp.signingKid()).toBe(kid) // keys are kept unless asked
+    expect((await post(`${srv.url}/_mock/reset`, { rotateKeys: true })).status).toBe(204)
     expect(srv.idp.signingKid()).not.toBe(kid)
   })
 

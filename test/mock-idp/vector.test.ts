@@ -28,7 +28,10 @@ describe('RFC 7520 4.1 (RS256)', () => {
   it('createMockIdp({ keys }) signs with and publishes the imported key, public members only', async () => {
     const idp = await createMockIdp({ keys: [{ ...vector.input.key, alg: 'RS256' }] })
     expect(idp.algorithms).toEqual(['RS256'])
-    expect(idp.jwks().keys).toEqual([{ kty: 'RSA', n: vector.input.key.n, e: 'AQAB', kid: 'bilbo.baggins@hobbiton.example', use: 'sig', alg: 'RS256' }])
+    const [imported, ...others] = idp.jwks().keys
+    expect(imported).toEqual({ kty: 'RSA', n: vector.input.key.n, e: 'AQAB', kid: 'bilbo.baggins@hobbiton.example', use: 'sig', alg: 'RS256' })
+    // Besides it, only the catalogue's decoy of the default alg (for missingKid).
+    expect(others.map((k) => k.kid)).toEqual(idp.listKeys().filter((k) => k.decoy === true).map((k) => k.kid))
     const token = await idp.mintIdToken()
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'bilbo.baggins@hobbiton.example' })
     await expect(createMockIdp({ keys: [{ ...vector.input.key }] })).rejects.toThrow(TypeError)

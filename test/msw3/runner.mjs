@@ -101,7 +101,8 @@ try {
   expected.jwks += 1
   const jwks = await jwksResponse.json()
   check(/^application\/(jwk-set\+)?json/.test(jwksResponse.headers.get('content-type') ?? ''), 'JWKS content type')
-  check(jwks.keys.length === algorithms.length && jwks.keys.every((k) => k.d === undefined && k.p === undefined), 'JWKS: one public key per algorithm')
+  // One key per algorithm, plus the catalogue's decoy of the default alg (so that missingKid is ambiguous).
+  check(jwks.keys.length === algorithms.length + 1 && jwks.keys.every((k) => k.d === undefined && k.p === undefined), 'JWKS: one public key per algorithm')
   counts('discovery and JWKS')
 
   // Every algorithm verifies with jose through one remote key set (one fetch).
