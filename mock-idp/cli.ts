@@ -1,10 +1,15 @@
 // The CLI `idtoken-verify-mock-idp`: prints the issuer URL on the first line of stdout, then runs
 // until SIGINT or SIGTERM.
+import { readFileSync } from 'node:fs'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
+import { runAuditCli } from './audit-cli.ts'
 import { startMockIdpServer, type MockIdpServerOptions } from './server.ts'
 
+const DOCS = 'https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/mock-idp.md'
+
 const HELP = `Usage: idtoken-verify-mock-idp [options]
+       idtoken-verify-mock-idp audit --target URL [options]   (see audit --help)
 
 A mock OpenID Connect provider on http://127.0.0.1:PORT for test suites in any language.
 
@@ -18,6 +23,11 @@ A mock OpenID Connect provider on http://127.0.0.1:PORT for test suites in any l
                            localhost and .test URIs only)
   --token-ttl <s>          token lifetime in seconds (default 3600)
   --sub <sub>              the signed-in user's sub (default test-user)
+  --users <json|file>      personas by name, as JSON or a JSON file:
+                           {"alice":{"sub":"alice","name":"Alice"}}; login_hint
+                           (a name, sub or email) picks who signs in
+  --login-page             /authorize shows a page to pick a persona and edit
+                           its claims, for manual runs of an app
   --control-origin <url>   let a browser page of this origin use the control API
                            (CORS; repeatable; default: none)
   --allowed-host <name>    serve this Host name too (repeatable; ".example.test"
@@ -25,7 +35,7 @@ A mock OpenID Connect provider on http://127.0.0.1:PORT for test suites in any l
   --max-body-bytes <n>     largest request body (default 1048576)
   -h, --help               this text
 
-Control API under ISSUER/_mock/ (see docs/mock-idp.md).
+Control API under ISSUER/_mock/; the guide: ${DOCS}
 
 The server has no authentication, so it refuses what a web page you visit could
 send it:
@@ -40,7 +50,26 @@ send it:
   - faults may set only caching, validator, retry, redirect and auth headers
     (no Set-Cookie, no CORS headers).`
 
+/** `--users`: inline JSON, or the path of a JSON file. */
+function readUsers(value: string): NonNullable<MockIdpServerOptions['users']> {
+  const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8')
+  try {
+    return JSON.parse(text) as NonNullable<MockIdpServerOptions['users']>
+  } catch {
+    throw new TypeError('--users must be a JSON object of personas, or a JSON file holding one')
+  }
+}
+
 function main(): Promise<void> | void {
+  if (process.argv[2] === 'audit') {
+    // Every failure of the audit, usage or not, is exit 2: nothing was learnt about the API.
+    return runAuditCli(process.argv.slice(3), (text) => process.stdout.write(text)).then((code) => {
+      process.exitCode = code
+    }, (error: unknown) => {
+      process.stderr.write(`idtoken-verify-mock-idp audit: ${error instanceof Error ? error.message : String(error)}\n`)
+      process.exitCode = 2
+    })
+  }
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '4000' },
@@ -55,6 +84,8 @@ function main(): Promise<void> | void {
       'control-origin': { type: 'string', multiple: true },
       'allowed-host': { type: 'string', multiple: true },
       'max-body-bytes': { type: 'string' },
+      users: { type: 'string' },
+      'login-page': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -70,6 +101,8 @@ function main(): Promise<void> | void {
   if (values.algorithms !== undefined) options.algorithms = values.algorithms.split(',').map((a) => a.trim()).filter(Boolean)
   if (values['token-ttl'] !== undefined) options.tokenTtl = Number(values['token-ttl'])
   if (values.sub !== undefined) options.user = { sub: values.sub, claims: {} }
+  if (values.users !== undefined) options.users = readUsers(values.users)
+  if (values['login-page'] === true) options.loginPage = true
   if (values['control-origin'] !== undefined) options.controlOrigins = values['control-origin']
   if (values['allowed-host'] !== undefined) options.allowedHosts = values['allowed-host']
   if (values['max-body-bytes'] !== undefined) {

@@ -7,6 +7,7 @@ import { createFaultState } from './lib/faults.ts'
 import { createFlow, type FlowContext } from './lib/flow.ts'
 import { createHandlers } from './lib/handlers.ts'
 import { createKeyRing } from './lib/keys.ts'
+import { createPersonas } from './lib/personas.ts'
 import { mintAccessToken, mintIdToken } from './lib/tokens.ts'
 import { loadMsw } from './lib/msw-peer.ts'
 import { BAD_TOKEN_NAMES, mintBadToken } from './bad-tokens.ts'
@@ -85,6 +86,7 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
   const faults = createFaultState(now)
   const initialUser = cloneUser(options.user ?? DEFAULT_USER)
   let user = cloneUser(initialUser)
+  const personas = createPersonas(options.users)
   const endpoints = endpointUrls(issuer)
 
   const ctx: FlowContext = {
@@ -98,6 +100,11 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
     now,
     nowSeconds: () => Math.floor(now() / 1000),
     user: () => user,
+    personas,
+    signIn: (next) => {
+      user = cloneUser(next)
+    },
+    loginPage: options.loginPage === true,
   }
   const flow = createFlow(ctx)
   const jwks = (): { keys: JWK[] } => ({ keys: ring.published().map((r) => ({ ...r.publicJwk })) })
@@ -152,7 +159,9 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
     retireKey: (kid) => ring.retire(kid),
     signingKid: (alg) => ring.signer(alg).kid,
     listKeys: (): KeyInfo[] =>
-      ring.all().map((r) => ({ kid: r.kid, alg: r.alg, status: r.status as KeyStatus, createdAt: r.createdAt })),
+      ring.all().map((r) => ({
+        kid: r.kid, alg: r.alg, status: r.status as KeyStatus, createdAt: r.createdAt, ...(r.decoy === true ? { decoy: true as const } : {}),
+      })),
     jwks,
     discovery,
     setUser(next) {
@@ -161,13 +170,27 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
       }
       user = cloneUser(next)
     },
+    signInAs(name) {
+      if (name === null) {
+        user = null
+        return
+      }
+      const persona = personas.get(name)
+      if (persona === undefined) {
+        const known = personas.list().map((p) => p.name)
+        throw new TypeError(`no persona ${JSON.stringify(name)} (${known.length === 0 ? 'no "users" configured' : `known: ${known.join(', ')}`})`)
+      }
+      user = cloneUser(persona.user)
+    },
     setFault: (endpoint, fault) => faults.set(endpoint, fault),
     requestCount: (endpoint) => faults.count(endpoint),
     get requests() {
       return faults.log.slice()
     },
-    reset() {
-      ring.reset()
+    reset(resetOptions = {}) {
+      // Keys stay by default: a verifier kept across tests has them cached, and bringing back the keys
+      // of creation would meet it in its refetch cooldown.
+      if (resetOptions.rotateKeys === true) ring.reset()
       faults.reset()
       flow.reset()
       user = cloneUser(initialUser)

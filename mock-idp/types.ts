@@ -19,6 +19,23 @@ export interface MockIdpUser {
 }
 
 /**
+ * A persona of {@link MockIdpOptions.users}: its `sub` and the claims its ID tokens and userinfo carry.
+ *
+ * @example
+ * ```ts
+ * const idp = await createMockIdp({ users: { alice: { sub: 'alice', name: 'Alice', email: 'alice@example.test' } } })
+ * idp.signInAs('alice')
+ * ```
+ * @see [OpenID Connect Core 1.0 §5.1](https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims)
+ */
+export interface MockIdpPersona {
+  /** The `sub` claim. */
+  sub: string
+  /** Any other claim (`name`, `email`, ...). */
+  [claim: string]: unknown
+}
+
+/**
  * An OAuth client the provider knows. Without `clientSecret` it is a public client and must use PKCE.
  *
  * @example
@@ -47,6 +64,11 @@ export interface MockIdpClient {
    * loopback and test URIs as `redirectUris`; anything else is a 400 page, never a redirect.
    */
   postLogoutRedirectUris?: string[]
+  /**
+   * Where {@link MockIdp.backchannelLogout} posts this client's logout token (OpenID Connect Back-Channel
+   * Logout 1.0 §2.2), with the global `fetch`: an MSW handler or a real server receives it.
+   */
+  backchannelLogoutUri?: string
 }
 
 /**
@@ -94,6 +116,17 @@ export interface MockIdpOptions {
   rotation?: RotationSchedule
   /** The signed-in user. Default `{ sub: 'test-user', claims: { name: 'Test User', email: 'test-user@example.test', email_verified: true } }`. */
   user?: MockIdpUser
+  /**
+   * Personas by name, for {@link MockIdp.signInAs} and `login_hint` at the authorization endpoint (a persona's
+   * name, `sub` or `email`). `user` stays who is signed in until a test picks a persona.
+   */
+  users?: Record<string, MockIdpPersona>
+  /**
+   * The authorization endpoint shows a page (personas with a button each, their claims editable as JSON) instead
+   * of signing the current user in at once, for manual runs of an app against the CLI. `prompt=none` never shows
+   * it. Default false.
+   */
+  loginPage?: boolean
   /** Registered clients. Default: one public client `clientId`, redirected only to loopback and `.test` URIs. */
   clients?: MockIdpClient[]
   /** `aud` of access tokens. Default `clientId`. */
@@ -162,6 +195,30 @@ export interface KeyInfo {
   status: KeyStatus
   /** Clock time (ms) the key was made. */
   createdAt: number
+  /**
+   * The catalogue's second key of the default alg: published (`verify-only`) for the provider's whole life so
+   * that a token without `kid` is ambiguous for every verifier (`missingKid`); never the signer, never retired.
+   */
+  decoy?: true
+}
+
+/**
+ * Options of {@link MockIdp.reset}.
+ *
+ * @example
+ * ```ts
+ * afterEach(() => idp.reset())                        // keys kept: a verifier kept across tests stays valid
+ * afterEach(() => idp.reset({ rotateKeys: true }))    // the keys of creation again: make verifiers per test
+ * ```
+ * @see [OpenID Connect Core 1.0 §10.1.1](https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys)
+ */
+export interface ResetOptions {
+  /**
+   * Also put the key ring back as it was after creation: keys made since are dropped, the keys of creation sign
+   * again, the rotation schedule restarts. A verifier that cached the dropped keys must refetch, and it will
+   * not during its cooldown after an unknown `kid`: create verifiers per test when you use this.
+   */
+  rotateKeys?: boolean
 }
 
 /**
@@ -191,7 +248,7 @@ export interface RotateOptions {
  * ```
  * @see [OpenID Connect Discovery 1.0 §3](https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata)
  */
-export type MockIdpEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'end_session'
+export type MockIdpEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'end_session' | 'revocation'
 
 /**
  * A fault an endpoint answers with, instead of or on top of its normal response. Members combine:
@@ -320,7 +377,26 @@ export interface BadToken {
   expectedError: ExpectedError
   /** Pass these to the verifier's `verify(token, checks)`; `{}` when none are needed. */
   checks: VerifyChecks
+  /** What it means when an API that has only the token accepts it: the audit's verdict. */
+  acceptance: BadTokenAcceptance
 }
+
+/**
+ * What it means when an API that has only the token (no login context) accepts a bad token, as
+ * `idtoken-verify-mock-idp audit` reports it:
+ * - `hole`: the API trusts a token it must refuse (forged, tampered, wrong key or algorithm, expired,
+ *   not yet valid, wrong issuer or audience, another token type, malformed): the audit fails;
+ * - `needs-context`: refusing it needs what only the login that asked for the token knows (the
+ *   `nonce`, the access token for `at_hash`, the code for `c_hash`, `max_age` for `auth_time`): a note;
+ * - `provider-rule`: it only breaks a rule the provider broke (no `kid` among several keys): a note.
+ *
+ * @example
+ * ```ts
+ * const holes = BAD_TOKEN_NAMES.filter((name) => BAD_TOKEN_CATALOGUE[name].acceptance === 'hole')
+ * ```
+ * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
+ */
+export type BadTokenAcceptance = 'hole' | 'needs-context' | 'provider-rule'
 
 /**
  * The mock identity provider returned by {@link createMockIdp}: handlers to serve, and the state
@@ -362,6 +438,19 @@ export interface MockIdp {
   mintIdToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>
   /** A signed JWT access token (RFC 9068: `typ: at+jwt`; `iss sub aud exp iat jti client_id scope`). */
   mintAccessToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>
+  /**
+   * A signed logout token (OpenID Connect Back-Channel Logout 1.0 §2.4): header `typ: logout+jwt`; claims
+   * `iss`, `aud` (`clientId`), `iat`, `exp` (two minutes), `jti`, `sub` (the user's), and `events` with the
+   * back-channel logout event; never a `nonce` unless `claims` adds one. `claims` override the defaults, a claim
+   * set to `undefined` is left out (`{ sub: undefined, sid: 's-1' }`).
+   */
+  mintLogoutToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>
+  /**
+   * Logs `sub` (and/or `options.sid`) out at every client with a `backchannelLogoutUri`: posts each a logout
+   * token as `application/x-www-form-urlencoded` `logout_token=...` with the global `fetch`, one client at a
+   * time, and resolves to what each answered. A TypeError when neither `sub` nor `sid` is given.
+   */
+  backchannelLogout(sub: string | undefined, options?: BackchannelLogoutOptions): Promise<BackchannelLogoutDelivery[]>
   /** One token of the bad-token catalogue, with the error a verifier must report and the checks to pass. */
   mintBadToken(name: BadTokenName, claims?: Record<string, unknown>): Promise<BadToken>
   /** The whole bad-token catalogue, in `BAD_TOKEN_NAMES` order. */
@@ -389,14 +478,62 @@ export interface MockIdp {
   discovery(): Record<string, unknown>
   /** Who the authorization endpoint signs in; `null` answers `login_required`. */
   setUser(user: MockIdpUser | null): void
+  /**
+   * Signs a persona of {@link MockIdpOptions.users} in at the provider (the authorization endpoint issues codes for
+   * it), or, with `null`, signs everyone out (`prompt=none` then answers `login_required`). A TypeError for an
+   * unknown name.
+   */
+  signInAs(name: string | null): void
   /** Makes `endpoint` misbehave, or (with `null`) behave again. A TypeError for a bad fault (an unknown endpoint, a header outside {@link Fault.headers}, ...). */
   setFault(endpoint: MockIdpEndpoint, fault: Fault | null): void
   /** Requests served by `endpoint` (all endpoints without it); CORS preflights are not counted. */
   requestCount(endpoint?: MockIdpEndpoint): number
   /** The request log, oldest first; preflights are not logged. */
   readonly requests: readonly RequestLogEntry[]
-  /** Back to the state after creation: the original keys and user; faults, counts, log, codes and refresh tokens cleared. */
-  reset(): void
+  /**
+   * Back to the state after creation for the user, faults, counts, log, codes and refresh tokens. The keys stay as
+   * they are (so a verifier kept across tests keeps working) unless `{ rotateKeys: true }` puts them back too.
+   */
+  reset(options?: ResetOptions): void
+}
+
+/**
+ * Options of {@link MockIdp.backchannelLogout}.
+ *
+ * @example
+ * ```ts
+ * await idp.backchannelLogout('alice', { sid: 'session-1', clientIds: ['web'] })
+ * ```
+ * @see [OpenID Connect Back-Channel Logout 1.0 §2.4](https://openid.net/specs/openid-connect-backchannel-1_0.html#LogoutToken)
+ */
+export interface BackchannelLogoutOptions {
+  /** The `sid` claim: the session that ended. */
+  sid?: string
+  /** Only these clients (default: every client with a `backchannelLogoutUri`). */
+  clientIds?: string[]
+}
+
+/**
+ * What one client answered to a back-channel logout.
+ *
+ * @example
+ * ```ts
+ * const [delivery] = await idp.backchannelLogout('alice')
+ * expect(delivery?.response?.status).toBe(200)
+ * ```
+ * @see [OpenID Connect Back-Channel Logout 1.0 §2.8](https://openid.net/specs/openid-connect-backchannel-1_0.html#BCResponse)
+ */
+export interface BackchannelLogoutDelivery {
+  /** The client. */
+  clientId: string
+  /** Where the logout token went. */
+  uri: string
+  /** The logout token that was posted. */
+  logoutToken: string
+  /** The client's answer; absent when the request failed (then `error` says why). */
+  response?: Response
+  /** Why no answer came (network error). */
+  error?: Error
 }
 
 /**

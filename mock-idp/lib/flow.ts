@@ -4,10 +4,11 @@ import { createLocalJWKSet, jwtVerify } from 'jose'
 import { randomToken, s256 } from './encoding.ts'
 import { isLoopbackHostname } from './hosts.ts'
 import { formParams, json, oauthError, redirect } from './http.ts'
+import { signInFor, type SignInContext } from './sign-in.ts'
 import { mintAccessToken, mintIdToken, type TokenContext } from './tokens.ts'
 import type { MockIdpClient, MockIdpUser } from '../types.ts'
 
-export interface FlowContext extends TokenContext {
+export interface FlowContext extends TokenContext, SignInContext {
   now(): number
   codeTtl: number
   clients: readonly MockIdpClient[]
@@ -34,6 +35,7 @@ export interface Flow {
   token(request: Request): Promise<Response>
   userinfo(request: Request): Promise<Response>
   endSession(request: Request): Promise<Response>
+  revoke(request: Request): Promise<Response>
   reset(): void
 }
 
@@ -83,6 +85,18 @@ export function createFlow(ctx: FlowContext): Flow {
   const codes = new Map<string, CodeRecord>()
   const refreshTokens = new Map<string, Grant>()
   const userClaims = new Map<string, Record<string, unknown>>()
+  // Access tokens are JWTs the provider keeps no record of: a revoked one is remembered by `jti`.
+  const revokedAccessTokens = new Set<string>()
+
+  async function readAccessToken(token: string): Promise<{ jti: string; clientId: string } | undefined> {
+    try {
+      const keys = createLocalJWKSet({ keys: ctx.ring.published().map((r) => r.publicJwk) })
+      const { payload } = await jwtVerify(token, keys, { issuer: ctx.issuer, typ: 'at+jwt', currentDate: new Date(ctx.now()) })
+      return typeof payload.jti === 'string' ? { jti: payload.jti, clientId: String(payload.client_id) } : undefined
+    } catch {
+      return undefined
+    }
+  }
 
   const client = (id: string | null): MockIdpClient | undefined => ctx.clients.find((c) => c.clientId === id)
 
@@ -152,8 +166,9 @@ export function createFlow(ctx: FlowContext): Flow {
       } else if (found.clientSecret === undefined) {
         return fail('invalid_request', 'PKCE (code_challenge, S256) is required for public clients')
       }
-      const user = ctx.user()
-      if (user === null) return fail('login_required', 'no user is signed in at the mock IdP')
+      const user = signInFor(ctx, params, new URL(request.url).pathname)
+      if (user instanceof Response) return user
+      if ('error' in user) return fail(user.error, user.description)
       const scope = params.get('scope') ?? 'openid'
       const code = randomToken()
       const claims = { ...user.claims }
@@ -206,7 +221,15 @@ export function createFlow(ctx: FlowContext): Flow {
         // OIDC Core 12.2: no nonce in an ID token from a refresh.
         return issue({ ...grant, scope: asked ?? grant.scope }, undefined)
       }
-      return oauthError('unsupported_grant_type', 'use authorization_code or refresh_token')
+      if (grantType === 'client_credentials') {
+        // RFC 6749 4.4: confidential clients only; no refresh token (4.4.3), and no ID token: no user is involved.
+        if (authenticated.clientSecret === undefined) return oauthError('unauthorized_client', 'client_credentials is for confidential clients (with a secret) only')
+        const scope = params.get('scope')
+        const accessToken = await mintAccessToken(ctx, { sub: authenticated.clientId, client_id: authenticated.clientId, scope: scope ?? undefined })
+        const body = { access_token: accessToken, token_type: 'Bearer', expires_in: ctx.tokenTtl, ...(scope === null ? {} : { scope }) }
+        return json(body, 200, { 'cache-control': 'no-store', pragma: 'no-cache' })
+      }
+      return oauthError('unsupported_grant_type', 'use authorization_code, refresh_token or client_credentials')
     },
 
     async userinfo(request) {
@@ -226,6 +249,7 @@ export function createFlow(ctx: FlowContext): Flow {
           typ: 'at+jwt',
           currentDate: new Date(ctx.now()),
         })
+        if (typeof payload.jti === 'string' && revokedAccessTokens.has(payload.jti)) return invalid('access token was revoked')
         const sub = String(payload.sub)
         const user: MockIdpUser | null = ctx.user()
         const claims = userClaims.get(sub) ?? (user?.sub === sub ? user.claims : undefined) ?? {}
@@ -255,9 +279,28 @@ export function createFlow(ctx: FlowContext): Flow {
       return redirect(url.href)
     },
 
+    // RFC 7009: client authentication as at the token endpoint; 200 for tokens it does not know.
+    async revoke(request) {
+      const params = await formParams(request)
+      if (params === undefined) return oauthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
+      const authenticated = await authenticateClient(request, params)
+      if (authenticated instanceof Response) return authenticated
+      const token = params.get('token')
+      if (token === null || token === '') return oauthError('invalid_request', 'missing token')
+      const grant = refreshTokens.get(token)
+      const access = grant === undefined ? await readAccessToken(token) : undefined
+      const owner = grant?.clientId ?? access?.clientId
+      // RFC 7009 2.1: a client may revoke only its own tokens.
+      if (owner !== undefined && owner !== authenticated.clientId) return oauthError('unauthorized_client', 'the token was issued to another client')
+      if (grant !== undefined) refreshTokens.delete(token)
+      if (access !== undefined) revokedAccessTokens.add(access.jti)
+      return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } })
+    },
+
     reset() {
       codes.clear()
       refreshTokens.clear()
+      revokedAccessTokens.clear()
       userClaims.clear()
     },
   }
