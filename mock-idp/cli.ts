@@ -21,6 +21,9 @@ A mock OpenID Connect provider on http://127.0.0.1:PORT for test suites in any l
   --client-secret <s>      make the client confidential
   --redirect-uri <uri>     allowed redirect URI (repeatable; default: loopback,
                            localhost and .test URIs only)
+  --backchannel-logout-uri <uri>
+                           the client's back-channel logout URI (POST
+                           ISSUER/_mock/backchannel-logout sends a logout token)
   --token-ttl <s>          token lifetime in seconds (default 3600)
   --sub <sub>              the signed-in user's sub (default test-user)
   --users <json|file>      personas by name, as JSON or a JSON file:
@@ -79,6 +82,7 @@ function main(): Promise<void> | void {
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
       'token-ttl': { type: 'string' },
       sub: { type: 'string' },
       'control-origin': { type: 'string', multiple: true },
@@ -116,6 +120,7 @@ function main(): Promise<void> | void {
     clientId,
     ...(values['client-secret'] !== undefined ? { clientSecret: values['client-secret'] } : {}),
     ...(values['redirect-uri'] !== undefined ? { redirectUris: values['redirect-uri'] } : {}),
+    ...(values['backchannel-logout-uri'] !== undefined ? { backchannelLogoutUri: values['backchannel-logout-uri'] } : {}),
   }]
   return startMockIdpServer(options).then(({ idp, close }) => {
     process.stdout.write(`${idp.issuer}\n`)

@@ -3,7 +3,7 @@
 import { http, type RequestHandler } from 'msw'
 import { BAD_TOKEN_NAMES } from './bad-tokens.ts'
 import { isJson, json, normalizeOrigins } from './lib/http.ts'
-import type { BadTokenName, Fault, MintOptions, MockIdp, MockIdpEndpoint, MockIdpUser, RotateOptions } from './types.ts'
+import type { BackchannelLogoutOptions, BadTokenName, Fault, MintOptions, MockIdp, MockIdpEndpoint, MockIdpUser, RotateOptions } from './types.ts'
 
 /**
  * Moves the server's clock: the control API's `POST /_mock/clock`.
@@ -59,7 +59,8 @@ async function nullableBody(request: Request): Promise<Record<string, unknown> |
 
 /**
  * MSW handlers for the control API under `issuer + '/_mock/'`, as served by `startMockIdpServer`:
- * `POST id-token` and `POST access-token` (`{ claims?, options? }` → `{ token }`), `GET bad-tokens`,
+ * `POST id-token`, `POST access-token` and `POST logout-token` (`{ claims?, options? }` → `{ token }`),
+ * `POST backchannel-logout` (`{ sub?, sid?, clientIds? }` → `{ deliveries: [{ clientId, uri, status }] }`), `GET bad-tokens`,
  * `GET bad-tokens/:name`, `POST rotate` (`{ alg?, stage? }` → `{ kid }`), `POST promote` and
  * `POST retire` (`{ kid }`), `GET keys`, `PUT faults/:endpoint` (a fault, or `null` to clear),
  * `GET requests`, `PUT user`, `POST clock` (`{ advance: seconds }`, when a clock is given),
@@ -118,7 +119,7 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
       }))),
   ]
   const noContent = (): Response => new Response(null, { status: 204 })
-  const mint = (kind: 'mintIdToken' | 'mintAccessToken') => async (request: Request): Promise<Response> => {
+  const mint = (kind: 'mintIdToken' | 'mintAccessToken' | 'mintLogoutToken') => async (request: Request): Promise<Response> => {
     const input = await body(request)
     return json({ token: await idp[kind](object(input.claims), object(input.options) as MintOptions) })
   }
@@ -126,6 +127,18 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
   return [
     ...route('post', '/id-token', mint('mintIdToken')),
     ...route('post', '/access-token', mint('mintAccessToken')),
+    ...route('post', '/logout-token', mint('mintLogoutToken')),
+    ...route('post', '/backchannel-logout', async (request) => {
+      const input = await body(request)
+      const sub = typeof input.sub === 'string' ? input.sub : undefined
+      const options: BackchannelLogoutOptions = {}
+      if (typeof input.sid === 'string') options.sid = input.sid
+      if (Array.isArray(input.clientIds)) options.clientIds = input.clientIds.map(String)
+      const deliveries = await idp.backchannelLogout(sub, options)
+      return json({
+        deliveries: deliveries.map((d) => ({ clientId: d.clientId, uri: d.uri, status: d.response?.status ?? null })),
+      })
+    }),
     ...route('get', '/bad-tokens', async () => json(await idp.badTokens())),
     ...route('get', '/bad-tokens/:name', async (_, params) => {
       const name = String(params.name)

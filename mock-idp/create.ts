@@ -8,7 +8,8 @@ import { createFlow, type FlowContext } from './lib/flow.ts'
 import { createHandlers } from './lib/handlers.ts'
 import { createKeyRing } from './lib/keys.ts'
 import { createPersonas } from './lib/personas.ts'
-import { mintAccessToken, mintIdToken } from './lib/tokens.ts'
+import { mintAccessToken, mintIdToken, mintLogoutToken } from './lib/tokens.ts'
+import { backchannelLogout } from './lib/backchannel.ts'
 import { loadMsw } from './lib/msw-peer.ts'
 import { BAD_TOKEN_NAMES, mintBadToken } from './bad-tokens.ts'
 import type { KeyInfo, KeyStatus, MockIdp, MockIdpClient, MockIdpOptions, MockIdpUser } from './types.ts'
@@ -35,6 +36,19 @@ function checkIssuer(issuer: string): string {
     throw new TypeError('"issuer" must be an http(s) URL without query or fragment (OIDC Discovery 2)')
   }
   return issuer
+}
+
+// Back-Channel Logout 1.0 §2.2: an absolute http(s) URL without a fragment.
+function checkBackchannelUri(uri: string): void {
+  let url: URL | undefined
+  try {
+    url = new URL(uri)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '') {
+    throw new TypeError(`"backchannelLogoutUri" must be an absolute http(s) URL without a fragment, got ${JSON.stringify(uri)}`)
+  }
 }
 
 function cloneUser(user: MockIdpUser | null): MockIdpUser | null {
@@ -66,6 +80,7 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
   const clients: MockIdpClient[] = options.clients?.map((c) => ({ ...c })) ?? [{ clientId: options.clientId ?? 'test-client' }]
   const clientId = options.clientId ?? clients[0]?.clientId ?? 'test-client'
   if (!clients.some((c) => c.clientId === clientId)) clients.unshift({ clientId })
+  for (const c of clients) if (c.backchannelLogoutUri !== undefined) checkBackchannelUri(c.backchannelLogoutUri)
   const imported: JWK[] = options.keys ?? []
   const requested = options.algorithms ?? (imported.length > 0 ? [...new Set(imported.map((k) => String(k.alg)))] : ['RS256'])
   if (requested.length === 0) throw new TypeError('"algorithms" must name at least one algorithm')
@@ -138,6 +153,14 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
     async mintAccessToken(claims, mintOptions) {
       await ring.applySchedule()
       return mintAccessToken(ctx, claims, mintOptions)
+    },
+    async mintLogoutToken(claims, mintOptions) {
+      await ring.applySchedule()
+      return mintLogoutToken(ctx, claims, mintOptions)
+    },
+    async backchannelLogout(sub, logoutOptions) {
+      await ring.applySchedule()
+      return backchannelLogout(ctx, clients, sub, logoutOptions)
     },
     async mintBadToken(name, claims) {
       await ring.applySchedule()

@@ -12,6 +12,8 @@ export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './lib/algorithms.ts'
 export type {
   BadToken,
   BadTokenAcceptance,
+  BackchannelLogoutDelivery,
+  BackchannelLogoutOptions,
   BadTokenName,
   ExpectedError,
   Fault,

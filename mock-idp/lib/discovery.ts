@@ -11,6 +11,7 @@ export function endpointUrls(issuer: string): Record<MockIdpEndpoint, string> {
     token: `${base}/token`,
     userinfo: `${base}/userinfo`,
     end_session: `${base}/logout`,
+    revocation: `${base}/revoke`,
   }
 }
 
@@ -23,9 +24,12 @@ export function discoveryDocument(issuer: string, algorithms: readonly string[],
     userinfo_endpoint: urls.userinfo,
     jwks_uri: urls.jwks,
     end_session_endpoint: urls.end_session,
+    revocation_endpoint: urls.revocation,
+    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    backchannel_logout_supported: true,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...algorithms],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],

@@ -12,7 +12,7 @@ export interface FaultState {
   reset(): void
 }
 
-const ENDPOINT_NAMES: readonly MockIdpEndpoint[] = ['discovery', 'jwks', 'authorize', 'token', 'userinfo', 'end_session']
+const ENDPOINT_NAMES: readonly MockIdpEndpoint[] = ['discovery', 'jwks', 'authorize', 'token', 'userinfo', 'end_session', 'revocation']
 
 /**
  * Response headers a fault may set: what a verifier or client reads (caching, validators, retry,

@@ -63,6 +63,7 @@ export function createHandlers(ctx: HandlerContext): RequestHandler[] {
     route('token', ['POST'], (request) => ctx.flow.token(request)),
     route('userinfo', ['GET', 'POST'], (request) => ctx.flow.userinfo(request)),
     route('end_session', ['GET', 'POST'], (request) => ctx.flow.endSession(request)),
+    route('revocation', ['POST'], (request) => ctx.flow.revoke(request)),
   ]
 }
 

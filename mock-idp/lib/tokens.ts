@@ -72,3 +72,22 @@ export async function mintAccessToken(ctx: TokenContext, claims: Record<string, 
   }
   return sign(key, 'at+jwt', defaults, claims, options)
 }
+
+/** OpenID Connect Back-Channel Logout 1.0 §2.4: the event that makes a JWT a logout token. */
+export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
+
+export async function mintLogoutToken(ctx: TokenContext, claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
+  const key = await pickKey(ctx, options)
+  const iat = ctx.nowSeconds()
+  // §2.4: a short lifetime (two minutes is common), and never a nonce, so it cannot pass as an ID token.
+  const defaults = {
+    iss: ctx.issuer,
+    sub: defaultSub(ctx),
+    aud: ctx.clientId,
+    iat,
+    exp: iat + (options.expiresIn ?? 120),
+    jti: randomToken(16),
+    events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+  }
+  return sign(key, 'logout+jwt', defaults, claims, options)
+}

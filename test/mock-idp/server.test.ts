@@ -64,7 +64,7 @@ describe('startMockIdpServer', () => {
     expect((await post(`${srv.url}/_mock/faults/jwks`, null, 'PUT')).status).toBe(204)
     expect((await fetch(`${srv.url}/jwks`)).status).toBe(200)
     const log = (await (await fetch(`${srv.url}/_mock/requests`)).json()) as { counts: Record<string, number> }
-    expect(log.counts).toEqual({ discovery: 1, jwks: 5, authorize: 0, token: 0, userinfo: 0, end_session: 0 })
+    expect(log.counts).toEqual({ discovery: 1, jwks: 5, authorize: 0, token: 0, userinfo: 0, end_session: 0, revocation: 0 })
 
     const before = srv.idp.nowSeconds()
     const { now } = (await (await post(`${srv.url}/_mock/clock`, { advance: 7200 })).json()) as { now: number }
