@@ -10,7 +10,10 @@ import type { EventHandler } from './events.ts'
  * Node's or Deno's types), else a function of a URL. Looked up on `globalThis` rather than named, so that the
  * published types compile in a project with neither the DOM lib nor Node's types.
  */
-export type FetchFunction = typeof globalThis extends { fetch: infer F } ? F : (input: string, init?: object) => Promise<unknown>
+export type FetchFunction = typeof globalThis extends {
+  /** The platform's `fetch`. */
+  fetch: infer F
+} ? F : (input: string, init?: object) => Promise<unknown>
 
 /**
  * Options of {@link createVerifier}. Only `issuer` and `audience` are required; a missing or mistyped
@@ -123,9 +126,9 @@ export interface VerifierOptions {
  * ```
  * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
  */
-export interface CheckedToken {
+export interface CheckedToken<P = IdTokenPayload> {
   /** The verified claims. */
-  readonly payload: IdTokenPayload
+  readonly payload: P
   /** The protected header. */
   readonly header: JwsHeader
   /** The configured issuer the token matched; a template keeps its placeholders. */
@@ -174,15 +177,14 @@ export interface ResolvedOptions extends Numeric {
   readonly serverTime: boolean
   readonly onEvent: EventHandler | undefined
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
-  readonly check: ((token: CheckedToken) => void) | undefined
-}
-
-const misuse = (message: string): never => {
-  throw new TypeError(`createVerifier: ${message}`)
+  readonly check: ((token: CheckedToken<never>) => void) | undefined
 }
 
 // Misuse is a TypeError at creation, not a verification failure much later.
-export function resolveOptions(options: VerifierOptions): ResolvedOptions {
+export function resolveOptions(options: VerifierOptions, name = 'createVerifier'): ResolvedOptions {
+  const misuse = (message: string): never => {
+    throw new TypeError(`${name}: ${message}`)
+  }
   if (typeof options !== 'object' || options === null) misuse('options are required')
   // Looked up when used, not now: a verifier made before MSW starts or a fake clock is installed must see them.
   const { issuer, audience, jwksUri, algorithms, fetch: fetchFn, now = () => Date.now(), onEvent, check } = options
