@@ -30,6 +30,7 @@ const entries = {
   'mock-idp': 'mock-idp/index.ts',
   'mock-idp-server': 'mock-idp/server.ts',
   'mock-idp-cli': 'mock-idp/cli.ts',
+  'mock-idp-playwright': 'mock-idp/playwright.ts',
 }
 
 const PEER = join(root, 'mock-idp/lib/msw-peer.ts')
@@ -91,6 +92,8 @@ function vendor() {
           ...options.input,
           'mock-idp-server': `${STANDALONE}${entries['mock-idp-server']}`,
           'mock-idp-cli': `${STANDALONE}${entries['mock-idp-cli']}`,
+          // A Playwright suite needs no msw of its own either: the fixture runs the handlers itself.
+          'mock-idp-playwright': `${STANDALONE}${entries['mock-idp-playwright']}`,
         },
       }
     },
@@ -166,7 +169,10 @@ export default [
     },
   },
   {
-    input: { index: entries.index, 'mock-idp': entries['mock-idp'], 'mock-idp-server': entries['mock-idp-server'] },
+    input: {
+      index: entries.index, 'mock-idp': entries['mock-idp'], 'mock-idp-server': entries['mock-idp-server'],
+      'mock-idp-playwright': entries['mock-idp-playwright'],
+    },
     external,
     plugins: [dts({ compilerOptions: { allowImportingTsExtensions: true }, includeExternal: ['jose'] })],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },

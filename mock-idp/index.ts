@@ -24,6 +24,7 @@ export type {
   MockIdpClient,
   MockIdpEndpoint,
   MockIdpOptions,
+  MockIdpPersona,
   MockIdpUser,
   RequestLogEntry,
   ResetOptions,
