@@ -27,7 +27,9 @@ type, malformed); note = it accepted a token that only the login's context
 kid among several keys) makes bad; pass = it refused the token.
 
 Exit codes: 0 the good token was accepted and no forgery was; 1 some forgery was
-accepted; 2 the good token was refused, the API did not answer, or a usage error.`
+accepted; 2 the good token was refused, the API did not answer, or a usage error.
+
+The guide: https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/mock-idp.md#auditing-an-api`
 
 const VERDICT_LABEL = { fail: 'FAIL', pass: 'pass', note: 'note' } as const
 

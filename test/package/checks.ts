@@ -152,3 +152,19 @@ export function readmeProblems(readme: string, exists: (path: string) => boolean
   if (firstSection !== -1 && commands > firstSection) problems.push('the repository commands are not in the opening')
   return problems
 }
+
+/**
+ * Problems with a CLI's `--help` as an installed package prints it: the documentation it names must exist where the
+ * user is, so links into this repository are absolute (and name files that exist) and no repository-relative path
+ * (`docs/mock-idp.md`, which the package does not ship) is named.
+ */
+export function helpDocProblems(help: string, exists: (path: string) => boolean): string[] {
+  const problems: string[] = []
+  const links = [...help.matchAll(new RegExp(`${REPOSITORY.replace(/[.]/g, '\\.')}/(?:blob|tree)/main/([^\\s#?)]+)`, 'g'))].map((m) => m[1]!)
+  for (const path of links) if (!exists(path)) problems.push(`no such file in the repository: ${path}`)
+  for (const match of help.replace(/https?:\/\/\S+/g, '').matchAll(/(?:^|[\s(])((?:docs|examples|test|src|mock-idp)\/[\w./-]+)/g)) {
+    problems.push(`names a path the installed package lacks: ${match[1]}`)
+  }
+  if (links.length === 0 && !help.includes('README')) problems.push('points at no documentation')
+  return problems
+}

@@ -4,14 +4,14 @@
 // type-checked against the published .d.ts under the settings users have, publint and arethetypeswrong clean.
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuild, root } from '../runtimes/built.ts'
-import { licenceProblems, mockBundleProblems, packedFileProblems, sdkBundleProblems } from './checks.ts'
+import { helpDocProblems, licenceProblems, mockBundleProblems, packedFileProblems, sdkBundleProblems } from './checks.ts'
 
 const exec = promisify(execFile)
 const bin = (name: string): string => `${root}node_modules/.bin/${name}`
@@ -187,6 +187,48 @@ describe('the package has no dependencies', () => {
       expect(jwks.keys.length).toBeGreaterThan(0)
     } finally {
       child.kill()
+    }
+  })
+
+  it('--help and audit --help point at documentation that exists where the user is (the check fails on a relative path)', { timeout: 30_000 }, async () => {
+    const cli = join(bare, 'node_modules/.bin/idtoken-verify-mock-idp')
+    const inRepository = (path: string): boolean => existsSync(join(root, path))
+    for (const args of [['--help'], ['audit', '--help']]) {
+      expect(helpDocProblems(await succeed(cli, args, bare, 20_000), inRepository), args.join(' ')).toEqual([])
+    }
+    expect(helpDocProblems('Control API under ISSUER/_mock/ (see docs/mock-idp.md).', inRepository))
+      .toEqual(['names a path the installed package lacks: docs/mock-idp.md', 'points at no documentation'])
+    expect(helpDocProblems('https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/nope.md', inRepository))
+      .toEqual(['no such file in the repository: docs/nope.md'])
+  })
+
+  it('runs `audit` with nothing else installed: an API on the installed SDK passes (exit 0, --json)', { timeout: 60_000 }, async () => {
+    writeFileSync(join(bare, 'api.mjs'), `
+      import { createServer } from 'node:http'
+      import { createVerifier } from 'idtoken-verify'
+      const verifier = createVerifier({ issuer: process.argv[2], audience: 'my-app', cache: 'memory' })
+      const server = createServer(async (req, res) => {
+        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+        const ok = token !== undefined && await verifier.verify(token).then(() => true, () => false)
+        res.writeHead(ok ? 200 : 401).end()
+      })
+      server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port + '/api/me'))
+    `)
+    // The port of the mock IdP is chosen first: the API must know its issuer before it starts.
+    const probe = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { cwd: bare })
+    const [port] = await once(createInterface({ input: probe.stdout! }), 'line') as [string]
+    const api = spawn(process.execPath, ['api.mjs', `http://127.0.0.1:${port}`], { cwd: bare, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      const [target] = await once(createInterface({ input: api.stdout }), 'line') as [string]
+      const audit = await run(join(bare, 'node_modules/.bin/idtoken-verify-mock-idp'), ['audit', '--target', target, '--port', port, '--client-id', 'my-app', '--json'], bare, 45_000)
+      expect(audit.stderr).toBe('')
+      const report = JSON.parse(audit.stdout) as { baseline: unknown; results: Array<{ verdict: string }> }
+      expect(report.baseline).toEqual({ status: 200, accepted: true })
+      expect(report.results.length).toBeGreaterThan(30)
+      expect(report.results.filter((row) => row.verdict === 'fail')).toEqual([])
+      expect(audit.code).toBe(0)
+    } finally {
+      api.kill()
     }
   })
 
