@@ -11,6 +11,23 @@ export interface TabStore extends JwksStore {
    * put withdrawn keys over it.
    */
   addKeys(key: string, expected: CachedEntry, cryptoKeys: Readonly<Record<string, unknown>>): Promise<void>
+  /**
+   * False when this origin's database certainly holds nothing: no verifier of this origin ever wrote to it (a
+   * `localStorage` mark set by the first write). Then a first load need not wait tens of milliseconds for IndexedDB
+   * to say so. True where the mark cannot be read (workers, storage blocked).
+   */
+  known(): boolean
+}
+
+const mark = (name: string): string => `idtoken-verify:${name}`
+
+function storage(): Storage | undefined {
+  try {
+    return globalThis.localStorage ?? undefined
+  } catch {
+    // Access can throw (storage blocked by policy).
+    return undefined
+  }
 }
 
 export function createIndexedDbStore(name: string, factory: unknown): TabStore {
@@ -82,9 +99,22 @@ export function createIndexedDbStore(name: string, factory: unknown): TabStore {
     },
     async set(key, entry) {
       await run(await open(), 'readwrite', (store) => store.put({ version: SCHEMA_VERSION, entry }, key))
+      try {
+        storage()?.setItem(mark(name), '1')
+      } catch {
+        // Quota or policy: known() then stays false only where getItem fails too.
+      }
     },
     async delete(key) {
       await run(await open(), 'readwrite', (store) => store.delete(key))
+    },
+    known() {
+      try {
+        const local = storage()
+        return local === undefined || local.getItem(mark(name)) !== null
+      } catch {
+        return true
+      }
     },
     async addKeys(key, expected, cryptoKeys) {
       await run(await open(), 'readwrite', (store) => {

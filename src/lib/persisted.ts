@@ -36,13 +36,15 @@ export function persistedCopy(context: PersistenceContext, key: string, onChange
   // Only between tabs: a BroadcastChannel in a server runtime would keep the process alive for nothing.
   const channel = tabStore === undefined
     ? undefined
-    : openChannel('idtoken-verify', (changed) => {
+    : openChannel((changed) => {
       // Another tab stored a newer copy: read it on next use instead of keeping ours.
       if (changed === key) onChanged()
     })
 
   return {
     async read() {
+      // Nothing was ever stored in this origin's database: do not wait for IndexedDB to answer that.
+      if (tabStore?.known() === false) return undefined
       const entry = await store.get(key)
       if (entry === undefined) return undefined
       const at = now()
@@ -57,6 +59,9 @@ export function persistedCopy(context: PersistenceContext, key: string, onChange
     },
 
     async write(entry, storable) {
+      // A task later in a page: reads that the verification still needs (the key set after discovery) are then
+      // queued before this write, and IndexedDB runs transactions in order.
+      if (tabStore !== undefined) await new Promise((resolve) => setTimeout(resolve, 0))
       if (storable) await store.set(key, entry)
       else await store.delete(key)
       channel?.post(key)
@@ -65,7 +70,8 @@ export function persistedCopy(context: PersistenceContext, key: string, onChange
     remove: () => store.delete(key),
 
     addKeys(expected, cryptoKeys) {
-      tabStore?.addKeys(key, expected, cryptoKeys).catch(() => {})
+      // After the verification that imported the key has answered: the transaction would otherwise hold it up.
+      if (tabStore !== undefined) setTimeout(() => void tabStore.addKeys(key, expected, cryptoKeys).catch(() => {}), 0)
     },
   }
 }

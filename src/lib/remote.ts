@@ -280,12 +280,18 @@ export function remoteDocument<T>(
 // key, for as long as its max-age says. 'no-cache' makes it revalidate whenever we ask, with its own validators
 // and without a CORS preflight. Only where Request knows the mode: some edge runtimes throw on it.
 function uncached(http: HttpOptions): HttpOptions {
+  noCache ??= knowsCacheMode()
+  return noCache ? { ...http, fetch: (input, init) => http.fetch(input, { ...init, cache: 'no-cache' }) } : http
+}
+
+let noCache: boolean | undefined
+
+function knowsCacheMode(): boolean {
   try {
-    if (new Request('http://localhost/', { cache: 'no-cache' }).cache !== 'no-cache') return http
+    return new Request('http://localhost/', { cache: 'no-cache' }).cache === 'no-cache'
   } catch {
-    return http
+    return false
   }
-  return { ...http, fetch: (input, init) => http.fetch(input, { ...init, cache: 'no-cache' }) }
 }
 
 // Without a document (servers, edge runtimes) there is no CORS: every URL counts as same-origin.
