@@ -87,10 +87,12 @@ export interface ClaimPolicy {
   readonly clockTolerance: number
   /** Seconds, or undefined for no limit. */
   readonly maxTokenAge: number | undefined
+  /** Appended to an `iss` failure: what other kind of token this one looks like, or ''. */
+  readonly hint: (payload: Record<string, unknown>) => string
 }
 
 type Kind = 'string' | 'number' | 'audience' | 'strings'
-const CLAIM_TYPES: ReadonlyArray<readonly [string, Kind]> = [
+export const CLAIM_TYPES: ReadonlyArray<readonly [string, Kind]> = [
   ['iss', 'string'], ['sub', 'string'], ['aud', 'audience'], ['exp', 'number'], ['iat', 'number'],
   ['nbf', 'number'], ['auth_time', 'number'], ['nonce', 'string'], ['azp', 'string'], ['at_hash', 'string'],
   ['c_hash', 'string'], ['acr', 'string'], ['amr', 'strings'], ['sid', 'string'], ['jti', 'string'],
@@ -173,17 +175,17 @@ export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks
 }
 
 /** Refuses a token whose `iss` is none of the configured issuers, naming them (never the token's value). */
-export function checkIssuer(payload: IdTokenPayload, policy: ClaimPolicy): never {
+export function checkIssuer(payload: Record<string, unknown>, policy: ClaimPolicy): never {
   const configured = policy.issuers.configured
   return fail('ERR_CLAIM_INVALID', `the "iss" claim is not the configured issuer ${listed(configured)}` +
-    `${typeof payload.iss === 'string' ? issuerHint(payload.iss, configured) : ''}${accessTokenHint(payload)}`, 'iss')
+    `${typeof payload.iss === 'string' ? issuerHint(payload.iss, configured) : ''}${policy.hint(payload)}`, 'iss')
 }
 
 // Configuration, not token content: safe to quote.
-const listed = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(' or ')
+export const listed = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(' or ')
 
 // Access tokens of several providers are JWTs too, and end up in ID-token verifiers.
-function accessTokenHint(payload: IdTokenPayload): string {
+export function accessTokenHint(payload: Record<string, unknown>): string {
   const looksLikeAccessToken = payload.scope !== undefined || payload.scp !== undefined || payload.client_id !== undefined ||
     payload.token_use === 'access' || payload.typ === 'Bearer'
   return looksLikeAccessToken ? ' (the token looks like an access token, not an ID token)' : ''

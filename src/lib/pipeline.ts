@@ -1,0 +1,190 @@
+// The verification core every token profile shares: split, header cache, allowlist, key source, signature,
+// then the profile's claim rules and the `check` hook. A profile brings only what differs (the header `typ`,
+// the claims and their types, where the allowlist comes from), so no rule of one profile reaches another.
+import { algorithmSpec, type HashName, type SupportedAlgorithm } from './algorithms.ts'
+import { checkIssuer, type ClaimPolicy } from './claims.ts'
+import type { JwtClaims } from './jwt-claims.ts'
+import { fail } from './fail.ts'
+import { checkHeader, type JwsHeader } from './header.ts'
+import { decodeJsonSegment, decodeSignature, signingInput, splitCompact, type CompactParts } from './jws.ts'
+import { createKeySource, type KeySource } from './key-source.ts'
+import { issuersOf, type IssuerMatch } from './issuers.ts'
+import type { CacheContext } from './remote.ts'
+import type { Jwk } from './keys.ts'
+import { IdTokenError } from '../errors.ts'
+import { verifySignature } from './signature.ts'
+import { createClock } from './clock.ts'
+import { safeStore } from './safe-store.ts'
+import { emitter } from '../events.ts'
+import { indexedDbStore, memoryStore, tabStoreOf } from '../stores.ts'
+import type { CheckedToken, ResolvedOptions } from '../options.ts'
+
+/** What one kind of token (ID, access, logout) adds to the shared core. */
+export interface Profile<P, C extends object> {
+  /** The header rules beyond `alg`, `kid` and `typ` types: `crit`, `b64`, the `typ` values of this kind. */
+  header(header: JwsHeader): void
+  /** What other kind of token a payload looks like, for `iss` and `aud` failures. */
+  readonly hint: (payload: Record<string, unknown>) => string
+  /** Shape before values: the registered claims' types (ERR_TOKEN_MALFORMED). */
+  decode(payload: Record<string, unknown>): P
+  /** Per-call checks: a misuse is a TypeError. Not called without checks. */
+  validate(checks: C): void
+  /** The claim rules, in the profile's order; `now` in seconds. */
+  claims(payload: P, policy: ClaimPolicy, checks: C, now: number): void
+  /** Checks that need the signing algorithm's hash (at_hash, c_hash); undefined when none is asked for. */
+  hashes?(payload: P, checks: C, hash: HashName): Promise<void> | undefined
+}
+
+/** A verified token of a profile. */
+export interface Verified<P> {
+  readonly payload: P
+  readonly header: JwsHeader
+}
+
+export interface Pipeline<P, C> {
+  verify(token: string, checks?: C): Promise<Verified<P>>
+  refresh(): Promise<void>
+  warm(): Promise<void>
+}
+
+const NO_CHECKS = Object.freeze({})
+const DEFAULT_ALGORITHMS: readonly SupportedAlgorithm[] = ['RS256']
+
+export function createPipeline<P extends JwtClaims, C extends object>(resolved: ResolvedOptions, profile: Profile<P, C>): Pipeline<P, C> {
+  const { now, check } = resolved
+  // Without discovery nothing announces algorithms: the default allowlist is fixed up front.
+  const allowlist = resolved.allowlist ?? (resolved.jwksUri === undefined ? undefined : new Set<string>(DEFAULT_ALGORITHMS))
+  const emit = emitter(resolved.onEvent)
+  const clock = createClock(resolved.serverTime, now, emit)
+  const cache = resolved.cache
+  const store = cache === 'memory' ? memoryStore() : cache === 'indexeddb' ? indexedDbStore() : cache
+  const tabStore = tabStoreOf(store)
+  const context: CacheContext = {
+    store: safeStore(store, emit, now),
+    shared: cache !== 'memory',
+    tabStore,
+    http: { fetch: resolved.fetch, timeout: resolved.timeout },
+    now,
+    freshness: {
+      min: resolved.minCacheAge * 1000,
+      max: resolved.maxCacheAge * 1000,
+      fallback: resolved.defaultCacheAge * 1000,
+      maxStale: resolved.staleWhileRevalidate * 1000,
+    },
+    maxFreshness: resolved.maxCacheAge * 1000,
+    maxStale: resolved.staleWhileRevalidate * 1000,
+    staleIfError: resolved.staleIfError * 1000,
+    emit,
+    onResponse: clock.observe,
+    waitUntil: resolved.waitUntil,
+  }
+  const issuers = issuersOf(resolved.issuers)
+  const policy: ClaimPolicy = {
+    issuers,
+    audiences: resolved.audiences,
+    clockTolerance: resolved.clockTolerance,
+    maxTokenAge: resolved.maxTokenAge,
+    hint: profile.hint,
+  }
+  const decodePayload = (parts: CompactParts): P => profile.decode(decodeJsonSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload'))
+
+  // Where a token's keys come from: one source for `jwksUri` (or a single issuer), else one per issuer,
+  // made when a token first names it.
+  function route(names: readonly string[]): Route {
+    const source = createKeySource({ issuers: names, jwksUri: resolved.jwksUri, cooldown: resolved.cooldown * 1000, maxKidWait: resolved.timeout, cache: context })
+    let announced: readonly string[] | undefined
+    let announcedSet: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
+    return {
+      source,
+      // The discovery document decides the allowlist; rebuilt only when a new document was parsed.
+      allowedBy(discovered) {
+        if (discovered !== announced) {
+          announced = discovered
+          announcedSet = new Set(discovered ?? DEFAULT_ALGORITHMS)
+        }
+        return announcedSet
+      },
+    }
+  }
+  const single = resolved.jwksUri !== undefined || resolved.issuers.length === 1 ? route(resolved.issuers) : undefined
+  const routes = new Map<string, Route>()
+  const routeFor = (configured: string): Route => {
+    let found = routes.get(configured)
+    if (found === undefined) routes.set(configured, (found = route([configured])))
+    return found
+  }
+  const everyRoute = (): Route[] => (single === undefined ? resolved.issuers.map(routeFor) : [single])
+
+  // Headers repeat across the tokens of one issuer: each distinct one is parsed and checked once.
+  const headers = new Map<string, JwsHeader>()
+
+  return {
+    async verify(token, checks = NO_CHECKS as C) {
+      if (checks !== NO_CHECKS) profile.validate(checks)
+      const parts = splitCompact(token, resolved.maxTokenLength)
+      const segment = parts.token.slice(0, parts.dot1)
+      const cached = headers.get(segment)
+      const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
+      let payload: P | undefined
+      let chosen = single
+      if (chosen === undefined) {
+        // Several issuers: the (unverified) iss picks one of the configured issuers, never anything else.
+        payload = decodePayload(parts)
+        const match = issuers.match(payload.iss)
+        if (match === undefined) checkIssuer(payload as never, policy)
+        chosen = routeFor(match!.configured)
+      }
+      const { source } = chosen
+      const allowed = allowlist ?? chosen.allowedBy(source.freshAlgorithms() ?? (await source.discoveredAlgorithms()))
+      const spec = allowed.has(header.alg) ? algorithmSpec(header.alg) : undefined
+      if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
+      if (cached === undefined) {
+        profile.header(header)
+        if (headers.size >= 64) headers.clear()
+        headers.set(segment, Object.freeze(header))
+      }
+      const signature = decodeSignature(parts)
+      let entry = source.readyKey(header.kid, header.alg, spec)
+      let verified: boolean
+      if (entry !== undefined && payload === undefined) {
+        // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
+        const verifying = verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
+        payload = decodePayload(parts)
+        verified = await verifying
+      } else {
+        // Cold path: a malformed payload is reported before any key is fetched.
+        payload ??= decodePayload(parts)
+        entry ??= await source.key(header.kid, header.alg, spec)
+        verified = await verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
+      }
+      if (!verified) fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+      const claims = payload
+      clock.check(() => profile.claims(claims, policy, checks, clock.seconds()))
+      const hashing = profile.hashes?.(payload, checks, spec.hash)
+      if (hashing !== undefined) await hashing
+      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry.jwk)
+      return { payload, header }
+    },
+
+    async refresh() {
+      await Promise.all(everyRoute().map((r) => r.source.refresh()))
+    },
+    async warm() {
+      await Promise.all(everyRoute().map((r) => r.source.warm()))
+    },
+  }
+}
+
+interface Route {
+  readonly source: KeySource
+  allowedBy(discovered: readonly string[] | undefined): ReadonlySet<string>
+}
+
+function runCheck(check: (token: CheckedToken<never>) => void, payload: unknown, header: JwsHeader, match: IssuerMatch, key: Jwk): void {
+  try {
+    check({ payload: payload as never, header, issuer: match.configured, params: match.params, key })
+  } catch (error) {
+    if (error instanceof IdTokenError) throw error
+    fail('ERR_CLAIM_INVALID', 'the token was refused by the "check" option', undefined, error)
+  }
+}
