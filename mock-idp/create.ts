@@ -2,10 +2,10 @@
 import type { JWK } from 'jose'
 import type { RequestHandler } from 'msw'
 import { isSigningAlgorithm, type SigningAlgorithm } from './lib/algorithms.ts'
-import { discoveryDocument, endpointUrls } from './lib/discovery.ts'
+import { discoveryDocument } from './lib/discovery.ts'
 import { createFaultState } from './lib/faults.ts'
 import { createFlow, type FlowContext } from './lib/flow.ts'
-import { createHandlers } from './lib/handlers.ts'
+import { profileIssuer, profileOf, served } from './lib/profiles.ts'
 import { createKeyRing } from './lib/keys.ts'
 import { createPersonas } from './lib/personas.ts'
 import { mintAccessToken, mintIdToken, mintLogoutToken } from './lib/tokens.ts'
@@ -76,8 +76,10 @@ function cloneUser(user: MockIdpUser | null): MockIdpUser | null {
  */
 export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
   await loadMsw()
-  const issuer = checkIssuer(options.issuer ?? 'https://idp.example.test')
-  const clients: MockIdpClient[] = options.clients?.map((c) => ({ ...c })) ?? [{ clientId: options.clientId ?? 'test-client' }]
+  const profile = profileOf(options.profile)
+  const issuer = checkIssuer(profile === undefined ? options.issuer ?? 'https://idp.example.test' : profileIssuer(profile, options.issuer))
+  const shape = served(profile, issuer)
+  const clients: MockIdpClient[] = options.clients?.map((c) => ({ ...c })) ?? [{ clientId: options.clientId ?? shape.clientId ?? 'test-client' }]
   const clientId = options.clientId ?? clients[0]?.clientId ?? 'test-client'
   if (!clients.some((c) => c.clientId === clientId)) clients.unshift({ clientId })
   for (const c of clients) if (c.backchannelLogoutUri !== undefined) checkBackchannelUri(c.backchannelLogoutUri)
@@ -96,13 +98,13 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
   const codeTtl = positive('codeTtl', options.codeTtl, 60)
   if (options.rotation !== undefined) positive('rotation.every', options.rotation.every, 1)
 
-  const ring = createKeyRing({ algorithms, imported, now, rotation: options.rotation })
+  const ring = shape.keyRing(createKeyRing({ algorithms, imported, now, rotation: options.rotation }))
   await ring.init()
   const faults = createFaultState(now)
   const initialUser = cloneUser(options.user ?? DEFAULT_USER)
   let user = cloneUser(initialUser)
   const personas = createPersonas(options.users)
-  const endpoints = endpointUrls(issuer)
+  const { endpoints } = shape
 
   const ctx: FlowContext = {
     issuer,
@@ -120,13 +122,14 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
       user = cloneUser(next)
     },
     loginPage: options.loginPage === true,
+    tokenProfile: shape.tokens,
   }
   const flow = createFlow(ctx)
-  const jwks = (): { keys: JWK[] } => ({ keys: ring.published().map((r) => ({ ...r.publicJwk })) })
+  const jwks = (): { keys: JWK[] } => shape.jwks(ring.published())
   const discovery = (): Record<string, unknown> =>
-    discoveryDocument(issuer, algorithms, Object.keys(user?.claims ?? DEFAULT_USER.claims ?? {}))
+    shape.discovery(discoveryDocument(issuer, algorithms, Object.keys(user?.claims ?? DEFAULT_USER.claims ?? {})))
 
-  const handlers: RequestHandler[] = createHandlers({
+  const handlers: RequestHandler[] = shape.handlers({
     endpoints,
     ring,
     faults,

@@ -24,6 +24,7 @@ export type {
   MockIdpClient,
   MockIdpEndpoint,
   MockIdpOptions,
+  MockIdpProfile,
   MockIdpPersona,
   MockIdpUser,
   RequestLogEntry,

@@ -137,7 +137,41 @@ export interface MockIdpOptions {
   cacheControl?: string
   /** Seconds an authorization code stays valid. Default 60. */
   codeTtl?: number
+  /**
+   * Serve a real provider's shapes at its real URLs (MSW intercepts them): its issuer (default: the provider's, with a
+   * mock tenant, project or pool; `issuer` may name another of the provider's form), discovery document (none for
+   * Firebase), key set URL and keys, and tokens with its claims and header members. The matching preset of
+   * `idtoken-verify/providers` verifies them unchanged. See {@link MockIdpProfile}.
+   */
+  profile?: MockIdpProfile
 }
+
+/**
+ * A provider profile of {@link MockIdpOptions.profile}:
+ * - `google`: issuer `https://accounts.google.com` (mint `{ iss: 'accounts.google.com' }` for the legacy spelling),
+ *   keys at `https://www.googleapis.com/oauth2/v3/certs`, `azp`, `email_verified`;
+ * - `entra`: issuer `https://login.microsoftonline.com/<tid>/v2.0` (tenant `11111111-1111-4111-8111-111111111111`),
+ *   keys without `alg`, with `x5c`, `x5t` and an `issuer` member, also at the tenant-independent `common` and
+ *   `organizations` URLs (with the `{tenantid}` template); tokens with `tid`, `oid`, `ver`: mint `{ tid }` for
+ *   another tenant, `{ ver: '1.0' }` for a v1.0 token (the issuer follows);
+ * - `firebase`: issuer `https://securetoken.google.com/mock-project`, no discovery document (404), the `securetoken`
+ *   JWK set, `aud` the project ID (the default client), `auth_time`, `user_id`, the `firebase` claim;
+ * - `cognito`: issuer `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_MockPool1`, `token_use` `id` (access
+ *   tokens: `access`, no `aud`), `cognito:username`;
+ * - `keycloak`: issuer `https://sso.example.test/realms/main`, an encryption key (`use: enc`, `RSA-OAEP`) in the key
+ *   set, `typ: "ID"` (access tokens: `typ: "Bearer"`, with the client in `aud`);
+ * - `auth0`: issuer `https://example.eu.auth0.com/` (trailing slash), keys with certificates;
+ * - `okta`: issuer `https://example.okta.com/oauth2/default`, keys at `/v1/keys`, access tokens for `api://default`;
+ * - `apple`: issuer `https://appleid.apple.com`, keys at `/auth/keys`, `email_verified: "true"` (a string).
+ *
+ * @example
+ * ```ts
+ * const idp = await createMockIdp({ profile: 'entra' })
+ * const otherTenant = await idp.mintIdToken({ tid: '22222222-2222-4222-8222-222222222222' })
+ * ```
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html
+ */
+export type MockIdpProfile = 'google' | 'entra' | 'firebase' | 'cognito' | 'keycloak' | 'auth0' | 'okta' | 'apple'
 
 /**
  * Options of {@link MockIdp.mintIdToken} and {@link MockIdp.mintAccessToken}.

@@ -13,6 +13,18 @@ export interface TokenContext {
   ring: KeyRing
   nowSeconds(): number
   user(): MockIdpUser | null
+  /** A provider profile's shape of tokens (lib/profiles.ts); none for the plain mock. */
+  tokenProfile?: TokenProfile | undefined
+}
+
+/** How a provider profile shapes tokens: more default claims (derived from the caller's), and header members. */
+export interface TokenProfile {
+  idToken?(defaults: Record<string, unknown>, claims: Record<string, unknown>, ctx: TokenContext): Record<string, unknown>
+  accessToken?(defaults: Record<string, unknown>, claims: Record<string, unknown>, ctx: TokenContext): Record<string, unknown>
+  /** Header members of ID tokens (one set to `undefined` is left out). */
+  readonly idTokenHeader?: Record<string, unknown>
+  /** Header members of access tokens, e.g. `typ: 'JWT'` where the provider does not use `at+jwt`. */
+  readonly accessTokenHeader?: Record<string, unknown>
 }
 
 export async function pickKey(ctx: TokenContext, options: MintOptions): Promise<KeyRecord> {
@@ -54,6 +66,10 @@ export async function mintIdToken(ctx: TokenContext, claims: Record<string, unkn
   }
   if (options.accessToken !== undefined) defaults.at_hash = await halfHash(key.alg, options.accessToken)
   if (options.code !== undefined) defaults.c_hash = await halfHash(key.alg, options.code)
+  const profile = ctx.tokenProfile
+  if (profile !== undefined) {
+    return sign(key, 'JWT', profile.idToken?.(defaults, claims, ctx) ?? defaults, claims, { ...options, header: { ...profile.idTokenHeader, ...options.header } })
+  }
   return sign(key, 'JWT', defaults, claims, options)
 }
 
@@ -69,6 +85,10 @@ export async function mintAccessToken(ctx: TokenContext, claims: Record<string, 
     jti: randomToken(16),
     client_id: ctx.clientId,
     scope: 'openid',
+  }
+  const profile = ctx.tokenProfile
+  if (profile !== undefined) {
+    return sign(key, 'at+jwt', profile.accessToken?.(defaults, claims, ctx) ?? defaults, claims, { ...options, header: { ...profile.accessTokenHeader, ...options.header } })
   }
   return sign(key, 'at+jwt', defaults, claims, options)
 }
