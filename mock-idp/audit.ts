@@ -36,7 +36,7 @@ export interface AuditOptions {
 /**
  * What an audit says about one token: `fail` (the API accepted a token it must refuse), `pass` (it
  * refused it), `note` (it accepted a token that only a login's context or a provider's own mistake
- * makes bad; see {@link BadTokenAcceptance}), or, with `status: null`, that the API gave no answer.
+ * makes bad; see `BadTokenAcceptance` in `idtoken-verify/mock-idp`), or, with `status: null`, that the API gave no answer.
  *
  * @example
  * ```ts
