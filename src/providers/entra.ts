@@ -52,6 +52,7 @@ const v1Issuer = (tid: string): string => `https://sts.windows.net/${tid}/`
  *   and the signing key's `issuer` member, where present, is the token's issuer once `{tenantid}` is replaced
  *   by `tid` (a key scoped to one tenant signs for that tenant only).
  * - v1.0 tokens (`https://sts.windows.net/<tid>/`) only with `v1: true`.
+ * - An access token for an API of the same app registration (same `aud`, issuer and keys) is refused by its `scp`.
  *
  * @example
  * ```ts
@@ -114,6 +115,8 @@ interface TenantPolicy {
 
 function checkToken(policy: TenantPolicy): (token: CheckedToken) => void {
   return ({ payload, params, key }) => {
+    // An access token for an API of the same app registration has this aud, issuer and keys; ID tokens have no scopes.
+    if (payload.scp !== undefined) refuse('scp', 'the token has a "scp" claim: it is an Entra access token, not an ID token')
     const { tid } = payload
     if (typeof tid !== 'string' || !GUID.test(tid)) refuse('tid', 'the "tid" claim is missing or not a tenant ID (a GUID)')
     // The tenant of a template issuer is the tenant of the token: tid and iss must name the same one.
