@@ -31,6 +31,23 @@ const entries = {
   'mock-idp-server': 'mock-idp/server.ts',
   'mock-idp-cli': 'mock-idp/cli.ts',
   'mock-idp-playwright': 'mock-idp/playwright.ts',
+  providers: 'src/providers/index.ts',
+}
+
+/**
+ * The presets take the SDK's own IdTokenError (and types) from the SDK entry, `./index.js`: an error a preset's
+ * check throws is then the class applications catch and the verifier passes on, and dist/index.js shares no
+ * chunk with them (it must stay one file that imports nothing).
+ */
+function sdkFromEntry() {
+  const providers = join(root, 'src/providers') + '/'
+  return {
+    name: 'sdk-from-entry',
+    resolveId(source, importer) {
+      if (importer?.startsWith(providers) && source.startsWith('../')) return { id: './index.js', external: true }
+      return null
+    },
+  }
 }
 
 const PEER = join(root, 'mock-idp/lib/msw-peer.ts')
@@ -152,9 +169,9 @@ function vendor() {
 
 export default [
   {
-    input: { index: entries.index, 'mock-idp': entries['mock-idp'] },
+    input: { index: entries.index, 'mock-idp': entries['mock-idp'], providers: entries.providers },
     external: (id) => id.startsWith('node:'),
-    plugins: [vendor(), stripTypes()],
+    plugins: [sdkFromEntry(), vendor(), stripTypes()],
     output: {
       dir: 'dist',
       format: 'es',
@@ -171,10 +188,10 @@ export default [
   {
     input: {
       index: entries.index, 'mock-idp': entries['mock-idp'], 'mock-idp-server': entries['mock-idp-server'],
-      'mock-idp-playwright': entries['mock-idp-playwright'],
+      'mock-idp-playwright': entries['mock-idp-playwright'], providers: entries.providers,
     },
     external,
-    plugins: [dts({ compilerOptions: { allowImportingTsExtensions: true }, includeExternal: ['jose'] })],
+    plugins: [sdkFromEntry(), dts({ compilerOptions: { allowImportingTsExtensions: true }, includeExternal: ['jose'] })],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
 ]

@@ -36,13 +36,13 @@ afterAll(() => {
 })
 
 describe('JSR (jsr.json)', () => {
-  it('has the name, version and licence of package.json, and exports the SDK entry', () => {
+  it('has the name, version and licence of package.json, and exports the SDK and provider presets entries', () => {
     const jsr = JSON.parse(readFileSync(`${root}jsr.json`, 'utf8'))
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'))
     expect(jsr.version).toBe(pkg.version)
     expect(jsr.license).toBe(pkg.license)
     expect(jsr.name).toMatch(/^@[a-z0-9-]+\/idtoken-verify$/)
-    expect(jsr.exports).toEqual({ '.': './src/index.ts' })
+    expect(jsr.exports).toEqual({ '.': './src/index.ts', './providers': './src/providers/index.ts' })
   })
 
   it('publishes cleanly offline: type-checked, no slow types, the sources and docs only', { timeout: 150_000 }, async () => {
