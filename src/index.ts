@@ -18,6 +18,8 @@ export type { LogoutTokenVerifier, LogoutTokenVerifierOptions, LogoutTokenResult
 export { BACKCHANNEL_LOGOUT_EVENT } from './lib/logout-claims.ts'
 export type { LogoutTokenPayload } from './lib/logout-claims.ts'
 export type { ReplayGuard, ReplayEntry } from './lib/replay.ts'
+export { bearerToken, challenge, challengeResponse, BearerError } from './resource-server.ts'
+export type { ChallengeOptions, BearerFailure } from './resource-server.ts'
 export { IdTokenError, ERROR_CODES } from './errors.ts'
 export type { IdTokenErrorCode, IdTokenErrorOptions } from './errors.ts'
 export { SUPPORTED_ALGORITHMS } from './lib/algorithms.ts'
