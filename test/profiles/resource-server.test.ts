@@ -107,7 +107,7 @@ describe('end to end with the access-token verifier', () => {
     const api = createAccessTokenVerifier({ issuer: ISSUER, audience: API, fetch: fakeIdp([key.publicJwk]).fetch, now: () => NOW, cache: 'memory' })
     const token = await accessToken(key, { claims: { scope: 'invoices:read', sub: 'secret-subject-value' } })
     const found = bearerToken(request(`Bearer ${token}`))!
-    const error = await api.verify(found, { scopes: ['invoices:write'] }).catch((e: unknown) => e as IdTokenError)
+    const error = (await api.verify(found, { scopes: ['invoices:write'] }).catch((e: unknown) => e)) as IdTokenError
     const header = challenge(error, { realm: 'api', scope: ['invoices:write'] })
     expect(header).toBe('Bearer realm="api", error="insufficient_scope", error_description="the \'scope\' claim lacks the required scope \'invoices:write\'", scope="invoices:write"')
     for (const part of [token, ...token.split('.'), 'secret-subject-value']) expect(header).not.toContain(part)
