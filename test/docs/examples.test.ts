@@ -116,6 +116,54 @@ describe('Node scripts', () => {
   })
 })
 
+describe('provider presets', () => {
+  // The configuration a user of each provider would have; the mock IdP's profiles serve those providers offline.
+  const PROVIDERS = {
+    GOOGLE_CLIENT_ID: '1234-web.apps.googleusercontent.com',
+    ENTRA_CLIENT_ID: '6731de76-14a6-49ae-97bc-6eba6914391e',
+    ENTRA_TENANT_ID: '11111111-1111-4111-8111-111111111111',
+    ENTRA_ALLOWED_TENANTS: '11111111-1111-4111-8111-111111111111,33333333-3333-4333-8333-333333333333',
+    FIREBASE_PROJECT_ID: 'my-project-1234',
+    COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+    COGNITO_CLIENT_ID: '1example23456789',
+    KEYCLOAK_URL: 'https://sso.example.test',
+    KEYCLOAK_REALM: 'main',
+    KEYCLOAK_CLIENT_ID: 'my-app',
+    AUTH0_DOMAIN: 'example.eu.auth0.com',
+    AUTH0_CLIENT_ID: 'AbCdEf0123456789',
+    OKTA_ISSUER: 'https://example.okta.com/oauth2/default',
+    OKTA_CLIENT_ID: '0oa1b2c3d4e5f6g7h8i9',
+    APPLE_CLIENT_IDS: 'com.example.app,com.example.web',
+  }
+
+  it('providers/offline.mjs checks providers/verifiers.mjs against each provider profile', async () => {
+    const { code, stdout, stderr } = await node('providers/offline.mjs', [], PROVIDERS)
+    expect(code, stderr).toBe(0)
+    expect(stdout.split('\n')).toEqual([
+      'google: verified https://accounts.google.com',
+      'google, legacy issuer: verified accounts.google.com',
+      'entra: verified https://login.microsoftonline.com/11111111-1111-4111-8111-111111111111/v2.0',
+      'entra, another tenant: ERR_CLAIM_INVALID (iss)',
+      'entra multi-tenant: verified https://login.microsoftonline.com/11111111-1111-4111-8111-111111111111/v2.0',
+      'entra multi-tenant, another tenant: ERR_CLAIM_INVALID (tid)',
+      'firebase: verified https://securetoken.google.com/my-project-1234',
+      'cognito: verified https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
+      'cognito, access token: ERR_CLAIM_INVALID (token_use)',
+      'keycloak: verified https://sso.example.test/realms/main',
+      'keycloak, access token: ERR_CLAIM_INVALID (typ)',
+      'auth0: verified https://example.eu.auth0.com/',
+      'okta: verified https://example.okta.com/oauth2/default',
+      'apple: verified https://appleid.apple.com, email verified: true',
+    ])
+  })
+
+  it('providers/verifiers.mjs: a multi-tenant Entra app without an allowlist is a TypeError at start-up', async () => {
+    const { code, stderr } = await node('providers/verifiers.mjs', [], { ...PROVIDERS, ENTRA_ALLOWED_TENANTS: '' })
+    expect(code).not.toBe(0)
+    expect(stderr).toContain('TypeError: entra: "tenants" must be \'any\' or a non-empty array of tenant IDs (GUIDs)')
+  })
+})
+
 describe('Deno and Bun', () => {
   // `npm:idtoken-verify` resolves to the built package through an import map, as it would from npm.
   function importMap(): string {
