@@ -44,3 +44,12 @@ describe('google() against the google profile', () => {
     expect(() => google({ clientId: CLIENT, hostedDomain: 'alice@example.com' })).toThrow(/^google: "hostedDomain"/)
   })
 })
+
+describe('the profile option of createMockIdp', () => {
+  it('names the profiles for an unknown one, and wants an issuer of the provider\'s form', async () => {
+    const { createMockIdp } = await import('../../mock-idp/index.ts')
+    await expect(createMockIdp({ profile: 'github' as never })).rejects.toThrow(/^"profile" must be one of "google", "entra", "firebase"/)
+    await expect(createMockIdp({ profile: 'google', issuer: 'https://idp.example.test' })).rejects.toThrow('this profile\'s "issuer" must have the provider\'s form, like "https://accounts.google.com"')
+    expect((await createMockIdp({ profile: 'keycloak', issuer: 'https://sso.example.test/realms/other' })).jwksUri).toBe('https://sso.example.test/realms/other/protocol/openid-connect/certs')
+  })
+})
