@@ -26,6 +26,8 @@ const ALGS: readonly Alg[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS51
 
 const ISSUER = 'https://idp.conformance.test'
 const CLIENT = 'conformance-client'
+const API = 'https://api.conformance.test'
+const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 const START = 1_800_000_000_000 // ms: a fixed clock, 2027-01-15
 const encoder = new TextEncoder()
 
@@ -183,6 +185,8 @@ interface Context {
   readonly keys: Keys
   clock: number
   claims(extra?: Record<string, unknown>): Record<string, unknown>
+  accessClaims(extra?: Record<string, unknown>): Record<string, unknown>
+  logoutClaims(extra?: Record<string, unknown>): Record<string, unknown>
   token(key: SigningKey, extra?: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>
   verifier(idp: Provider, options?: Partial<Sdk.VerifierOptions>): Sdk.IdTokenVerifier
 }
@@ -344,6 +348,62 @@ const cases: Case[] = [
     check(error instanceof Error && error.name === 'IdTokenError' && error.claim === 'aud', 'IdTokenError shape')
   }],
 
+  // Access tokens (RFC 9068) and logout tokens (Back-Channel Logout 1.0) on the same core.
+  ['access token: at+jwt verifies with its required claims; an ID token and typ JWT are another kind', async (t) => {
+    const v = t.lib.createAccessTokenVerifier({ issuer: ISSUER, audience: API, fetch: provider([t.keys.RS256]).fetch, now: () => t.clock, cache: 'memory' })
+    const { payload, header } = await v.verify(await signCompact(t.keys.RS256, { alg: 'RS256', kid: 'kid-RS256', typ: 'at+jwt' }, t.accessClaims()))
+    equal(payload.client_id, CLIENT, 'payload.client_id')
+    equal(header.typ, 'at+jwt', 'header.typ')
+    await v.verify(await signCompact(t.keys.RS256, { alg: 'RS256', kid: 'kid-RS256', typ: 'application/AT+JWT' }, t.accessClaims()))
+    await rejects(t.lib, v.verify(await t.token(t.keys.RS256, { aud: API, client_id: CLIENT, jti: 'j' })), 'ERR_HEADER_UNSUPPORTED')
+    const { jti: _jti, ...noJti } = t.accessClaims()
+    await rejects(t.lib, v.verify(await signCompact(t.keys.RS256, { alg: 'RS256', kid: 'kid-RS256', typ: 'at+jwt' }, noJti)), 'ERR_CLAIM_INVALID', 'jti')
+    await rejects(t.lib, v.verify(await signCompact(t.keys.RS256, { alg: 'RS256', kid: 'kid-RS256', typ: 'at+jwt' }, t.accessClaims({ aud: CLIENT }))), 'ERR_CLAIM_INVALID', 'aud')
+  }],
+  ['access token: scopes and clientIds; RS256 unless configured, whatever discovery announces', async (t) => {
+    const idp = provider([t.keys.RS256, t.keys.ES256])
+    const v = t.lib.createAccessTokenVerifier({ issuer: ISSUER, audience: API, fetch: idp.fetch, now: () => t.clock, cache: 'memory', scopes: ['read'], clientIds: [CLIENT] })
+    const at = (key: SigningKey, extra: Record<string, unknown> = {}) => signCompact(key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' }, t.accessClaims(extra))
+    await v.verify(await at(t.keys.RS256, { scope: 'read write' }), { scopes: ['write'] })
+    await rejects(t.lib, v.verify(await at(t.keys.RS256, { scope: 'read' }), { scopes: ['write'] }), 'ERR_CLAIM_INVALID', 'scope')
+    await rejects(t.lib, v.verify(await at(t.keys.RS256, { scope: 'read', client_id: 'other' })), 'ERR_CLAIM_INVALID', 'client_id')
+    await rejects(t.lib, v.verify(await at(t.keys.ES256, { scope: 'read' })), 'ERR_ALG_NOT_ALLOWED')
+  }],
+  ['logout token: verifies once (replay refused), with events, without nonce; other kinds refused', async (t) => {
+    const v = t.lib.createLogoutTokenVerifier({ issuer: ISSUER, audience: CLIENT, fetch: provider([t.keys.ES256]).fetch, now: () => t.clock, cache: 'memory' })
+    const lt = (extra: Record<string, unknown> = {}, typ: string | null = 'logout+jwt') =>
+      signCompact(t.keys.ES256, { alg: 'ES256', kid: 'kid-ES256', ...(typ === null ? {} : { typ }) }, t.logoutClaims(extra))
+    const token = await lt()
+    const { payload } = await v.verify(token)
+    equal(payload.sid, 'session-1', 'payload.sid')
+    await rejects(t.lib, v.verify(token), 'ERR_CLAIM_INVALID', 'jti')
+    await rejects(t.lib, v.verify(await lt({ nonce: 'n' })), 'ERR_CLAIM_INVALID', 'nonce')
+    await rejects(t.lib, v.verify(await lt({ events: { 'urn:other': {} } })), 'ERR_CLAIM_INVALID', 'events')
+    await rejects(t.lib, v.verify(await lt({ iat: t.clock / 1000 - 300 })), 'ERR_CLAIM_INVALID', 'iat')
+    await rejects(t.lib, v.verify(await lt({ jti: 'untyped' }, null)), 'ERR_HEADER_UNSUPPORTED')
+    await rejects(t.lib, v.verify(await t.token(t.keys.ES256, { jti: 'x', events: { [LOGOUT_EVENT]: {} } })), 'ERR_HEADER_UNSUPPORTED')
+    // The ID-token verifier refuses the logout token.
+    await rejects(t.lib, t.verifier(provider([t.keys.ES256])).verify(await lt()), 'ERR_HEADER_UNSUPPORTED')
+  }],
+  ['resource server: bearerToken and the RFC 6750 challenge', async (t) => {
+    const request = (authorization: string) => new Request('https://api.conformance.test/x', { headers: { authorization } })
+    equal(t.lib.bearerToken(request('bearer  a.b.c')), 'a.b.c', 'token')
+    equal(t.lib.bearerToken(new Request('https://api.conformance.test/x')), undefined, 'no header')
+    let thrown: unknown
+    try {
+      t.lib.bearerToken(request('Bearer a.b.c, Bearer d.e.f'))
+    } catch (error) {
+      thrown = error
+    }
+    check(thrown instanceof t.lib.BearerError && thrown.error === 'invalid_request', 'repeated credentials are invalid_request')
+    const scope = new t.lib.IdTokenError('ERR_CLAIM_INVALID', 'the "scope" claim lacks the required scope "w"', { claim: 'scope' })
+    equal(t.lib.challenge(scope, { realm: 'api', scope: 'w' }),
+      'Bearer realm="api", error="insufficient_scope", error_description="the \'scope\' claim lacks the required scope \'w\'", scope="w"', 'challenge')
+    const response = t.lib.challengeResponse(new t.lib.IdTokenError('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")'))
+    equal(response.status, 401, 'status')
+    equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token", error_description="the token has expired (\'exp\')"', 'header')
+  }],
+
   // Discovery.
   ['discovery: jwks_uri and the allowlist come from the discovery document', async (t) => {
     const idp = provider([t.keys.ES256, t.keys.RS256], {
@@ -500,6 +560,13 @@ export async function runSuite(lib: Library, options: SuiteOptions = {}): Promis
       claims(extra = {}) {
         const iat = Math.floor(this.clock / 1000)
         return { iss: ISSUER, aud: CLIENT, sub: 'alice', iat, exp: iat + 3600, ...extra }
+      },
+      accessClaims(extra = {}) {
+        return this.claims({ aud: API, client_id: CLIENT, jti: 'at-1', scope: 'read', ...extra })
+      },
+      logoutClaims(extra = {}) {
+        const iat = Math.floor(this.clock / 1000)
+        return { iss: ISSUER, aud: CLIENT, sub: 'alice', sid: 'session-1', iat, exp: iat + 120, jti: `lt-${iat}`, events: { [LOGOUT_EVENT]: {} }, ...extra }
       },
       token(key, extra, header) {
         return signCompact(key, { alg: key.alg, kid: key.kid, typ: 'JWT', ...header }, this.claims(extra))
