@@ -40,7 +40,7 @@ describe('docs/*.md code blocks are excerpts of docs/examples/', () => {
   })
 
   it('every example file is run by a test', () => {
-    const runners = ['examples.test.ts', 'examples-browser.test.ts', '../e2e/playwright.test.ts']
+    const runners = ['examples.test.ts', 'examples-browser.test.ts', '../e2e/playwright.test.ts', 'resource-servers.test.ts']
       .map((file) => readFileSync(new URL(file, import.meta.url), 'utf8'))
       .join('\n')
     const files = (readdirSync(examples, { recursive: true }) as string[])
