@@ -23,7 +23,11 @@ export class BearerError extends Error {
   /** What is wrong with the request, safe to send back. */
   readonly description: string
 
-  /** @param description what is wrong with the request; never the header's content. */
+  /**
+   * Made by {@link bearerToken}; construct one only to fail the same way in your own request parsing.
+   *
+   * @param description what is wrong with the request; never the header's content.
+   */
   constructor(description: string) {
     super(description)
     this.description = description
