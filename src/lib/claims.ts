@@ -128,7 +128,7 @@ function describe(kind: Kind): string {
 /** OpenID Connect Core 3.1.3.7 steps 2–5 and 9–13, in that order. `now` is in seconds. */
 export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks: VerifyChecks, now: number): void {
   for (const claim of REQUIRED) {
-    if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing`, claim)
+    if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing${accessTokenHint(payload)}`, claim)
   }
   if (policy.issuers.match(payload.iss) === undefined) checkIssuer(payload, policy)
 

@@ -59,9 +59,6 @@ export function persistedCopy(context: PersistenceContext, key: string, onChange
     },
 
     async write(entry, storable) {
-      // A task later in a page: reads that the verification still needs (the key set after discovery) are then
-      // queued before this write, and IndexedDB runs transactions in order.
-      if (tabStore !== undefined) await new Promise((resolve) => setTimeout(resolve, 0))
       if (storable) await store.set(key, entry)
       else await store.delete(key)
       channel?.post(key)

@@ -154,6 +154,8 @@ export function createPipeline<P extends JwtClaims, C extends object>(resolved: 
       } else {
         // Cold path: a malformed payload is reported before any key is fetched.
         payload ??= decodePayload(parts)
+        // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
+        if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
         entry ??= await source.key(header.kid, header.alg, spec)
         verified = await verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
       }

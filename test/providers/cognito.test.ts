@@ -33,8 +33,8 @@ describe('cognito() against the cognito profile', () => {
   it('refuses another pool\'s and another client\'s tokens, naming the configured values', async () => {
     const configured = await mock('cognito', { clientId: CLIENT })
     const other = await mock('cognito', { clientId: CLIENT, issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Another2' })
-    // Another pool signs with its own keys.
-    expect(await rejection(verifierOf().verify(await other.mintIdToken()))).toMatchObject({ code: 'ERR_KEY_NOT_FOUND' })
+    // Another pool's token: refused by its iss before its (unknown) key is looked up.
+    expect(await rejection(verifierOf().verify(await other.mintIdToken()))).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'iss' })
     const pool = await rejection(verifierOf().verify(await configured.mintIdToken({ iss: other.issuer })))
     expect(pool).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'iss' })
     expect(pool.message).toContain(`"https://cognito-idp.eu-west-1.amazonaws.com/${POOL}"`)

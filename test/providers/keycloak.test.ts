@@ -29,7 +29,7 @@ describe('keycloak() against the keycloak profile', () => {
   it('refuses another realm\'s token: its key is not the realm\'s, and its iss is named as not the configured one', async () => {
     const idp = await mock('keycloak', { clientId: 'my-app' })
     const other = await mock('keycloak', { clientId: 'my-app', issuer: 'https://sso.example.test/realms/other' })
-    expect(await rejection(verifierOf().verify(await other.mintIdToken()))).toMatchObject({ code: 'ERR_KEY_NOT_FOUND' })
+    expect(await rejection(verifierOf().verify(await other.mintIdToken()))).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'iss' })
     const error = await rejection(verifierOf().verify(await idp.mintIdToken({ iss: other.issuer })))
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'iss' })
     expect(error.message).toContain('"https://sso.example.test/realms/main"')

@@ -321,6 +321,7 @@ describe('another tab changes the database', () => {
     const tab = load(idp, clock, indexedDbStore({ indexedDB: factory }), { staleWhileRevalidate: 0 })
     await tab.verifier.verify(await tab.token())
     expect(idp.count()).toBe(2)
+    await new Promise((resolve) => setTimeout(resolve, 20)) // the store writes follow the verification
 
     // Another tab (a newer release) upgrades the schema. It would be blocked if we kept our connection open.
     const newer = await openRaw(factory, 2, (db) => {
