@@ -282,7 +282,10 @@ describe('installed into a fresh project', () => {
     `)
     const output = JSON.parse(await succeed(process.execPath, ['consumer.mjs'], project, 30_000))
     expect(output).toEqual({
-      exports: ['ERROR_CODES', 'IdTokenError', 'SUPPORTED_ALGORITHMS', 'cacheApiStore', 'createVerifier', 'indexedDbStore', 'memoryStore'],
+      exports: [
+        'BACKCHANNEL_LOGOUT_EVENT', 'BearerError', 'ERROR_CODES', 'IdTokenError', 'SUPPORTED_ALGORITHMS', 'bearerToken', 'cacheApiStore',
+        'challenge', 'challengeResponse', 'createAccessTokenVerifier', 'createLogoutTokenVerifier', 'createVerifier', 'indexedDbStore', 'memoryStore',
+      ],
       sub: 'alice',
       alg: 'ES256',
       handlers: true,
