@@ -30,6 +30,31 @@ interface CodeRecord extends Grant {
   used: boolean
 }
 
+/** The `aud` of the access token a token request asks for: empty for the provider's default audience. */
+type Audience = { aud?: string | string[] }
+
+/**
+ * RFC 8707 §2: `resource` (repeatable, each an absolute URI without a fragment, else `invalid_target`) names the
+ * API(s) the access token is for; `audience` is the same wish as Auth0 and others spell it.
+ */
+function audienceOf(params: URLSearchParams): Audience | Response {
+  const resources = params.getAll('resource')
+  const audience = params.get('audience')
+  if (resources.length > 0 && audience !== null) return oauthError('invalid_request', 'send "resource" or "audience", not both')
+  for (const resource of resources) {
+    let url: URL | undefined
+    try {
+      url = new URL(resource)
+    } catch {
+      url = undefined
+    }
+    if (url === undefined || resource.includes('#')) return oauthError('invalid_target', '"resource" must be an absolute URI without a fragment (RFC 8707)')
+  }
+  if (resources.length > 0) return { aud: resources.length === 1 ? resources[0]! : resources }
+  if (audience !== null) return audience === '' ? oauthError('invalid_request', '"audience" is empty') : { aud: audience }
+  return {}
+}
+
 export interface Flow {
   authorize(request: Request): Promise<Response>
   token(request: Request): Promise<Response>
@@ -100,8 +125,8 @@ export function createFlow(ctx: FlowContext): Flow {
 
   const client = (id: string | null): MockIdpClient | undefined => ctx.clients.find((c) => c.clientId === id)
 
-  async function issue(grant: Grant, nonce: string | undefined): Promise<Response> {
-    const accessToken = await mintAccessToken(ctx, { sub: grant.sub, client_id: grant.clientId, scope: grant.scope })
+  async function issue(grant: Grant, nonce: string | undefined, audience: Audience): Promise<Response> {
+    const accessToken = await mintAccessToken(ctx, { sub: grant.sub, client_id: grant.clientId, scope: grant.scope, ...audience })
     const body: Record<string, unknown> = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -193,6 +218,8 @@ export function createFlow(ctx: FlowContext): Flow {
       if (params === undefined) return oauthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
       const authenticated = await authenticateClient(request, params)
       if (authenticated instanceof Response) return authenticated
+      const audience = audienceOf(params)
+      if (audience instanceof Response) return audience
       const grantType = params.get('grant_type')
       if (grantType === 'authorization_code') {
         const record = codes.get(params.get('code') ?? '')
@@ -209,7 +236,7 @@ export function createFlow(ctx: FlowContext): Flow {
           if (verifier === null || !PKCE_VERIFIER.test(verifier)) return oauthError('invalid_grant', 'missing or malformed code_verifier')
           if ((await s256(verifier)) !== record.codeChallenge) return oauthError('invalid_grant', 'code_verifier does not match code_challenge')
         }
-        return issue(record, record.nonce)
+        return issue(record, record.nonce, audience)
       }
       if (grantType === 'refresh_token') {
         const grant = refreshTokens.get(params.get('refresh_token') ?? '')
@@ -219,13 +246,13 @@ export function createFlow(ctx: FlowContext): Flow {
         const granted = grant.scope.split(' ')
         if (asked !== null && !asked.split(' ').every((s) => granted.includes(s))) return oauthError('invalid_scope', 'scope exceeds the original grant')
         // OIDC Core 12.2: no nonce in an ID token from a refresh.
-        return issue({ ...grant, scope: asked ?? grant.scope }, undefined)
+        return issue({ ...grant, scope: asked ?? grant.scope }, undefined, audience)
       }
       if (grantType === 'client_credentials') {
         // RFC 6749 4.4: confidential clients only; no refresh token (4.4.3), and no ID token: no user is involved.
         if (authenticated.clientSecret === undefined) return oauthError('unauthorized_client', 'client_credentials is for confidential clients (with a secret) only')
         const scope = params.get('scope')
-        const accessToken = await mintAccessToken(ctx, { sub: authenticated.clientId, client_id: authenticated.clientId, scope: scope ?? undefined })
+        const accessToken = await mintAccessToken(ctx, { sub: authenticated.clientId, client_id: authenticated.clientId, scope: scope ?? undefined, ...audience })
         const body = { access_token: accessToken, token_type: 'Bearer', expires_in: ctx.tokenTtl, ...(scope === null ? {} : { scope }) }
         return json(body, 200, { 'cache-control': 'no-store', pragma: 'no-cache' })
       }
