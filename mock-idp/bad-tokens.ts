@@ -4,7 +4,7 @@
 import { exportSPKI } from 'jose'
 import { b64u, b64uJson, utf8 } from './lib/encoding.ts'
 import { signCompact, signSegments } from './lib/sign.ts'
-import { defaultSub, mintIdToken, pickKey, type TokenContext } from './lib/tokens.ts'
+import { defaultSub, mintIdToken, mintLogoutToken, pickKey, type TokenContext } from './lib/tokens.ts'
 import type { BadToken, BadTokenAcceptance, BadTokenName, ExpectedError, VerifyChecks } from './types.ts'
 
 /**
@@ -93,6 +93,7 @@ export const BAD_TOKEN_CATALOGUE: Readonly<Record<BadTokenName, BadTokenInfo>> =
   embeddedJwk: { description: 'header `jwk` carries the attacker\'s key that signed it, `kid` of the published key (RFC 8725 3.10)', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {}, acceptance: 'hole' },
   embeddedJku: { description: 'header `jku` points at an attacker\'s key set; a verifier must not fetch it', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {}, acceptance: 'hole' },
   accessTokenAsIdToken: { description: 'header `typ: at+jwt`: an access token (RFC 9068) presented as an ID token', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
+  logoutTokenAsIdToken: { description: 'header `typ: logout+jwt`: a back-channel logout token (with every ID-token claim) presented as an ID token', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
   critHeader: { description: '`crit` names an extension the verifier does not understand (RFC 7515 4.1.11)', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
   b64False: { description: '`b64: false` (RFC 7797) in `crit`: the payload would not be what it seems', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
   badBase64: { description: 'a character outside the base64url alphabet in the payload segment', expectedError: malformed, checks: {}, acceptance: 'hole' },
@@ -178,6 +179,7 @@ const builders: Record<BadTokenName, Builder> = {
   },
   embeddedJku: (ctx, c) => mintIdToken(ctx, c, { signWith: 'unpublished', header: { jku: 'https://attacker.example.test/jwks.json' } }),
   accessTokenAsIdToken: (ctx, c) => mintIdToken(ctx, c, { header: { typ: 'at+jwt' } }),
+  logoutTokenAsIdToken: (ctx, c) => mintLogoutToken(ctx, { exp: shifted(ctx, 3600), ...c }),
   critHeader: (ctx, c) => mintIdToken(ctx, c, { header: { crit: ['urn:example:must-understand'], 'urn:example:must-understand': true } }),
   async b64False(ctx, c) {
     const signer = ctx.ring.signer()

@@ -12,6 +12,7 @@ import { mintAccessToken, mintIdToken, mintLogoutToken } from './lib/tokens.ts'
 import { backchannelLogout } from './lib/backchannel.ts'
 import { loadMsw } from './lib/msw-peer.ts'
 import { BAD_TOKEN_NAMES, mintBadToken } from './bad-tokens.ts'
+import { mintCrossProfileToken } from './cross-profile.ts'
 import type { KeyInfo, KeyStatus, MockIdp, MockIdpClient, MockIdpOptions, MockIdpUser } from './types.ts'
 
 const DEFAULT_USER: MockIdpUser = {
@@ -174,6 +175,10 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
       const out = []
       for (const name of BAD_TOKEN_NAMES) out.push(await mintBadToken(ctx, name))
       return out
+    },
+    async mintCrossProfileToken(name, claims) {
+      await ring.applySchedule()
+      return mintCrossProfileToken(ctx, name, claims)
     },
     async rotateKeys(rotateOptions = {}) {
       await ring.applySchedule()

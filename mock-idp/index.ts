@@ -8,6 +8,10 @@
  */
 export { createMockIdp } from './create.ts'
 export { BAD_TOKEN_CATALOGUE, BAD_TOKEN_NAMES, EXPECTED_CHECKS, type BadTokenInfo } from './bad-tokens.ts'
+export {
+  CROSS_PROFILE_CATALOGUE, CROSS_PROFILE_NAMES,
+  type CrossProfileTarget, type CrossProfileToken, type CrossProfileTokenInfo, type CrossProfileTokenName,
+} from './cross-profile.ts'
 export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './lib/algorithms.ts'
 export type {
   BadToken,

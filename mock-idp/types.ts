@@ -1,4 +1,5 @@
 // Public types of the mock identity provider.
+import type { CrossProfileToken, CrossProfileTokenName } from './cross-profile.ts'
 import type { JWK } from 'jose'
 import type { RequestHandler } from 'msw'
 
@@ -490,6 +491,11 @@ export interface MockIdp {
   /** The whole bad-token catalogue, in `BAD_TOKEN_NAMES` order. */
   badTokens(): Promise<BadToken[]>
   /**
+   * A genuine token of one kind (ID, access, logout) shaped for the verifier of another: present it to
+   * `target`'s verifier, which must refuse it with `expectedError` (see `CROSS_PROFILE_CATALOGUE`).
+   */
+  mintCrossProfileToken(name: CrossProfileTokenName, claims?: Record<string, unknown>): Promise<CrossProfileToken>
+  /**
    * A new key for `options.alg` (default: the first alg): it becomes the signer, the previous one
    * stays published (verify-only) until {@link MockIdp.retireKey}. With `stage: true` it is only
    * published; {@link MockIdp.promoteKey} makes it the signer. Resolves to the new `kid`.
@@ -607,6 +613,7 @@ export type BadTokenName =
   | 'embeddedJwk'
   | 'embeddedJku'
   | 'accessTokenAsIdToken'
+  | 'logoutTokenAsIdToken'
   | 'critHeader'
   | 'b64False'
   | 'badBase64'

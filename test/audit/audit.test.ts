@@ -15,7 +15,7 @@ const names = (report: AuditReport, verdict: string): string[] =>
   report.results.filter((row) => row.verdict === verdict).map((row) => row.name).sort()
 
 // What jose's jwtVerify (issuer set, no audience) accepts: its own laxness plus the missing aud check.
-const NO_AUDIENCE_HOLES = ['accessTokenAsIdToken', 'issuedInFuture', 'missingExp', 'missingIat', 'missingSub', 'wrongAudience', 'wrongAzp']
+const NO_AUDIENCE_HOLES = ['accessTokenAsIdToken', 'issuedInFuture', 'logoutTokenAsIdToken', 'missingExp', 'missingIat', 'missingSub', 'wrongAudience', 'wrongAzp']
 const CONTEXT = ['authTimeTooOld', 'missingNonce', 'wrongAtHash', 'wrongCHash', 'wrongNonce']
 
 beforeAll(() => requireBuild())

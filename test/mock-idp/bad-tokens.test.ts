@@ -52,6 +52,7 @@ const expectations: Record<BadTokenName, JoseCase | AppCase> = {
   embeddedJwk: { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' },
   embeddedJku: { code: 'ERR_JWKS_NO_MATCHING_KEY' },
   accessTokenAsIdToken: { options: { typ: 'JWT' }, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' },
+  logoutTokenAsIdToken: { options: { typ: 'JWT' }, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' },
   critHeader: { code: 'ERR_JOSE_NOT_SUPPORTED' },
   b64False: { code: 'ERR_JWT_INVALID' },
   badBase64: { code: 'ERR_JWS_INVALID' },
