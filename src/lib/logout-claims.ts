@@ -35,8 +35,8 @@ export interface LogoutTokenPayload {
   readonly sub?: string
   /** The session that ends. */
   readonly sid?: string
-  /** Expiry, in seconds since the epoch; checked when present. */
-  readonly exp?: number
+  /** Expiry, in seconds since the epoch (required since errata set 1 of the specification, 2023). */
+  readonly exp: number
   /** Any other claim, as the issuer sent it. */
   readonly [claim: string]: unknown
 }
@@ -48,7 +48,8 @@ export function checkLogoutClaimTypes(payload: Record<string, unknown>): LogoutT
   return payload as unknown as LogoutTokenPayload
 }
 
-const REQUIRED = ['iss', 'aud', 'iat', 'jti', 'events']
+// `exp` is required since errata set 1 (December 2023): a logout token must not be replayable for ever.
+const REQUIRED = ['iss', 'aud', 'iat', 'exp', 'jti', 'events']
 
 /** Back-Channel Logout 1.0 §2.6 steps 3–7. `now` is in seconds. */
 export function checkLogoutClaims(payload: LogoutTokenPayload, policy: ClaimPolicy, now: number): void {
