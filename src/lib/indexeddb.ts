@@ -12,14 +12,23 @@ export interface TabStore extends JwksStore {
    */
   addKeys(key: string, expected: CachedEntry, cryptoKeys: Readonly<Record<string, unknown>>): Promise<void>
   /**
-   * False when this origin's database certainly holds nothing: no verifier of this origin ever wrote to it (a
-   * `localStorage` mark set by the first write). Then a first load need not wait tens of milliseconds for IndexedDB
-   * to say so. True where the mark cannot be read (workers, storage blocked).
+   * False when the database holds nothing that this page did not put there itself: no verifier of this origin had
+   * written to it when the page started (a `localStorage` mark, set by the first write), and no other tab has since.
+   * Then a first visit need not wait tens of milliseconds for IndexedDB to say so. True where the mark cannot be
+   * read (workers, storage blocked).
    */
   known(): boolean
 }
 
 const mark = (name: string): string => `idtoken-verify:${name}`
+
+function markOf(name: string): string | null | undefined {
+  try {
+    return storage()?.getItem(mark(name))
+  } catch {
+    return undefined
+  }
+}
 
 function storage(): Storage | undefined {
   try {
@@ -31,6 +40,9 @@ function storage(): Storage | undefined {
 }
 
 export function createIndexedDbStore(name: string, factory: unknown): TabStore {
+  // A first visit: nothing stored when the page started. Stays so until another tab marks the database.
+  const emptyAtStart = markOf(name) === null
+  let markedHere = false
   let database: Promise<IDBDatabase> | undefined
   // Resolves when this very open creates the database: then nothing can be stored in it yet, and a read need not
   // wait for the creation (tens of milliseconds in Chromium) before the first request starts.
@@ -99,22 +111,20 @@ export function createIndexedDbStore(name: string, factory: unknown): TabStore {
     },
     async set(key, entry) {
       await run(await open(), 'readwrite', (store) => store.put({ version: SCHEMA_VERSION, entry }, key))
-      try {
-        storage()?.setItem(mark(name), '1')
-      } catch {
-        // Quota or policy: known() then stays false only where getItem fails too.
+      if (emptyAtStart && !markedHere && markOf(name) === null) {
+        try {
+          storage()?.setItem(mark(name), '1')
+          markedHere = true
+        } catch {
+          // Quota or policy: the next visit reads the database as usual, only slower.
+        }
       }
     },
     async delete(key) {
       await run(await open(), 'readwrite', (store) => store.delete(key))
     },
     known() {
-      try {
-        const local = storage()
-        return local === undefined || local.getItem(mark(name)) !== null
-      } catch {
-        return true
-      }
+      return !emptyAtStart || (!markedHere && markOf(name) !== null)
     },
     async addKeys(key, expected, cryptoKeys) {
       await run(await open(), 'readwrite', (store) => {
