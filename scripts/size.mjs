@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url'
 import * as esbuild from 'esbuild'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-// The regression budget, set just above today's size: 9.6 KB gzipped with the full key cache (IndexedDB with
-// CryptoKeys, tabs, stale-while-revalidate, stale-if-error, back-off, events, server time). Issue 2 aimed at 4 KB,
-// which the verification core alone (6.3 KB before the cache) did not meet either; see the README's "Size".
-export const BUDGET_GZIP = 10240
+// The regression budget, set just above today's size: 13.9 KB gzipped after the second round's hardening, several
+// issuers and the shared token pipeline (9.6 KB before). A guard against growth, not the aim: bringing it to 8 KB is
+// an open issue; see the README's "Size".
+export const BUDGET_GZIP = 14848
 const DEFAULT_ENTRY = 'src/index.ts'
 
 /**

@@ -59,9 +59,9 @@ export function issuersOf(configured: readonly string[]): Issuers {
  */
 export function issuerHint(iss: string, configured: readonly string[]): string {
   for (const expected of configured) {
-    if (iss.replace(/\/$/, '') === expected.replace(/\/$/, '')) return ` (it differs from "${expected}" only by a trailing slash)`
+    if (iss.replace(/\/$/, '') === expected.replace(/\/$/, '')) return ` (the configured "${expected}" differs only by a trailing slash)`
     const strip = (url: string): string => url.replace(/^[a-z]+:\/\//i, '')
-    if (strip(iss) === strip(expected)) return ` (it differs from "${expected}" only by the scheme)`
+    if (strip(iss) === strip(expected)) return ` (the configured "${expected}" differs only by the scheme)`
     try {
       const a = new URL(iss)
       const b = new URL(expected)
@@ -69,7 +69,7 @@ export function issuerHint(iss: string, configured: readonly string[]): string {
       const sa = a.pathname.split('/')
       const sb = b.pathname.split('/')
       if (a.origin === b.origin && sa.length === sb.length && sa.filter((part, i) => part !== sb[i]).length === 1) {
-        return ` (it differs from "${expected}" in one path segment: another tenant, realm or project?)`
+        return ` (the configured "${expected}" differs in one path segment: another tenant, realm or project?)`
       }
     } catch {
       // Not URLs: no finer hint.
