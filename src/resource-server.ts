@@ -39,6 +39,47 @@ const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i
 const SCHEME = /^bearer(?:\s|$)/i
 
 /**
+ * What {@link bearerToken} reads of a request: a Fetch `Request` fits. Typed structurally, so that the published
+ * declarations need neither the DOM lib nor Node's types.
+ *
+ * @example
+ * ```ts
+ * const request: RequestLike = new Request('https://api.example.com/me', { headers: { authorization: 'Bearer …' } })
+ * ```
+ * @see [RFC 6750 §2.1](https://www.rfc-editor.org/rfc/rfc6750#section-2.1)
+ */
+export interface RequestLike {
+  /** The request's URL (a query `access_token` is refused). */
+  readonly url: string
+  /** The request's headers. */
+  readonly headers: {
+    /** The value of a header, or null. */
+    get(name: string): string | null
+  }
+}
+
+/**
+ * What {@link challengeResponse} returns: the platform's `Response` where the project declares one (the DOM lib,
+ * Node's or Deno's types), else an object with a status and headers.
+ *
+ * @example
+ * ```ts
+ * const response: ResponseOf = challengeResponse(undefined, { realm: 'api' })
+ * ```
+ * @see [RFC 6750 §3](https://www.rfc-editor.org/rfc/rfc6750#section-3)
+ */
+export type ResponseOf = typeof globalThis extends {
+  /** The platform's `Response` constructor. */
+  Response: {
+    /** What `new Response()` makes. */
+    prototype: infer R
+  }
+} ? R : {
+  /** The HTTP status. */
+  readonly status: number
+}
+
+/**
  * The bearer token of a request's `Authorization` header (RFC 6750 §2.1): the scheme in any case, then spaces,
  * then a token68. `undefined` when the request has no `Authorization` header or another scheme (answer with a
  * 401 challenge); throws a {@link BearerError} (`invalid_request`, 400) when the Bearer credentials are
@@ -53,7 +94,7 @@ const SCHEME = /^bearer(?:\s|$)/i
  * ```
  * @see [RFC 6750 §2.1](https://www.rfc-editor.org/rfc/rfc6750#section-2.1)
  */
-export function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: RequestLike): string | undefined {
   const header = request.headers.get('authorization')
   // RFC 6750 §3.1: more than one method for including the token is an invalid request.
   if (new URL(request.url).searchParams.has('access_token')) {
@@ -163,9 +204,9 @@ function challengeOf({ error, description }: Outcome, options: ChallengeOptions)
  * ```
  * @see [RFC 6750 §3](https://www.rfc-editor.org/rfc/rfc6750#section-3)
  */
-export function challengeResponse(failure?: IdTokenError | BearerFailure, options: ChallengeOptions = {}): Response {
+export function challengeResponse(failure?: IdTokenError | BearerFailure, options: ChallengeOptions = {}): ResponseOf {
   const outcome = outcomeOf(failure)
   const headers = new Headers({ 'www-authenticate': challengeOf(outcome, options) })
   if (outcome.status === 503) headers.set('retry-after', '30')
-  return new Response(null, { status: outcome.status, headers })
+  return new Response(null, { status: outcome.status, headers }) as ResponseOf
 }
