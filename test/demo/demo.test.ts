@@ -45,6 +45,8 @@ afterAll(async () => {
 })
 
 async function signIn(page: Page): Promise<void> {
+  // The click starts a full-page redirect: until it commits, the old page would still say "ok".
+  await page.evaluate(() => document.getElementById('status')?.setAttribute('class', 'signing-in'))
   await page.click('#sign-in')
   await page.waitForFunction(() => document.getElementById('status')?.className === 'ok', null, { timeout: 15_000 })
 }
@@ -72,6 +74,7 @@ it('signs in, shows the verified claims and key, survives rotation, an outage an
   await page.screenshot({ path: new URL('artifacts/demo.png', root).pathname, fullPage: true })
 
   // A reload verifies from IndexedDB without a request.
+  await page.evaluate(() => document.getElementById('status')?.setAttribute('class', 'reloading'))
   await page.click('#reload')
   await page.waitForFunction(() => document.getElementById('status')?.className === 'ok')
   expect(await page.textContent('#source')).toContain('no request')
@@ -87,6 +90,7 @@ it('signs in, shows the verified claims and key, survives rotation, an outage an
   // Outage: with the JWKS endpoint broken, the cached keys still verify.
   await page.click('#break')
   await page.waitForFunction(() => /503/.test(document.getElementById('log')?.textContent ?? ''))
+  await page.evaluate(() => document.getElementById('status')?.setAttribute('class', 'verifying'))
   await page.click('#verify-again')
   await page.waitForFunction(() => document.getElementById('status')?.className === 'ok')
   await page.click('#fix')
