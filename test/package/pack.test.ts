@@ -435,7 +435,11 @@ describe('package linters', () => {
       }
     }
     expect(analysis.problems.filter((problem) => problem.resolutionKind !== 'node16-cjs')).toEqual([])
-    for (const [entry, types] of [['.', 'index.d.ts'], ['./mock-idp', 'mock-idp.d.ts'], ['./mock-idp/server', 'mock-idp-server.d.ts']] as const) {
+    const entries = [
+      ['.', 'index.d.ts'], ['./providers', 'providers.d.ts'], ['./mock-idp', 'mock-idp.d.ts'],
+      ['./mock-idp/server', 'mock-idp-server.d.ts'], ['./mock-idp/playwright', 'mock-idp-playwright.d.ts'],
+    ] as const
+    for (const [entry, types] of entries) {
       for (const resolution of ['node10', 'node16-esm', 'bundler']) {
         expect(analysis.entrypoints[entry]?.resolutions[resolution]?.files, `${entry} ${resolution}`).toContain(`/node_modules/idtoken-verify/dist/${types}`)
       }
