@@ -1,4 +1,4 @@
-// The hot path, runtime-neutral: the same module runs under Node, Deno, Bun and in a browser page.
+// The hot path, runtime-neutral: the same module runs under Node, Deno, Bun and in a browser page (Chromium, Firefox).
 // No node: import, no file system: every library is handed in by the runner (bench/runtimes.mjs,
 // bench/run.mjs), so that each runtime measures the very same code. A contender that cannot run in a
 // runtime (aws-jwt-verify needs node:crypto) is simply not handed in, and its column reads n/a.
@@ -43,7 +43,9 @@ export function runtimeName() {
   if (typeof g.process?.versions?.node === 'string') return `node ${g.process.version} (V8 ${g.process.versions.v8})`
   const ua = g.navigator?.userAgent ?? ''
   const chrome = /(?:HeadlessChrome|Chrome)\/([\d.]+)/.exec(ua)
-  return chrome ? `chromium ${chrome[1]}` : ua || 'unknown runtime'
+  if (chrome) return `chromium ${chrome[1]}`
+  const firefox = /Firefox\/([\d.]+)/.exec(ua)
+  return firefox ? `firefox ${firefox[1]}` : ua || 'unknown runtime'
 }
 
 /**

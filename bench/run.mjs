@@ -1,12 +1,13 @@
 // npm run bench: the verifier against jose, aws-jwt-verify and the bare WebCrypto call on the hot path, in
-// every runtime (Node, Deno, Bun, Chromium), and the cold paths of the key cache (network, warm IndexedDB,
+// every runtime (Node, Deno, Bun, Chromium, Firefox), and the cold paths of the key cache (network, warm IndexedDB,
 // request counts for concurrency, unknown-kid floods and tabs), each with its targets.
 //
-//   node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS]
+//   node bench/run.mjs [--only node,deno,bun,chromium,firefox,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS]
 //                      [--algs RS256,ES256] [--reps N] [--json [file]]
 //
-// Phases, in order: Node hot path, Node cold paths, Deno, Bun and Chromium hot paths, Chromium cold paths.
-// `--only` picks phases: node|deno|bun|chromium are the hot path in that runtime, cold is both cold phases,
+// Phases, in order: Node hot path, Node cold paths, Deno, Bun, Chromium and Firefox hot paths, Chromium cold
+// paths. `--only` picks phases: node|deno|bun|chromium|firefox are the hot path in that runtime (Firefox is
+// Debian's ESR over WebDriver BiDi, bench/runtimes.mjs), cold is both cold phases,
 // boundary is the max-age boundary under steady load (bench/boundary.mjs, Node, after the Node cold paths),
 // workerd is the hot and cold paths in workerd through miniflare (bench/workerd.mjs, last).
 // The hot path is bench/hot.mjs, the same module in every runtime; the SDK is bundled from src/ by esbuild
@@ -21,12 +22,12 @@ import { JwtVerifier } from 'aws-jwt-verify'
 import { ALGS, MODES, formatHot, missedTargets, runHot, table } from './hot.mjs'
 import { formatCold, runColdChromium, runColdNode } from './cold.mjs'
 import { formatBoundary, runBoundary } from './boundary.mjs'
-import { launchChromium, runBunHot, runChromiumHot, runDenoHot } from './runtimes.mjs'
+import { launchChromium, launchFirefox, runBunHot, runChromiumHot, runDenoHot, runFirefoxHot } from './runtimes.mjs'
 import { ROOT, buildSdk, joseVersion } from './sdk.mjs'
 import { formatWorkerd, runWorkerd } from './workerd.mjs'
 
-const PHASES = ['node', 'deno', 'bun', 'chromium', 'cold', 'boundary', 'workerd']
-const USAGE = 'usage: node bench/run.mjs [--only node,deno,bun,chromium,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS] ' +
+const PHASES = ['node', 'deno', 'bun', 'chromium', 'firefox', 'cold', 'boundary', 'workerd']
+const USAGE = 'usage: node bench/run.mjs [--only node,deno,bun,chromium,firefox,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS] ' +
   '[--algs RS256,PS256,ES256,EdDSA] [--reps N] [--json [file]]'
 
 function parseArgs(argv) {
@@ -168,6 +169,18 @@ async function main() {
       await phase('chromium', 'chromium: hot path', async () => {
         const hot = await runChromiumHot({ browser: await chromium(), sdk: sdkBuild, options: hotOptions, log: progress('chromium') })
         printHot('chromium', hot, hot.command)
+      })
+    }
+    if (args.phases.has('firefox')) {
+      await phase('firefox', 'firefox: hot path', async () => {
+        // Its own browser, closed before the next phase so it does not compete with Chromium's cold paths.
+        const firefox = await launchFirefox()
+        try {
+          const hot = await runFirefoxHot({ browser: firefox, sdk: sdkBuild, options: hotOptions, log: progress('firefox') })
+          printHot('firefox', hot, hot.command)
+        } finally {
+          await firefox.close()
+        }
       })
     }
     if (args.phases.has('cold')) {

@@ -1,8 +1,10 @@
 // The hot-path bench (bench/hot.mjs, unchanged) under the other runtimes: Deno and Bun from their npm
 // packages, each running a tiny generated runner that imports the module, the SDK bundle and jose's webapi
-// build statically; Chromium loading the same three from a page served on 127.0.0.1. Each returns the
-// report runHot() produced, which the caller prints with formatHot().
+// build statically; Chromium (playwright-core) and Firefox ESR (puppeteer-core over WebDriver BiDi) loading
+// the same three from a page served on 127.0.0.1. Each returns the report runHot() produced, which the caller
+// prints with formatHot().
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,6 +13,7 @@ import { ISOLATED, startIdp } from './idp.mjs'
 
 const MARK = 'BENCH-RESULT '
 export const CHROMIUM = '/usr/bin/chromium'
+export const FIREFOX = '/usr/bin/firefox-esr'
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run']
 
@@ -94,12 +97,9 @@ import * as jose from '/jose/index.js'
 window.bench = { hot, sdk, jose }
 </script>`
 
-/**
- * Runs the hot bench in a Chromium page: the page imports bench/hot.mjs, the SDK bundle and jose's webapi
- * build as plain ES modules from 127.0.0.1; the report comes back through page.evaluate.
- */
-export async function runChromiumHot({ browser, sdk, options, log = () => {} }) {
-  const server = await startIdp({
+/** The page and its modules, served from 127.0.0.1 the same way for every browser. */
+async function serveHotPage(sdk) {
+  return startIdp({
     assets: {
       '/': { type: 'text/html', body: HOT_PAGE, headers: ISOLATED },
       '/sdk.js': { type: 'text/javascript', body: sdk.code },
@@ -108,19 +108,35 @@ export async function runChromiumHot({ browser, sdk, options, log = () => {} }) 
     },
     directories: { '/jose/': JOSE_WEBAPI },
   })
+}
+
+// Runs in the page (serialized by playwright or puppeteer, so it must stay self-contained).
+function runInPage(options) {
+  const { hot, sdk, jose } = window.bench
+  return hot.runHot({ sdk, jose, ...options, log: (line) => console.log(`[bench] ${line}`) })
+}
+
+/** Sends the page's `[bench] ` console lines and its errors to `log` (playwright and puppeteer alike). */
+function forwardConsole(page, log) {
+  page.on('console', (message) => {
+    if (message.text().startsWith('[bench] ')) log(message.text().slice(8))
+  })
+  page.on('pageerror', (error) => log(`page error: ${error.message}`))
+}
+
+/**
+ * Runs the hot bench in a Chromium page: the page imports bench/hot.mjs, the SDK bundle and jose's webapi
+ * build as plain ES modules from 127.0.0.1; the report comes back through page.evaluate.
+ */
+export async function runChromiumHot({ browser, sdk, options, log = () => {} }) {
+  const server = await serveHotPage(sdk)
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
-    page.on('console', (message) => {
-      if (message.text().startsWith('[bench] ')) log(message.text().slice(8))
-    })
-    page.on('pageerror', (error) => log(`page error: ${error.message}`))
+    forwardConsole(page, log)
     await page.goto(server.origin + '/')
     await page.waitForFunction(() => window.bench !== undefined)
-    const report = await page.evaluate((options) => {
-      const { hot, sdk, jose } = window.bench
-      return hot.runHot({ sdk, jose, ...options, log: (line) => console.log(`[bench] ${line}`) })
-    }, options)
+    const report = await page.evaluate(runInPage, options)
     const isolated = await page.evaluate(() => globalThis.crossOriginIsolated)
     return {
       ...report,
@@ -129,6 +145,51 @@ export async function runChromiumHot({ browser, sdk, options, log = () => {} }) 
     }
   } finally {
     await context.close()
+    await server.close()
+  }
+}
+
+/**
+ * Debian's Firefox ESR (Gecko, SpiderMonkey) over WebDriver BiDi, as test/runtimes/firefox.test.ts drives it:
+ * puppeteer-core downloads nothing, and the profile's prefs keep the browser off the network.
+ */
+export async function launchFirefox() {
+  if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: install Debian's firefox-esr (apt-get install -y firefox-esr)`)
+  const { default: puppeteer } = await import('puppeteer-core')
+  return puppeteer.launch({
+    browser: 'firefox',
+    protocol: 'webDriverBiDi',
+    executablePath: FIREFOX,
+    headless: true,
+    // A full run keeps one evaluate pending for about half a minute; --rounds can make it much longer.
+    protocolTimeout: 0,
+    extraPrefsFirefox: {
+      'app.update.enabled': false,
+      'browser.shell.checkDefaultBrowser': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'toolkit.telemetry.enabled': false,
+      'network.captive-portal-service.enabled': false,
+    },
+  })
+}
+
+/** The same page and modules as runChromiumHot, in a Firefox tab; the report comes back through evaluate. */
+export async function runFirefoxHot({ browser, sdk, options, log = () => {} }) {
+  const server = await serveHotPage(sdk)
+  const page = await browser.newPage()
+  try {
+    forwardConsole(page, log)
+    await page.goto(server.origin + '/')
+    await page.waitForFunction(() => window.bench !== undefined, { timeout: 15_000 })
+    const report = await page.evaluate(runInPage, options)
+    const isolated = await page.evaluate(() => globalThis.crossOriginIsolated)
+    return {
+      ...report,
+      runtime: (await browser.version()).replace('/', ' ').replace(/^firefox/i, 'firefox esr'),
+      command: `tab on ${server.origin}${isolated ? ' (cross-origin isolated)' : ''} over WebDriver BiDi, modules served as files`,
+    }
+  } finally {
+    await page.close()
     await server.close()
   }
 }
