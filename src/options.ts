@@ -2,6 +2,7 @@ import { isSupportedAlgorithm, type SupportedAlgorithm } from './lib/algorithms.
 import type { IdTokenPayload, VerifyChecks } from './lib/claims.ts'
 import type { JwsHeader } from './lib/header.ts'
 import { isTemplate } from './lib/issuers.ts'
+import { checkNames, misuseOf, secondsOption } from './lib/misuse.ts'
 import type { JwksStore } from './stores.ts'
 import type { EventHandler } from './events.ts'
 
@@ -182,9 +183,7 @@ export interface ResolvedOptions extends Numeric {
 
 // Misuse is a TypeError at creation, not a verification failure much later.
 export function resolveOptions(options: VerifierOptions, name = 'createVerifier'): ResolvedOptions {
-  const misuse = (message: string): never => {
-    throw new TypeError(`${name}: ${message}`)
-  }
+  const misuse = misuseOf(name)
   if (typeof options !== 'object' || options === null) misuse('options are required')
   // Looked up when used, not now: a verifier made before MSW starts or a fake clock is installed must see them.
   const { issuer, audience, jwksUri, algorithms, fetch: fetchFn, now = () => Date.now(), onEvent, check } = options
@@ -246,22 +245,15 @@ export function resolveOptions(options: VerifierOptions, name = 'createVerifier'
 
 const CHECK_NAMES = ['nonce', 'maxAge', 'accessToken', 'code', 'subject'] as const
 
+const verifyMisuse = misuseOf('verify')
+
 export function checkVerifyChecks(checks: VerifyChecks): void {
-  if (typeof checks !== 'object' || checks === null) throw new TypeError('verify: "checks" must be an object')
-  for (const name of Object.keys(checks)) {
-    // A misspelled check ("nounce") would otherwise be silently skipped.
-    if (!(CHECK_NAMES as readonly string[]).includes(name)) {
-      throw new TypeError(`verify: unknown check ${JSON.stringify(name)}; the checks are ${CHECK_NAMES.join(', ')}`)
-    }
-  }
+  checkNames(checks, CHECK_NAMES, verifyMisuse)
   for (const name of ['nonce', 'accessToken', 'code', 'subject'] as const) {
     const value = checks[name]
-    if (value !== undefined && typeof value !== 'string') throw new TypeError(`verify: "${name}" must be a string`)
+    if (value !== undefined && typeof value !== 'string') verifyMisuse(`"${name}" must be a string`)
   }
-  const { maxAge } = checks
-  if (maxAge !== undefined && !(typeof maxAge === 'number' && maxAge >= 0 && Number.isFinite(maxAge))) {
-    throw new TypeError('verify: "maxAge" must be a non-negative number')
-  }
+  secondsOption(checks.maxAge, 'maxAge', verifyMisuse)
 }
 
 /** Why `uri` cannot be a key set's address for `issuer`: not http(s), or plain http under an https issuer. */

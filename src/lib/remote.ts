@@ -79,6 +79,7 @@ export function remoteDocument<T>(
   let fetchedByUs = false
   let staleSince: number | undefined
   let loading: Promise<void> | undefined
+  let loaded: Promise<void> | undefined
   let inflight: Promise<Snapshot<T>> | undefined
   let inflightSince = -Infinity
   // The longest a shared fetch can take when it is alive: a store read, the lock (tabs), the request. Past it,
@@ -114,8 +115,14 @@ export function remoteDocument<T>(
       }
     })
     const current = loading
+    if (current === loaded) return
     // A read started by a request that is over (workerd) may never settle: go on without the store.
-    if ((await within(current, STORE_TIMEOUT_MS)) === TIMED_OUT && loading === current) loading = Promise.resolve()
+    if ((await within(current, STORE_TIMEOUT_MS)) === TIMED_OUT) {
+      if (loading === current) loading = Promise.resolve()
+    } else {
+      // Settled: later calls need no deadline (and no timer) for it.
+      loaded = current
+    }
   }
 
   // `after`: the caller saw our copy and needs one fetched no earlier than this (an unknown kid, refresh()).
