@@ -15,7 +15,8 @@ export interface PersistenceContext {
 
 /** A document's copy in the store: read back validated, written off the critical path, shared with other tabs. */
 export interface PersistedCopy {
-  read(): Promise<CachedEntry | undefined>
+  /** The stored copy; `always` reads even where nothing can have been stored (another tab may just have). */
+  read(always?: boolean): Promise<CachedEntry | undefined>
   /** Stores `entry` (or, for a `no-store` response, removes any stored copy) and tells the other tabs. */
   write(entry: CachedEntry, storable: boolean): Promise<void>
   remove(): Promise<void>
@@ -42,9 +43,9 @@ export function persistedCopy(context: PersistenceContext, key: string, onChange
     })
 
   return {
-    async read() {
+    async read(always = false) {
       // Nothing was ever stored in this origin's database: do not wait for IndexedDB to answer that.
-      if (tabStore?.known() === false) return undefined
+      if (!always && tabStore?.known() === false) return undefined
       const entry = await store.get(key)
       if (entry === undefined) return undefined
       const at = now()

@@ -95,8 +95,8 @@ export function remoteDocument<T>(
   const snapshotOf = (value: T, entry: CachedEntry, storable: boolean): Snapshot<T> =>
     ({ value, entry, storable, refreshAt: refreshAheadAt(entry.fetchedAt, entry.freshUntil) })
 
-  async function readStored(): Promise<Snapshot<T> | undefined> {
-    const entry = await persisted.read()
+  async function readStored(always = false): Promise<Snapshot<T> | undefined> {
+    const entry = await persisted.read(always)
     if (entry === undefined) return undefined
     try {
       return snapshotOf(parse(entry.value, snapshot?.value, entry), entry, true)
@@ -160,9 +160,10 @@ export function remoteDocument<T>(
     // In browsers the caller gets the new copy as soon as it is parsed; the store write happens after, still inside
     // the lock, so tabs waiting for it find the copy stored.
     return new Promise<Snapshot<T>>((resolve, reject) => {
-      const task = async (): Promise<void> => {
-        // While we waited for the lock another tab may have fetched: use its copy if it is new enough.
-        const stored = await readStored()
+      const task = async (waited: boolean): Promise<void> => {
+        // While we waited for the lock another tab may have fetched: use its copy if it is new enough. (Another
+        // tab's localStorage mark can reach this one late, so having waited is reason enough to read.)
+        const stored = await readStored(waited)
         const at = now()
         if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity) &&
           stored.entry.fetchedAt >= after && at < stored.refreshAt) {
@@ -179,7 +180,7 @@ export function remoteDocument<T>(
         await persisted.write(next.entry, next.storable)
         resolve(next)
       }
-      const locked = context.tabStore !== undefined ? withLock(`idtoken-verify ${key}`, task) : task()
+      const locked = context.tabStore !== undefined ? withLock(`idtoken-verify ${key}`, task) : task(true)
       background(locked.catch(reject))
     })
   }

@@ -4,19 +4,29 @@
 
 export const LOCK_WAIT_MS = 10_000
 
-export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+const NOT_TAKEN: unique symbol = Symbol('not taken')
+
+/** Runs `task` holding the lock; `waited` tells it whether another tab held the lock first. */
+export async function withLock<T>(name: string, task: (waited: boolean) => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks
-  if (locks === undefined || typeof locks.request !== 'function') return task()
+  if (locks === undefined || typeof locks.request !== 'function') return task(true)
   let ran = false
   try {
+    // One request when nobody holds it: then no other tab is fetching, and a first visit need not ask the store.
+    const first = await locks.request(name, { ifAvailable: true }, (lock) => {
+      if (lock === null) return NOT_TAKEN
+      ran = true
+      return task(false)
+    })
+    if (first !== NOT_TAKEN) return first
     return await locks.request(name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, () => {
       ran = true
-      return task()
+      return task(true)
     })
   } catch (error) {
     // A tab stuck while holding the lock must not stall this one: go on without coordination.
     if (ran) throw error
-    return task()
+    return task(true)
   }
 }
 

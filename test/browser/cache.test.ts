@@ -224,6 +224,13 @@ async function open(): Promise<Page> {
 }
 
 async function reload(page: Page): Promise<void> {
+  // The store writes follow a verification, inside the documents' Web Locks (imported keys a task later): let them
+  // land first, as a user's next page view would.
+  await page.waitForFunction(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const { held = [] } = await navigator.locks.query()
+    return held.every((lock) => !lock.name?.startsWith('idtoken-verify'))
+  })
   await page.reload()
   await page.waitForFunction(() => window.harness !== undefined)
 }
