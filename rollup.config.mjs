@@ -19,10 +19,8 @@ import { dts } from 'rollup-plugin-dts'
 
 const root = dirname(fileURLToPath(import.meta.url))
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-const external = [
-  ...Object.keys(pkg.dependencies ?? {}),
-  ...Object.keys(pkg.peerDependencies ?? {}),
-].flatMap((name) => [name, new RegExp(`^${name}/`)])
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]
+  .flatMap((name) => [name, new RegExp(`^${name}/`)])
   .concat([/^node:/])
 
 const entries = {
@@ -89,9 +87,10 @@ function packageOf(file) {
       throw new Error(`${name} is bundled but its licence (${license}) is not one we can ship`)
     }
     const licenseFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f))
-    const text = licenseFile === undefined
-      ? `${license}, as declared in its package.json (it ships no licence file): ${repository?.url ?? repository ?? name}`
-      : readFileSync(join(dir, licenseFile), 'utf8').trim()
+    const text =
+      licenseFile === undefined
+        ? `${license}, as declared in its package.json (it ships no licence file): ${repository?.url ?? repository ?? name}`
+        : readFileSync(join(dir, licenseFile), 'utf8').trim()
     return { name, version, license, text }
   }
   throw new Error(`no package.json above ${file}`)
@@ -125,8 +124,10 @@ function vendor() {
     },
     async load(id) {
       // Registered in a module of its own, evaluated before the entry (the CLI starts at import).
-      if (id === FALLBACK) return `import { setMswFallback } from ${JSON.stringify(PEER)}\nsetMswFallback(() => import('msw'))`
-      if (id.startsWith(STANDALONE)) return `import ${JSON.stringify(FALLBACK)}\nexport * from ${JSON.stringify(join(root, id.slice(STANDALONE.length)))}`
+      if (id === FALLBACK)
+        return `import { setMswFallback } from ${JSON.stringify(PEER)}\nsetMswFallback(() => import('msw'))`
+      if (id.startsWith(STANDALONE))
+        return `import ${JSON.stringify(FALLBACK)}\nexport * from ${JSON.stringify(join(root, id.slice(STANDALONE.length)))}`
       if (!id.startsWith(VENDOR)) return null
       const name = id.slice(VENDOR.length)
       const { contents, platform } = VENDORED[name]
@@ -148,19 +149,29 @@ function vendor() {
         const info = packageOf(file)
         packages.set(`${info.name}@${info.version}`, info)
       }
-      licences.set(id, [...packages.values()].sort((a, b) => a.name.localeCompare(b.name)))
+      licences.set(
+        id,
+        [...packages.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      )
       return { code: result.outputFiles[0].text, moduleSideEffects: false }
     },
     banner(chunk) {
       const bundled = new Map()
-      for (const id of chunk.moduleIds) for (const info of licences.get(id) ?? []) bundled.set(`${info.name}@${info.version}`, info)
+      for (const id of chunk.moduleIds)
+        for (const info of licences.get(id) ?? []) bundled.set(`${info.name}@${info.version}`, info)
       const lines = chunk.name === 'mock-idp-cli' ? ['#!/usr/bin/env node'] : []
       if (bundled.size > 0) {
         // One copy of each distinct licence text, headed by the packages it covers.
         const texts = new Map()
-        for (const [id, info] of bundled) texts.set(info.text, [...(texts.get(info.text) ?? []), `${id} (${info.license})`])
+        for (const [id, info] of bundled)
+          texts.set(info.text, [...(texts.get(info.text) ?? []), `${id} (${info.license})`])
         const body = [...texts].map(([text, ids]) => `${ids.join(', ')}:\n\n${text}`).join('\n\n---\n\n')
-        lines.push(`/*!\n * Bundled third-party code and its licences.\n *\n${body.split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`)
+        lines.push(
+          `/*!\n * Bundled third-party code and its licences.\n *\n${body
+            .split('\n')
+            .map((l) => ` * ${l}`.trimEnd())
+            .join('\n')}\n */`,
+        )
       }
       return lines.join('\n')
     },
@@ -187,11 +198,17 @@ export default [
   },
   {
     input: {
-      index: entries.index, 'mock-idp': entries['mock-idp'], 'mock-idp-server': entries['mock-idp-server'],
-      'mock-idp-playwright': entries['mock-idp-playwright'], providers: entries.providers,
+      index: entries.index,
+      'mock-idp': entries['mock-idp'],
+      'mock-idp-server': entries['mock-idp-server'],
+      'mock-idp-playwright': entries['mock-idp-playwright'],
+      providers: entries.providers,
     },
     external,
-    plugins: [sdkFromEntry(), dts({ compilerOptions: { allowImportingTsExtensions: true }, includeExternal: ['jose'] })],
+    plugins: [
+      sdkFromEntry(),
+      dts({ compilerOptions: { allowImportingTsExtensions: true }, includeExternal: ['jose'] }),
+    ],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
 ]

@@ -25,7 +25,8 @@ const ALG = 'RS256'
  */
 export const WAIT_MS = 20
 
-const quantile = (sorted, q) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))])
+const quantile = (sorted, q) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 
 function stats(verifications) {
   const sorted = verifications.map((v) => v.ms).sort((a, b) => a - b)
@@ -46,19 +47,37 @@ function stats(verifications) {
  * `interval`: ms between two verifications (a timer, so ~1 ms means "as often as the event loop allows, ≥ 1 ms");
  * `verifierOptions`: more createVerifier options (e.g. `staleWhileRevalidate: 0` on the previous code, to see waits).
  */
-export async function runBoundary({ sdk, maxAge = 2, boundaries = 5, latency = 50, interval = 1, verifierOptions = {}, log = () => {} }) {
+export async function runBoundary({
+  sdk,
+  maxAge = 2,
+  boundaries = 5,
+  latency = 50,
+  interval = 1,
+  verifierOptions = {},
+  log = () => {},
+}) {
   const lifetime = maxAge * 1000
-  const pairs = await Promise.all(['steady', 'withdrawn'].map(async (kid) => {
-    const { privateKey, publicKey } = await jose.generateKeyPair(ALG, { extractable: true })
-    return { kid, privateKey, jwk: { ...(await jose.exportJWK(publicKey)), kid, alg: ALG, use: 'sig' } }
-  }))
+  const pairs = await Promise.all(
+    ['steady', 'withdrawn'].map(async (kid) => {
+      const { privateKey, publicKey } = await jose.generateKeyPair(ALG, { extractable: true })
+      return { kid, privateKey, jwk: { ...(await jose.exportJWK(publicKey)), kid, alg: ALG, use: 'sig' } }
+    }),
+  )
   const idp = await startIdp({ algorithms: [ALG], latency, cacheControl: `public, max-age=${maxAge}` })
   idp.keys = pairs.map((p) => p.jwk)
   const issuer = idp.origin
   const iat = Math.floor(Date.now() / 1000)
-  const [steadyToken, withdrawnToken] = await Promise.all(pairs.map((p) => new jose.SignJWT({ sub: p.kid })
-    .setProtectedHeader({ alg: ALG, kid: p.kid, typ: 'JWT' }).setIssuer(issuer).setAudience(AUDIENCE)
-    .setIssuedAt(iat).setExpirationTime(iat + 3600).sign(p.privateKey)))
+  const [steadyToken, withdrawnToken] = await Promise.all(
+    pairs.map((p) =>
+      new jose.SignJWT({ sub: p.kid })
+        .setProtectedHeader({ alg: ALG, kid: p.kid, typ: 'JWT' })
+        .setIssuer(issuer)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 3600)
+        .sign(p.privateKey),
+    ),
+  )
 
   // Each key-set copy the verifier took, with when it stops being fresh on the verifier's clock (its `fetched`
   // event) and whether it held the key about to be withdrawn (seen by the transport: the k-th key-set answer).
@@ -67,9 +86,13 @@ export async function runBoundary({ sdk, maxAge = 2, boundaries = 5, latency = 5
   const transport = async (input, init) => {
     const response = await fetch(input, init)
     if (new URL(String(input instanceof Request ? input.url : input)).pathname === JWKS) {
-      const holds = response.status === 200
-        ? response.clone().json().then((body) => body.keys.some((k) => k.kid === 'withdrawn'))
-        : undefined
+      const holds =
+        response.status === 200
+          ? response
+              .clone()
+              .json()
+              .then((body) => body.keys.some((k) => k.kid === 'withdrawn'))
+          : undefined
       answers.push(holds)
     }
     return response
@@ -77,10 +100,18 @@ export async function runBoundary({ sdk, maxAge = 2, boundaries = 5, latency = 5
   const onEvent = async (event) => {
     if (event.type !== 'fetched' || new URL(event.url).pathname !== JWKS) return
     const answer = answers.shift()
-    const holds = answer === undefined ? copies.at(-1)?.holds ?? false : await answer
+    const holds = answer === undefined ? (copies.at(-1)?.holds ?? false) : await answer
     copies.push({ freshUntil: event.freshUntil, status: event.status, holds })
   }
-  const verifier = sdk.createVerifier({ issuer, audience: AUDIENCE, cache: 'memory', minCacheAge: 1, ...verifierOptions, fetch: transport, onEvent })
+  const verifier = sdk.createVerifier({
+    issuer,
+    audience: AUDIENCE,
+    cache: 'memory',
+    minCacheAge: 1,
+    ...verifierOptions,
+    fetch: transport,
+    onEvent,
+  })
   const started = performance.now()
   try {
     await verifier.verify(steadyToken) // the first, cold verification is not part of the measure
@@ -99,9 +130,12 @@ export async function runBoundary({ sdk, maxAge = 2, boundaries = 5, latency = 5
     while (performance.now() < end) {
       const t0 = performance.now()
       const at = epoch()
-      pending.push(verifier.verify(steadyToken).then(
-        () => steady.push({ at, t0, ms: performance.now() - t0 }),
-        (error) => steady.push({ at, t0, ms: performance.now() - t0, error: error?.code ?? String(error) })))
+      pending.push(
+        verifier.verify(steadyToken).then(
+          () => steady.push({ at, t0, ms: performance.now() - t0 }),
+          (error) => steady.push({ at, t0, ms: performance.now() - t0, error: error?.code ?? String(error) }),
+        ),
+      )
       if (withdrawAt === undefined && t0 >= midpoint) {
         // Just before a boundary: 90% into the lifetime of the key-set answer that follows the midpoint.
         const next = idp.log.find((entry) => entry.path === JWKS && entry.at >= midpoint)
@@ -117,8 +151,12 @@ export async function runBoundary({ sdk, maxAge = 2, boundaries = 5, latency = 5
       }
       if (probing) {
         const startedAt = Date.now()
-        pending.push(verifier.verify(withdrawnToken).then(() => probes.push({ at: startedAt, ok: true }),
-          () => probes.push({ at: startedAt, ok: false })))
+        pending.push(
+          verifier.verify(withdrawnToken).then(
+            () => probes.push({ at: startedAt, ok: true }),
+            () => probes.push({ at: startedAt, ok: false }),
+          ),
+        )
       }
       await new Promise((resolve) => setTimeout(resolve, interval))
     }
@@ -167,8 +205,14 @@ export async function runBoundary({ sdk, maxAge = 2, boundaries = 5, latency = 5
       // When each slow verification started and what the provider answered when, seconds from the first
       // verification (performance clock): enough to tell which document a verification waited for.
       timeline: {
-        slow: steady.filter((v) => v.ms > WAIT_MS).map((v) => ({ at: (v.at - first) / 1000, ms: v.ms, network: v.network })),
-        answers: idp.log.map((e) => ({ path: e.path, status: e.status, at: (performance.timeOrigin + e.at - first) / 1000 })),
+        slow: steady
+          .filter((v) => v.ms > WAIT_MS)
+          .map((v) => ({ at: (v.at - first) / 1000, ms: v.ms, network: v.network })),
+        answers: idp.log.map((e) => ({
+          path: e.path,
+          status: e.status,
+          at: (performance.timeOrigin + e.at - first) / 1000,
+        })),
         withdrawnAt: (withdrawnAtEpoch - first) / 1000,
       },
       pass: late.length === 0 && rows.at(-1).waited === 0,
@@ -183,8 +227,11 @@ const ms = (v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a')
 
 /** The table for one run: a row per boundary and overall, then the counts. */
 export function formatBoundary(report) {
-  const lines = table(['window', 'verifications', 'p50 ms', 'p99 ms', 'max ms', 'waited on network', 'stalled'],
-    report.rows.map((r) => [r.label, r.count, ms(r.p50), ms(r.p99), ms(r.max), r.waited, r.stalled]), 1)
+  const lines = table(
+    ['window', 'verifications', 'p50 ms', 'p99 ms', 'max ms', 'waited on network', 'stalled'],
+    report.rows.map((r) => [r.label, r.count, ms(r.p50), ms(r.p99), ms(r.max), r.waited, r.stalled]),
+    1,
+  )
   const { requests, withdrawn } = report
   lines.push(
     `${report.verifications} verifications (${report.rate.toFixed(0)}/s, ${report.failed} failed); provider: ` +
@@ -203,17 +250,24 @@ export function formatBoundaryComparison(reports) {
   const labels = Object.keys(reports)
   const around = (r) => r.rows.slice(0, -1)
   const row = (name, of) => [name, ...labels.map((label) => of(reports[label]))]
-  return table(['measure', ...labels], [
-    row('p50 / p99 / max ms, around boundaries', (r) => {
-      const b = around(r)
-      return `${ms(median(b.map((x) => x.p50)))} / ${ms(Math.max(...b.map((x) => x.p99)))} / ${ms(Math.max(...b.map((x) => x.max)))}`
-    }),
-    row('p50 / p99 / max ms, overall', (r) => `${ms(r.rows.at(-1).p50)} / ${ms(r.rows.at(-1).p99)} / ${ms(r.rows.at(-1).max)}`),
-    row('verifications that waited on the network', (r) => `${r.rows.at(-1).waited} of ${r.verifications}`),
-    row(`stalled > ${WAIT_MS} ms with no request in flight`, (r) => String(r.rows.at(-1).stalled)),
-    row('provider requests (discovery + key set)', (r) => `${r.requests.discovery} + ${r.requests.jwks}`),
-    row('withdrawn key verified past max-age', (r) => String(r.withdrawn.afterMaxAge)),
-  ], 1).join('\n')
+  return table(
+    ['measure', ...labels],
+    [
+      row('p50 / p99 / max ms, around boundaries', (r) => {
+        const b = around(r)
+        return `${ms(median(b.map((x) => x.p50)))} / ${ms(Math.max(...b.map((x) => x.p99)))} / ${ms(Math.max(...b.map((x) => x.max)))}`
+      }),
+      row(
+        'p50 / p99 / max ms, overall',
+        (r) => `${ms(r.rows.at(-1).p50)} / ${ms(r.rows.at(-1).p99)} / ${ms(r.rows.at(-1).max)}`,
+      ),
+      row('verifications that waited on the network', (r) => `${r.rows.at(-1).waited} of ${r.verifications}`),
+      row(`stalled > ${WAIT_MS} ms with no request in flight`, (r) => String(r.rows.at(-1).stalled)),
+      row('provider requests (discovery + key set)', (r) => `${r.requests.discovery} + ${r.requests.jwks}`),
+      row('withdrawn key verified past max-age', (r) => String(r.withdrawn.afterMaxAge)),
+    ],
+    1,
+  ).join('\n')
 }
 
 function parseArgs(argv) {
@@ -226,7 +280,10 @@ function parseArgs(argv) {
     else if (flag === '--max-age') args.maxAge = Number(value())
     else if (flag === '--boundaries') args.boundaries = Number(value())
     else if (flag === '--latency') args.latency = Number(value())
-    else throw new Error(`unknown argument ${argv[i]}\nusage: node bench/boundary.mjs [--sdk FILE]... [--quick] [--max-age S] [--boundaries N] [--latency MS]`)
+    else
+      throw new Error(
+        `unknown argument ${argv[i]}\nusage: node bench/boundary.mjs [--sdk FILE]... [--quick] [--max-age S] [--boundaries N] [--latency MS]`,
+      )
   }
   return args
 }
@@ -235,16 +292,23 @@ async function main() {
   const args = parseArgs(process.argv.slice(2))
   const { buildSdk } = await import('./sdk.mjs')
   const built = args.sdks.length === 0 ? await buildSdk() : undefined
-  const sdks = built !== undefined
-    ? { 'src (esbuild)': () => built.import() }
-    : Object.fromEntries(args.sdks.map((file) => [file, () => import(pathToFileURL(resolve(file)).href)]))
+  const sdks =
+    built !== undefined
+      ? { 'src (esbuild)': () => built.import() }
+      : Object.fromEntries(args.sdks.map((file) => [file, () => import(pathToFileURL(resolve(file)).href)]))
   const reports = {}
   try {
     for (const [label, load] of Object.entries(sdks)) {
-      const report = await runBoundary({ sdk: await load(), ...args, log: (line) => process.stderr.write(`  ${line}\n`) })
+      const report = await runBoundary({
+        sdk: await load(),
+        ...args,
+        log: (line) => process.stderr.write(`  ${line}\n`),
+      })
       reports[label] = report
-      console.log(`\n== ${label}: max-age ${args.maxAge} s, provider latency ${args.latency} ms, ${args.boundaries} lifetimes, ` +
-        `windows ±${report.windowMs} ms around each key-set copy's expiry (${report.seconds.toFixed(1)} s)`)
+      console.log(
+        `\n== ${label}: max-age ${args.maxAge} s, provider latency ${args.latency} ms, ${args.boundaries} lifetimes, ` +
+          `windows ±${report.windowMs} ms around each key-set copy's expiry (${report.seconds.toFixed(1)} s)`,
+      )
       console.log(formatBoundary(report))
     }
   } finally {

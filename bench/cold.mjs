@@ -33,7 +33,15 @@ function randomKid() {
  * comparisons); `concurrent`, `flood`: sizes of the counting runs; `floodCooldown`: the verifier's cooldown
  * in seconds for the flood (its waiting is a real timer, so a short one keeps the bench short).
  */
-export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flood = 10_000, floodCooldown = 2, log = () => {} }) {
+export async function runColdNode({
+  sdk,
+  jose,
+  reps = 15,
+  concurrent = 1000,
+  flood = 10_000,
+  floodCooldown = 2,
+  log = () => {},
+}) {
   const { privateKey, publicKey } = await jose.generateKeyPair(ALG, { extractable: true })
   const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'cold-1', alg: ALG, use: 'sig' }
   const idp = await startIdp({ algorithms: [ALG] })
@@ -41,8 +49,13 @@ export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flo
   const issuer = idp.origin
   const mint = (sub, now = Date.now()) => {
     const iat = Math.floor(now / 1000)
-    return new jose.SignJWT({ sub }).setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'JWT' })
-      .setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt(iat).setExpirationTime(iat + 3600).sign(privateKey)
+    return new jose.SignJWT({ sub })
+      .setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
+      .sign(privateKey)
   }
   const token = await mint('alice')
   const fresh = (options = {}) => sdk.createVerifier({ issuer, audience: AUDIENCE, cache: 'memory', ...options })
@@ -72,7 +85,8 @@ export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flo
       const names = Object.keys(contenders)
       const samples = Object.fromEntries(names.map((name) => [name, []]))
       const requests = Object.fromEntries(names.map((name) => [name, []]))
-      for (let rep = -2; rep < reps; rep++) { // two unrecorded warm-up reps (the fetch machinery warms up)
+      for (let rep = -2; rep < reps; rep++) {
+        // two unrecorded warm-up reps (the fetch machinery warms up)
         const order = names.map((_, i) => names[(i + rep + 2) % names.length])
         for (const name of order) {
           idp.reset()
@@ -98,7 +112,8 @@ export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flo
       rows.push({
         id: 'fresh-network-jwksuri',
         measure: 'first verify, fresh verifier, JWKS only (jwksUri) over HTTP',
-        result: `${ms('ours (jwksUri)').toFixed(2)} ms (jose ${ms('jose (jwksUri)').toFixed(2)} ms, ` +
+        result:
+          `${ms('ours (jwksUri)').toFixed(2)} ms (jose ${ms('jose (jwksUri)').toFixed(2)} ms, ` +
           `ours/jose speed ${(ms('jose (jwksUri)') / ms('ours (jwksUri)')).toFixed(2)}x)`,
         ms: ms('ours (jwksUri)'),
         joseMs: ms('jose (jwksUri)'),
@@ -141,7 +156,9 @@ export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flo
       idp.reset()
       const verifier = fresh()
       const t0 = performance.now()
-      const settled = await Promise.allSettled(Array.from({ length: concurrent }, (_, i) => verifier.verify(tokens[i % tokens.length])))
+      const settled = await Promise.allSettled(
+        Array.from({ length: concurrent }, (_, i) => verifier.verify(tokens[i % tokens.length])),
+      )
       const ms = performance.now() - t0
       const verified = settled.filter((s) => s.status === 'fulfilled').length
       const { discovery, jwks } = counts()
@@ -200,13 +217,24 @@ export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flo
       rows.push({
         id: 'flood',
         measure: `${flood.toLocaleString('en-US')} tokens with random unknown kids in one ${floodCooldown} s cooldown`,
-        result: `${inWindow.jwks} JWKS in the window, +${total.jwks - inWindow.jwks} as the next opens ` +
+        result:
+          `${inWindow.jwks} JWKS in the window, +${total.jwks - inWindow.jwks} as the next opens ` +
           `(serves the ${(flood - size).toLocaleString('en-US')} later ones), ${total.discovery} discovery` +
           `${rejected ? '' : '; NOT all ERR_KEY_NOT_FOUND'}`,
-        requests: { firstWave: afterFirst.jwks, inWindow: inWindow.jwks, total: total.jwks, discovery: total.discovery },
+        requests: {
+          firstWave: afterFirst.jwks,
+          inWindow: inWindow.jwks,
+          total: total.jwks,
+          discovery: total.discovery,
+        },
         dispatchMs,
         target: '1 JWKS refetch per cooldown',
-        pass: afterFirst.jwks === 1 && inWindow.jwks === 1 && total.jwks === 2 && total.discovery === 0 && rejected &&
+        pass:
+          afterFirst.jwks === 1 &&
+          inWindow.jwks === 1 &&
+          total.jwks === 2 &&
+          total.discovery === 0 &&
+          rejected &&
           dispatchMs < cooldown,
       })
     }
@@ -218,7 +246,11 @@ export async function runColdNode({ sdk, jose, reps = 15, concurrent = 1000, flo
 
 /** The table of cold-path rows (from Node or Chromium), with targets and verdicts. */
 export function formatCold(rows) {
-  return table(['measure', 'result', 'target', ''], rows.map((r) => [r.measure, r.result, r.target, r.pass ? 'PASS' : 'MISS']), 4).join('\n')
+  return table(
+    ['measure', 'result', 'target', ''],
+    rows.map((r) => [r.measure, r.result, r.target, r.pass ? 'PASS' : 'MISS']),
+    4,
+  ).join('\n')
 }
 
 const COLD_PAGE = `<!doctype html><meta charset="utf-8"><title>idtoken-verify cold bench</title>
@@ -324,7 +356,17 @@ function traceSummary(traces) {
  * spends its time (`trace`: true, or 'all' to trace the memory and jose runs as well); and ten tabs opened at once. Each first sign-in is a new browser context (an empty
  * profile); contenders take turns in a rotating order.
  */
-export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 50, trace = true, tabs = 10, tabTrials = 3, log = () => {} }) {
+export async function runColdChromium({
+  browser,
+  sdk,
+  jose,
+  reps = 5,
+  latency = 50,
+  trace = true,
+  tabs = 10,
+  tabTrials = 3,
+  log = () => {},
+}) {
   const { privateKey, publicKey } = await jose.generateKeyPair(ALG, { extractable: true })
   const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'cold-1', alg: ALG, use: 'sig' }
   const idp = await startIdp({
@@ -340,8 +382,13 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
   idp.keys = [jwk]
   const issuer = idp.origin
   const iat = Math.floor(Date.now() / 1000)
-  const token = await new jose.SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'JWT' })
-    .setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt(iat).setExpirationTime(iat + 3600).sign(privateKey)
+  const token = await new jose.SignJWT({ sub: 'alice' })
+    .setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'JWT' })
+    .setIssuer(issuer)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 3600)
+    .sign(privateKey)
   const options = { issuer, audience: AUDIENCE } // no `cache`: the browser default, IndexedDB
   const counts = () => ({ discovery: idp.count(DISCOVERY), jwks: idp.count(JWKS) })
   const open = async (context) => {
@@ -360,14 +407,23 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
   }
   const first = async (page, extra = {}, traced = false) => {
     idp.reset()
-    return checked(await page.evaluate(({ token, options, traced }) => window.cold.first(token, options, traced),
-      { token, options: { ...options, ...extra }, traced }))
+    return checked(
+      await page.evaluate(({ token, options, traced }) => window.cold.first(token, options, traced), {
+        token,
+        options: { ...options, ...extra },
+        traced,
+      }),
+    )
   }
   const joseByHand = async (page, traced = false) => {
     await page.evaluate(() => import('/jose/index.js'))
     idp.reset()
-    return checked(await page.evaluate(({ token, issuer, audience, traced }) => window.cold.joseByHand(token, issuer, audience, traced),
-      { token, issuer, audience: AUDIENCE, traced }))
+    return checked(
+      await page.evaluate(
+        ({ token, issuer, audience, traced }) => window.cold.joseByHand(token, issuer, audience, traced),
+        { token, issuer, audience: AUDIENCE, traced },
+      ),
+    )
   }
   // One new profile per run: what a first visit finds (IndexedDB, HTTP cache, locks all empty).
   const inNewProfile = async (run) => {
@@ -379,23 +435,24 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
     }
   }
   const contenders = {
-    indexeddb: () => inNewProfile(async (page) => {
-      const fresh = await first(page)
-      await reload(page)
-      const warm = await first(page)
-      await reload(page)
-      const memoryReload = await first(page, { cache: 'memory' })
-      return { fresh, warm, memoryReload }
-    }),
+    indexeddb: () =>
+      inNewProfile(async (page) => {
+        const fresh = await first(page)
+        await reload(page)
+        const warm = await first(page)
+        await reload(page)
+        const memoryReload = await first(page, { cache: 'memory' })
+        return { fresh, warm, memoryReload }
+      }),
     memory: () => inNewProfile((page) => first(page, { cache: 'memory' })),
     jose: () => inNewProfile((page) => joseByHand(page)),
     // Traced runs are apart from the timed ones: the timed ones run without any wrapper.
     ...(trace ? { trace: () => inNewProfile((page) => first(page, {}, true)) } : {}),
     ...(trace === 'all'
       ? {
-        'trace memory': () => inNewProfile((page) => first(page, { cache: 'memory' }, true)),
-        'trace jose': () => inNewProfile((page) => joseByHand(page, true)),
-      }
+          'trace memory': () => inNewProfile((page) => first(page, { cache: 'memory' }, true)),
+          'trace jose': () => inNewProfile((page) => joseByHand(page, true)),
+        }
       : {}),
   }
   const rows = []
@@ -403,7 +460,8 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
   try {
     const names = Object.keys(contenders)
     const results = Object.fromEntries(names.map((name) => [name, []]))
-    for (let rep = -1; rep < reps; rep++) { // one unrecorded warm-up (the browser's first pages)
+    for (let rep = -1; rep < reps; rep++) {
+      // one unrecorded warm-up (the browser's first pages)
       const order = names.map((_, i) => names[(i + rep + 1) % names.length])
       for (const name of order) {
         const result = await contenders[name]()
@@ -479,17 +537,23 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
       rows.push({
         id: 'chromium-fresh-trace',
         measure: `Chromium: where the IndexedDB first sign-in goes, ${traces.length} traced new profiles (ms from createVerifier)`,
-        result: `discovery request +${f(t.discoveryRequest)} (IndexedDB open +${f(t.idbOpen)}, upgrade +${f(t.idbUpgrade)}, ` +
+        result:
+          `discovery request +${f(t.discoveryRequest)} (IndexedDB open +${f(t.idbOpen)}, upgrade +${f(t.idbUpgrade)}, ` +
           `opened +${f(t.idbOpened)}), answered +${f(t.discoveryResponse)}; key-set request +${f(t.jwksRequest)} ` +
           `(${f(t.afterDiscovery)} after the discovery answer), answered +${f(t.jwksResponse)}; verified +${f(t.verified)}; ` +
           `first store write +${f(t.firstPut)}`,
         trace: t,
         marks: traces,
         ...(trace === 'all'
-          ? Object.fromEntries(['memory', 'jose'].map((name) => [`${name}Trace`, {
-            summary: traceSummary(results[`trace ${name}`].map((r) => [...r.marks, ['verified', r.ms]])),
-            marks: results[`trace ${name}`].map((r) => [...r.marks, ['verified', r.ms]]),
-          }]))
+          ? Object.fromEntries(
+              ['memory', 'jose'].map((name) => [
+                `${name}Trace`,
+                {
+                  summary: traceSummary(results[`trace ${name}`].map((r) => [...r.marks, ['verified', r.ms]])),
+                  marks: results[`trace ${name}`].map((r) => [...r.marks, ['verified', r.ms]]),
+                },
+              ]),
+            )
           : {}),
         target: 'first request < 5 ms, key set < 5 ms after discovery',
         pass: t.discoveryRequest < 5 && t.afterDiscovery < 5,
@@ -506,12 +570,14 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
       const context = await browser.newContext()
       try {
         idp.reset()
-        const results = await Promise.all(Array.from({ length: tabs }, async () => {
-          const page = await context.newPage()
-          await page.goto(`${issuer}/#${token}`)
-          await page.waitForFunction(() => window.outcome !== undefined)
-          return page.evaluate(() => window.outcome)
-        }))
+        const results = await Promise.all(
+          Array.from({ length: tabs }, async () => {
+            const page = await context.newPage()
+            await page.goto(`${issuer}/#${token}`)
+            await page.waitForFunction(() => window.outcome !== undefined)
+            return page.evaluate(() => window.outcome)
+          }),
+        )
         trials.push({
           ...counts(),
           verified: results.filter((r) => r.sub === 'alice').length,
@@ -528,7 +594,8 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
       rows.push({
         id: 'chromium-tabs',
         measure: `Chromium: ${tabs} tabs opened at once, each verifying on load, ${tabTrials} trials`,
-        result: `discovery+JWKS per trial: ${requests.map((r) => `${r.discovery}+${r.jwks}`).join(', ')}; ` +
+        result:
+          `discovery+JWKS per trial: ${requests.map((r) => `${r.discovery}+${r.jwks}`).join(', ')}; ` +
           `slowest tab ${median(trials.map((t) => t.slowest)).toFixed(0)} ms`,
         ms: median(trials.map((t) => t.slowest)),
         requests,
@@ -546,7 +613,13 @@ export async function runColdChromium({ browser, sdk, jose, reps = 5, latency = 
 /** Chromium first sign-in rows of several SDK builds side by side (before/after). */
 export function formatColdComparison(reports) {
   const labels = Object.keys(reports)
-  const ids = ['chromium-fresh-network', 'chromium-fresh-memory', 'chromium-fresh-jose', 'chromium-warm-reload', 'chromium-fresh-trace']
+  const ids = [
+    'chromium-fresh-network',
+    'chromium-fresh-memory',
+    'chromium-fresh-jose',
+    'chromium-warm-reload',
+    'chromium-fresh-trace',
+  ]
   const cell = (row) => {
     if (row === undefined) return 'n/a'
     if (row.id === 'chromium-fresh-trace') {
@@ -555,11 +628,18 @@ export function formatColdComparison(reports) {
     const requests = row.requests.reduce((n, r) => n + r.discovery + r.jwks, 0) / row.requests.length
     return `${row.ms.toFixed(1)} ms, ${requests} req`
   }
-  const names = { 'chromium-fresh-network': 'first sign-in, IndexedDB', 'chromium-fresh-memory': "first sign-in, 'memory'",
-    'chromium-fresh-jose': 'first sign-in, jose by hand', 'chromium-warm-reload': 'warm reload, IndexedDB',
-    'chromium-fresh-trace': 'traced (medians)' }
-  return table(['measure (medians)', ...labels], ids.map((id) => [names[id],
-    ...labels.map((label) => cell(reports[label].rows.find((r) => r.id === id)))]), 1).join('\n')
+  const names = {
+    'chromium-fresh-network': 'first sign-in, IndexedDB',
+    'chromium-fresh-memory': "first sign-in, 'memory'",
+    'chromium-fresh-jose': 'first sign-in, jose by hand',
+    'chromium-warm-reload': 'warm reload, IndexedDB',
+    'chromium-fresh-trace': 'traced (medians)',
+  }
+  return table(
+    ['measure (medians)', ...labels],
+    ids.map((id) => [names[id], ...labels.map((label) => cell(reports[label].rows.find((r) => r.id === id)))]),
+    1,
+  ).join('\n')
 }
 
 async function main() {
@@ -572,21 +652,36 @@ async function main() {
     else if (flag === '--reps') args.reps = Number(value())
     else if (flag === '--latency') args.latency = Number(value())
     else if (flag === '--tabs') args.tabTrials = Number(value())
-    else throw new Error(`unknown argument ${argv[i]}\nusage: node bench/cold.mjs [--sdk FILE]... [--reps N] [--latency MS] [--tabs TRIALS]`)
+    else
+      throw new Error(
+        `unknown argument ${argv[i]}\nusage: node bench/cold.mjs [--sdk FILE]... [--reps N] [--latency MS] [--tabs TRIALS]`,
+      )
   }
   const { buildSdk } = await import('./sdk.mjs')
   const { launchChromium } = await import('./runtimes.mjs')
   const jose = await import('jose')
   const built = args.sdks.length === 0 ? await buildSdk() : undefined
-  const sdks = built !== undefined ? { 'src (esbuild)': built } : Object.fromEntries(args.sdks.map((file) => [file, { code: readFileSync(file, 'utf8') }]))
+  const sdks =
+    built !== undefined
+      ? { 'src (esbuild)': built }
+      : Object.fromEntries(args.sdks.map((file) => [file, { code: readFileSync(file, 'utf8') }]))
   const browser = await launchChromium()
   const reports = {}
   try {
     for (const [label, sdk] of Object.entries(sdks)) {
-      const report = await runColdChromium({ browser, sdk, jose, reps: args.reps, latency: args.latency, tabTrials: args.tabTrials,
-        log: (line) => process.stderr.write(`  ${line}\n`) })
+      const report = await runColdChromium({
+        browser,
+        sdk,
+        jose,
+        reps: args.reps,
+        latency: args.latency,
+        tabTrials: args.tabTrials,
+        log: (line) => process.stderr.write(`  ${line}\n`),
+      })
       reports[label] = report
-      console.log(`\n== ${label}: ${report.browser}, provider latency ${args.latency} ms, ${args.reps} new profiles per contender (${report.seconds.toFixed(1)} s)`)
+      console.log(
+        `\n== ${label}: ${report.browser}, provider latency ${args.latency} ms, ${args.reps} new profiles per contender (${report.seconds.toFixed(1)} s)`,
+      )
       console.log(formatCold(report.rows))
     }
   } finally {

@@ -56,7 +56,10 @@ export async function setup({ sdk, jose, JwtVerifier, algs = ALGS }) {
   const keys = {}
   const jwks = { keys: [] }
   for (const alg of algs) {
-    const { privateKey, publicKey } = await jose.generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519', extractable: true } : { extractable: true })
+    const { privateKey, publicKey } = await jose.generateKeyPair(
+      alg,
+      alg === 'EdDSA' ? { crv: 'Ed25519', extractable: true } : { extractable: true },
+    )
     const kid = `bench-${alg}`
     const publicJwk = { ...(await jose.exportJWK(publicKey)), kid, alg, use: 'sig' }
     jwks.keys.push(publicJwk)
@@ -78,7 +81,10 @@ export async function setup({ sdk, jose, JwtVerifier, algs = ALGS }) {
   // One verifier per library, shared by every algorithm, each warmed before timing. Ours keeps keys in
   // memory in every runtime (in a browser the default would be IndexedDB; the hot path never reads it).
   const ours = sdk.createVerifier({ issuer: ISSUER, audience: AUDIENCE, fetch: fetchFromMemory, cache: 'memory' })
-  const remote = jose.createRemoteJWKSet(new URL(jwksUri), { [jose.customFetch]: fetchFromMemory, cacheMaxAge: Infinity })
+  const remote = jose.createRemoteJWKSet(new URL(jwksUri), {
+    [jose.customFetch]: fetchFromMemory,
+    cacheMaxAge: Infinity,
+  })
   let aws
   if (JwtVerifier !== undefined) {
     aws = JwtVerifier.create({ issuer: ISSUER, audience: AUDIENCE, jwksUri })
@@ -86,7 +92,15 @@ export async function setup({ sdk, jose, JwtVerifier, algs = ALGS }) {
   }
 
   const iat = Math.floor(Date.now() / 1000)
-  const claims = { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat, exp: iat + 3600, nonce: 'n-0S6_WzA2Mj', auth_time: iat }
+  const claims = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'user-1',
+    iat,
+    exp: iat + 3600,
+    nonce: 'n-0S6_WzA2Mj',
+    auth_time: iat,
+  }
   const cases = {}
   for (const alg of algs) {
     const { privateKey, publicJwk, kid } = keys[alg]
@@ -125,11 +139,20 @@ export async function setup({ sdk, jose, JwtVerifier, algs = ALGS }) {
       ['ours', () => ours.verify(forged)],
       ['jose', () => jose.jwtVerify(forged, remote, joseOptions)],
       ...(run.aws ? [['aws', () => aws.verify(forged)]] : []),
-      ['floor', async () => {
-        if (!(await crypto.subtle.verify(params, floorKey, forgedSignature, data))) throw new Error('invalid')
-      }],
+      [
+        'floor',
+        async () => {
+          if (!(await crypto.subtle.verify(params, floorKey, forgedSignature, data))) throw new Error('invalid')
+        },
+      ],
     ]) {
-      if (await verify().then(() => true, () => false)) throw new Error(`${name} accepted a forged ${alg} token`)
+      if (
+        await verify().then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new Error(`${name} accepted a forged ${alg} token`)
     }
     cases[alg] = run
   }
@@ -252,13 +275,28 @@ const verdict = (t) => (t === undefined ? '' : t.pass === null ? '' : t.pass ? '
 /** Left-aligned first `left` columns, the rest right-aligned. */
 export function table(header, rows, left = 2) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)))
-  const line = (cells) => cells.map((c, i) => (i < left ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd()
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i < left ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])))
+      .join('  ')
+      .trimEnd()
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
 }
 
 /** The table every runtime prints, and the verdict lines under it. */
 export function formatHot(report) {
-  const header = ['mode', 'alg', 'ours ops/s', 'jose ops/s', 'aws ops/s', 'floor ops/s', 'ours/jose', 'ours/floor', '(noise)', 'ours/aws']
+  const header = [
+    'mode',
+    'alg',
+    'ours ops/s',
+    'jose ops/s',
+    'aws ops/s',
+    'floor ops/s',
+    'ours/jose',
+    'ours/floor',
+    '(noise)',
+    'ours/aws',
+  ]
   const rows = report.results.map((r) => [
     r.mode,
     r.alg,
@@ -291,5 +329,8 @@ export function formatHot(report) {
 
 export function missedTargets(report) {
   return report.results.flatMap((r) =>
-    Object.entries(r.targets).filter(([, t]) => t.pass === false).map(([k]) => `${r.mode} ${r.alg} vs ${k}`))
+    Object.entries(r.targets)
+      .filter(([, t]) => t.pass === false)
+      .map(([k]) => `${r.mode} ${r.alg} vs ${k}`),
+  )
 }

@@ -21,7 +21,13 @@ const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 't
  * `latency`: milliseconds each discovery or key-set answer is held back (a provider across the internet); the
  * pages and modules are served at once. Both can be changed on the returned object while it runs.
  */
-export async function startIdp({ assets = {}, directories = {}, algorithms = ['RS256'], latency = 0, cacheControl = CACHE_CONTROL } = {}) {
+export async function startIdp({
+  assets = {},
+  directories = {},
+  algorithms = ['RS256'],
+  latency = 0,
+  cacheControl = CACHE_CONTROL,
+} = {}) {
   const idp = {
     origin: '',
     keys: [],
@@ -34,10 +40,11 @@ export async function startIdp({ assets = {}, directories = {}, algorithms = ['R
     reset() {
       idp.log = []
     },
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections?.()
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections?.()
+      }),
   }
 
   async function handle(request, response) {
@@ -49,14 +56,19 @@ export async function startIdp({ assets = {}, directories = {}, algorithms = ['R
       response.end(body)
     }
     const asset = assets[path]
-    if (asset !== undefined) return send(200, { 'content-type': asset.type, 'cache-control': 'no-store', ...asset.headers }, asset.body)
+    if (asset !== undefined)
+      return send(200, { 'content-type': asset.type, 'cache-control': 'no-store', ...asset.headers }, asset.body)
     for (const [prefix, folder] of Object.entries(directories)) {
       if (!path.startsWith(prefix)) continue
       const file = normalize(join(folder, decodeURIComponent(path.slice(prefix.length))))
       if (!file.startsWith(folder.endsWith(sep) ? folder : folder + sep)) return send(403, {}, 'forbidden')
       try {
         const body = await readFile(file)
-        return send(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }, body)
+        return send(
+          200,
+          { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' },
+          body,
+        )
       } catch {
         return send(404, {}, 'not found')
       }
@@ -65,7 +77,11 @@ export async function startIdp({ assets = {}, directories = {}, algorithms = ['R
     if (idp.latency > 0) await new Promise((resolve) => setTimeout(resolve, idp.latency))
     let body
     if (path === DISCOVERY) {
-      body = JSON.stringify({ issuer: idp.origin, jwks_uri: idp.origin + JWKS, id_token_signing_alg_values_supported: algorithms })
+      body = JSON.stringify({
+        issuer: idp.origin,
+        jwks_uri: idp.origin + JWKS,
+        id_token_signing_alg_values_supported: algorithms,
+      })
     } else {
       body = JSON.stringify({ keys: idp.keys })
     }

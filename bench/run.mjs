@@ -27,7 +27,8 @@ import { ROOT, buildSdk, joseVersion } from './sdk.mjs'
 import { formatWorkerd, runWorkerd } from './workerd.mjs'
 
 const PHASES = ['node', 'deno', 'bun', 'chromium', 'firefox', 'cold', 'boundary', 'workerd']
-const USAGE = 'usage: node bench/run.mjs [--only node,deno,bun,chromium,firefox,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS] ' +
+const USAGE =
+  'usage: node bench/run.mjs [--only node,deno,bun,chromium,firefox,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS] ' +
   '[--algs RS256,PS256,ES256,EdDSA] [--reps N] [--json [file]]'
 
 function parseArgs(argv) {
@@ -43,7 +44,8 @@ function parseArgs(argv) {
     else if (flag === '--quick') Object.assign(args, { quick: true, rounds: 3, slice: 100 })
     else if (flag === '--json') {
       // Optional value: `--json` alone writes to the default file.
-      args.json = inline ?? (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : 'artifacts/bench.json')
+      args.json =
+        inline ?? (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : 'artifacts/bench.json')
     } else if (flag === '--help' || flag === '-h') {
       console.log(USAGE)
       process.exit(0)
@@ -51,15 +53,21 @@ function parseArgs(argv) {
   }
   if (!(args.rounds >= 1) || !(args.slice >= 10)) throw new Error('--rounds must be >= 1 and --slice >= 10 (ms)')
   if (args.reps !== undefined && !(args.reps >= 1)) throw new Error('--reps must be >= 1')
-  for (const alg of args.algs) if (!ALGS.includes(alg)) throw new Error(`--algs: ${alg} is not one of ${ALGS.join(', ')}`)
-  for (const phase of args.only ?? []) if (!PHASES.includes(phase)) throw new Error(`--only: ${phase} is not one of ${PHASES.join(', ')}`)
+  for (const alg of args.algs)
+    if (!ALGS.includes(alg)) throw new Error(`--algs: ${alg} is not one of ${ALGS.join(', ')}`)
+  for (const phase of args.only ?? [])
+    if (!PHASES.includes(phase)) throw new Error(`--only: ${phase} is not one of ${PHASES.join(', ')}`)
   args.phases = new Set(args.only ?? PHASES)
   return args
 }
 
 function gitCommit() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
   } catch {
     return undefined
   }
@@ -74,11 +82,15 @@ function formatSummary(hot) {
   const rows = []
   for (const mode of MODES) {
     for (const alg of hot[names[0]].algs) {
-      rows.push([mode.name, alg, ...names.map((name) => {
-        const r = hot[name].results.find((x) => x.mode === mode.name && x.alg === alg)
-        const f = (v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a')
-        return `${f(r?.ratios.jose)} / ${f(r?.ratios.floor)}${Number.isFinite(r?.ratios.aws) ? ` / ${f(r.ratios.aws)}` : ''}`
-      })])
+      rows.push([
+        mode.name,
+        alg,
+        ...names.map((name) => {
+          const r = hot[name].results.find((x) => x.mode === mode.name && x.alg === alg)
+          const f = (v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a')
+          return `${f(r?.ratios.jose)} / ${f(r?.ratios.floor)}${Number.isFinite(r?.ratios.aws) ? ` / ${f(r.ratios.aws)}` : ''}`
+        }),
+      ])
     }
   }
   return table(['mode', 'alg', ...names.map((n) => `${n} jose/floor[/aws]`)], rows).join('\n')
@@ -100,10 +112,14 @@ async function main() {
     cold: {},
     errors: [],
   }
-  console.log(`idtoken-verify bench: ${cpus().length} cpus (${report.cpu ?? '?'}), jose ${report.jose}, ` +
-    `hot path ${args.rounds} rounds x ${args.slice} ms slices per contender (medians), phases: ${[...args.phases].join(', ')}`)
+  console.log(
+    `idtoken-verify bench: ${cpus().length} cpus (${report.cpu ?? '?'}), jose ${report.jose}, ` +
+      `hot path ${args.rounds} rounds x ${args.slice} ms slices per contender (medians), phases: ${[...args.phases].join(', ')}`,
+  )
   if (loadBefore > cpus().length / 2) {
-    console.log(`note: load average ${loadBefore.toFixed(1)} on ${cpus().length} cpus: other work competes, expect noisy ratios`)
+    console.log(
+      `note: load average ${loadBefore.toFixed(1)} on ${cpus().length} cpus: other work competes, expect noisy ratios`,
+    )
   }
 
   const sdkBuild = await buildSdk()
@@ -140,16 +156,24 @@ async function main() {
         const sdk = await sdkBuild.import()
         const cold = await runColdNode({ sdk, jose, reps: args.reps ?? (args.quick ? 5 : 15), log: progress('cold') })
         report.cold.node = cold
-        heading(`node ${process.version}: cold paths (provider on 127.0.0.1 over HTTP; times are medians, counts exact)`)
+        heading(
+          `node ${process.version}: cold paths (provider on 127.0.0.1 over HTTP; times are medians, counts exact)`,
+        )
         console.log(formatCold(cold.rows))
       })
     }
     if (args.phases.has('boundary')) {
       await phase('boundary', 'node: max-age boundary', async () => {
-        const boundary = await runBoundary({ sdk: await sdkBuild.import(), boundaries: args.quick ? 3 : 6, log: progress('boundary') })
+        const boundary = await runBoundary({
+          sdk: await sdkBuild.import(),
+          boundaries: args.quick ? 3 : 6,
+          log: progress('boundary'),
+        })
         report.boundary = boundary
-        heading(`node ${process.version}: max-age boundary, a verification every ~1 ms (max-age ${boundary.maxAge} s, ` +
-          `provider latency ${boundary.latency} ms, windows ±${boundary.windowMs} ms around each key-set copy's expiry)`)
+        heading(
+          `node ${process.version}: max-age boundary, a verification every ~1 ms (max-age ${boundary.maxAge} s, ` +
+            `provider latency ${boundary.latency} ms, windows ±${boundary.windowMs} ms around each key-set copy's expiry)`,
+        )
         console.log(formatBoundary(boundary))
       })
     }
@@ -167,7 +191,12 @@ async function main() {
     }
     if (args.phases.has('chromium')) {
       await phase('chromium', 'chromium: hot path', async () => {
-        const hot = await runChromiumHot({ browser: await chromium(), sdk: sdkBuild, options: hotOptions, log: progress('chromium') })
+        const hot = await runChromiumHot({
+          browser: await chromium(),
+          sdk: sdkBuild,
+          options: hotOptions,
+          log: progress('chromium'),
+        })
         printHot('chromium', hot, hot.command)
       })
     }
@@ -176,7 +205,12 @@ async function main() {
         // Its own browser, closed before the next phase so it does not compete with Chromium's cold paths.
         const firefox = await launchFirefox()
         try {
-          const hot = await runFirefoxHot({ browser: firefox, sdk: sdkBuild, options: hotOptions, log: progress('firefox') })
+          const hot = await runFirefoxHot({
+            browser: firefox,
+            sdk: sdkBuild,
+            options: hotOptions,
+            log: progress('firefox'),
+          })
           printHot('firefox', hot, hot.command)
         } finally {
           await firefox.close()
@@ -186,7 +220,11 @@ async function main() {
     if (args.phases.has('cold')) {
       await phase('cold-chromium', 'chromium: cold paths', async () => {
         const cold = await runColdChromium({
-          browser: await chromium(), sdk: sdkBuild, jose, reps: args.reps ?? (args.quick ? 2 : 5), tabTrials: args.quick ? 2 : 3,
+          browser: await chromium(),
+          sdk: sdkBuild,
+          jose,
+          reps: args.reps ?? (args.quick ? 2 : 5),
+          tabTrials: args.quick ? 2 : 3,
           log: progress('cold'),
         })
         report.cold.chromium = cold
@@ -197,8 +235,13 @@ async function main() {
     if (args.phases.has('workerd')) {
       await phase('workerd', 'workerd: hot and cold paths', async () => {
         const workerd = await runWorkerd({
-          sdk: sdkBuild, algs: args.algs, rounds: args.rounds, slice: args.slice, reps: args.reps ?? (args.quick ? 5 : 15),
-          isolates: args.quick ? 2 : 3, log: progress('workerd'),
+          sdk: sdkBuild,
+          algs: args.algs,
+          rounds: args.rounds,
+          slice: args.slice,
+          reps: args.reps ?? (args.quick ? 5 : 15),
+          isolates: args.quick ? 2 : 3,
+          log: progress('workerd'),
         })
         report.workerd = workerd
         heading(`${workerd.runtime}: hot path next to jose, cold paths`)
@@ -218,21 +261,29 @@ async function main() {
   heading('summary')
   for (const name of hotNames) {
     const missed = missedTargets(report.hot[name])
-    console.log(`${name.padEnd(9)} hot:  ${missed.length === 0 ? 'all targets PASS' : `${missed.length} MISS: ${missed.join('; ')}`}`)
+    console.log(
+      `${name.padEnd(9)} hot:  ${missed.length === 0 ? 'all targets PASS' : `${missed.length} MISS: ${missed.join('; ')}`}`,
+    )
   }
   for (const [where, cold] of Object.entries(report.cold)) {
     const missed = cold.rows.filter((r) => !r.pass).map((r) => r.measure)
-    console.log(`${where.padEnd(9)} cold: ${missed.length === 0 ? `all ${cold.rows.length} targets PASS` : `${missed.length} MISS: ${missed.join('; ')}`}`)
+    console.log(
+      `${where.padEnd(9)} cold: ${missed.length === 0 ? `all ${cold.rows.length} targets PASS` : `${missed.length} MISS: ${missed.join('; ')}`}`,
+    )
   }
   if (report.boundary !== undefined) {
     const { rows, withdrawn, pass } = report.boundary
-    console.log(`${'boundary'.padEnd(9)} ${pass ? 'PASS' : 'MISS'}: ${rows.at(-1).waited} waited on the network, ` +
-      `withdrawn key verified ${withdrawn.afterMaxAge} times past max-age`)
+    console.log(
+      `${'boundary'.padEnd(9)} ${pass ? 'PASS' : 'MISS'}: ${rows.at(-1).waited} waited on the network, ` +
+        `withdrawn key verified ${withdrawn.afterMaxAge} times past max-age`,
+    )
   }
   for (const { phase: name, error } of report.errors) console.log(`${name.padEnd(9)} FAILED: ${error.split('\n')[0]}`)
   report.loadavg = { before: loadBefore, after: loadavg()[0] }
   report.seconds = (performance.now() - started) / 1000
-  console.log(`total ${report.seconds.toFixed(1)} s, load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`)
+  console.log(
+    `total ${report.seconds.toFixed(1)} s, load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
+  )
   if (args.json !== undefined) {
     const file = resolve(process.cwd(), args.json)
     await mkdir(dirname(file), { recursive: true })

@@ -38,9 +38,11 @@ async function handle(request, env) {
       const run = hot.cases[p.get('alg')][p.get('contender')]
       const n = Number(p.get('n'))
       let started = 0
-      await Promise.all(Array.from({ length: Number(p.get('concurrency')) }, async () => {
-        while (started++ < n) await run()
-      }))
+      await Promise.all(
+        Array.from({ length: Number(p.get('concurrency')) }, async () => {
+          while (started++ < n) await run()
+        }),
+      )
       return new Response(String(hot.requests()))
     }
     if (url.pathname === '/store-get') {
@@ -48,7 +50,8 @@ async function handle(request, env) {
       const kv = store(p.get('store'), env)
       const at = Date.now()
       await kv.set('bench-entry', { value: { keys: [] }, fetchedAt: at, freshUntil: at + 600_000 })
-      for (let i = 0, n = Number(p.get('n')); i < n; i++) if ((await kv.get('bench-entry')) === undefined) throw new Error('store miss')
+      for (let i = 0, n = Number(p.get('n')); i < n; i++)
+        if ((await kv.get('bench-entry')) === undefined) throw new Error('store miss')
       return new Response('ok')
     }
     // A first verification on a fresh verifier (or jose key set), as a new isolate would make it.
@@ -61,7 +64,11 @@ async function handle(request, env) {
       return new Response(payload.sub)
     }
     const verifier = sdk.createVerifier({
-      issuer, audience, cache: store(p.get('store'), env), waitUntil, ...(p.has('jwksUri') ? { jwksUri: `${issuer}/jwks` } : {}),
+      issuer,
+      audience,
+      cache: store(p.get('store'), env),
+      waitUntil,
+      ...(p.has('jwksUri') ? { jwksUri: `${issuer}/jwks` } : {}),
     })
     const { payload } = await verifier.verify(token)
     return new Response(payload.sub)

@@ -26,7 +26,13 @@ const AUDIENCE = 'cold-client'
 async function bundle(sdk) {
   const result = await esbuild.build({
     entryPoints: [join(ROOT, 'bench/workerd-worker.mjs')],
-    bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', write: false, logLevel: 'error', external: ['node:*'],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    logLevel: 'error',
+    external: ['node:*'],
     alias: { 'idtoken-verify-bench-sdk': sdk.file, 'jose-webapi': join(JOSE_WEBAPI, 'index.js') },
   })
   return result.outputFiles[0].text
@@ -49,14 +55,29 @@ async function timeRequests(mf, count, path, init) {
  * Runs the workerd phase. `sdk` is bench/sdk.mjs's bundle (src/, so dist/ need not be built). Returns
  * { runtime, hot: { results }, cold: { rows } } in the shapes the other phases print.
  */
-export async function runWorkerd({ sdk, algs = ALGS, rounds = 5, slice = 200, reps = 15, isolates = 3, log = () => {} }) {
-  const { version } = JSON.parse(await (await import('node:fs/promises')).readFile(join(ROOT, 'node_modules/workerd/package.json'), 'utf8'))
+export async function runWorkerd({
+  sdk,
+  algs = ALGS,
+  rounds = 5,
+  slice = 200,
+  reps = 15,
+  isolates = 3,
+  log = () => {},
+}) {
+  const { version } = JSON.parse(
+    await (await import('node:fs/promises')).readFile(join(ROOT, 'node_modules/workerd/package.json'), 'utf8'),
+  )
   const idp = await startIdp({ algorithms: ['RS256'] })
   const { privateKey, publicKey } = await jose.generateKeyPair('RS256', { extractable: true })
   idp.keys = [{ ...(await jose.exportJWK(publicKey)), kid: 'cold-1', alg: 'RS256', use: 'sig' }]
   const iat = Math.floor(Date.now() / 1000)
-  const token = await new jose.SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'RS256', kid: 'cold-1', typ: 'JWT' })
-    .setIssuer(idp.origin).setAudience(AUDIENCE).setIssuedAt(iat).setExpirationTime(iat + 3600).sign(privateKey)
+  const token = await new jose.SignJWT({ sub: 'alice' })
+    .setProtectedHeader({ alg: 'RS256', kid: 'cold-1', typ: 'JWT' })
+    .setIssuer(idp.origin)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 3600)
+    .sign(privateKey)
   const bearer = { headers: { authorization: `Bearer ${token}` } }
   const persist = await mkdtemp(join(tmpdir(), 'idtoken-verify-bench-workerd-'))
   const options = {
@@ -77,18 +98,20 @@ export async function runWorkerd({ sdk, algs = ALGS, rounds = 5, slice = 200, re
 
     // Hot path.
     await timeRequests(mf, 1, `/setup?algs=${algs.join(',')}`)
-    const fetchesAfterSetup = Number(await (await mf.dispatchFetch(`http://bench.test/hot?alg=${algs[0]}&contender=ours&n=1&concurrency=1`)).text())
+    const fetchesAfterSetup = Number(
+      await (await mf.dispatchFetch(`http://bench.test/hot?alg=${algs[0]}&contender=ours&n=1&concurrency=1`)).text(),
+    )
     // The empty request's cost is sampled again before every timed request: the machine may be busy.
     const empty = []
     const opsPerSec = async (alg, contender, n, concurrency) => {
-      empty.push(...await timeRequests(mf, 1, '/noop'))
+      empty.push(...(await timeRequests(mf, 1, '/noop')))
       const [ms] = await timeRequests(mf, 1, `/hot?alg=${alg}&contender=${contender}&n=${n}&concurrency=${concurrency}`)
       return n / (Math.max(ms - median(empty.slice(-20)), 0.001) / 1000)
     }
     // Calibrate: each request runs about one slice of the slowest contender.
     const sizes = {}
     for (const alg of algs) {
-      const rate = Math.min(...await Promise.all(CONTENDERS.map((c) => opsPerSec(alg, c, 50, 1))))
+      const rate = Math.min(...(await Promise.all(CONTENDERS.map((c) => opsPerSec(alg, c, 50, 1)))))
       sizes[alg] = Math.max(20, Math.round((rate * slice) / 1000))
     }
     const samples = {}
@@ -101,12 +124,15 @@ export async function runWorkerd({ sdk, algs = ALGS, rounds = 5, slice = 200, re
         for (const alg of algs) {
           const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length])
           if (round & 1) order.reverse()
-          for (const name of order) samples[mode.name][alg][name].push(await opsPerSec(alg, name, sizes[alg], mode.concurrency))
+          for (const name of order)
+            samples[mode.name][alg][name].push(await opsPerSec(alg, name, sizes[alg], mode.concurrency))
         }
       }
       log(`hot round ${round + 1}/${rounds}`)
     }
-    const after = Number(await (await mf.dispatchFetch(`http://bench.test/hot?alg=${algs[0]}&contender=ours&n=1&concurrency=1`)).text())
+    const after = Number(
+      await (await mf.dispatchFetch(`http://bench.test/hot?alg=${algs[0]}&contender=ours&n=1&concurrency=1`)).text(),
+    )
     if (after !== fetchesAfterSetup) throw new Error('a contender fetched during timing: the caches were not warm')
     const results = []
     for (const mode of MODES) {
@@ -114,7 +140,9 @@ export async function runWorkerd({ sdk, algs = ALGS, rounds = 5, slice = 200, re
         const s = samples[mode.name][alg]
         const ratio = (other) => median(s.ours.map((ours, round) => ours / s[other][round]))
         results.push({
-          mode: mode.name, alg, n: sizes[alg],
+          mode: mode.name,
+          alg,
+          n: sizes[alg],
           opsPerSec: Object.fromEntries(CONTENDERS.map((c) => [c, median(s[c])])),
           ratios: { jose: ratio('jose'), floor: ratio('floor') },
           samples: s,
@@ -148,11 +176,13 @@ export async function runWorkerd({ sdk, algs = ALGS, rounds = 5, slice = 200, re
     }
     log(`cold: ${reps} fresh verifiers of each kind`)
     const emptyMs = median(cold['empty request'].ms)
-    const rows = names.filter((name) => name !== 'empty request').map((name) => ({
-      measure: `first verify, fresh verifier in a warm isolate: ${name}`,
-      ms: median(cold[name].ms) - emptyMs,
-      requests: median(cold[name].requests),
-    }))
+    const rows = names
+      .filter((name) => name !== 'empty request')
+      .map((name) => ({
+        measure: `first verify, fresh verifier in a warm isolate: ${name}`,
+        ms: median(cold[name].ms) - emptyMs,
+        requests: median(cold[name].requests),
+      }))
     // The stores' own read latency: 50 reads per request.
     for (const kind of ['cache', 'kv']) {
       const per = []
@@ -161,7 +191,11 @@ export async function runWorkerd({ sdk, algs = ALGS, rounds = 5, slice = 200, re
         const [t] = await timeRequests(mf, 1, `/store-get?store=${kind}&n=50`)
         per.push((t - e) / 50)
       }
-      rows.push({ measure: `one read of a stored entry (get), ${kind === 'cache' ? 'cacheApiStore()' : 'Workers KV example store'}`, ms: median(per), requests: 0 })
+      rows.push({
+        measure: `one read of a stored entry (get), ${kind === 'cache' ? 'cacheApiStore()' : 'Workers KV example store'}`,
+        ms: median(per),
+        requests: 0,
+      })
     }
 
     // New isolates: workerd restarted, memory gone, the cache and KV kept on disk.
@@ -198,12 +232,28 @@ export async function runWorkerd({ sdk, algs = ALGS, rounds = 5, slice = 200, re
 const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a')
 
 export function formatWorkerd(report) {
-  const hot = table(['mode', 'alg', 'ours ops/s', 'jose ops/s', 'floor ops/s', 'ours/jose', 'ours/floor'], report.hot.results.map((r) => [
-    r.mode, r.alg, Math.round(r.opsPerSec.ours), Math.round(r.opsPerSec.jose), Math.round(r.opsPerSec.floor), `${f2(r.ratios.jose)}x`, `${f2(r.ratios.floor)}x`,
-  ]))
-  const cold = table(['measure', 'ms (median)', 'provider requests'], report.cold.rows.map((r) => [r.measure, f2(r.ms), r.requests]), 1)
+  const hot = table(
+    ['mode', 'alg', 'ours ops/s', 'jose ops/s', 'floor ops/s', 'ours/jose', 'ours/floor'],
+    report.hot.results.map((r) => [
+      r.mode,
+      r.alg,
+      Math.round(r.opsPerSec.ours),
+      Math.round(r.opsPerSec.jose),
+      Math.round(r.opsPerSec.floor),
+      `${f2(r.ratios.jose)}x`,
+      `${f2(r.ratios.floor)}x`,
+    ]),
+  )
+  const cold = table(
+    ['measure', 'ms (median)', 'provider requests'],
+    report.cold.rows.map((r) => [r.measure, f2(r.ms), r.requests]),
+    1,
+  )
   return [
     `hot path: requests of n verifications timed from outside, minus an empty request (median ${report.overheadMs.toFixed(3)} ms)`,
-    ...hot, '', 'cold paths (provider on 127.0.0.1 over HTTP; fresh-verifier times minus an empty request; miniflare\'s Cache API and KV are local simulations):', ...cold,
+    ...hot,
+    '',
+    "cold paths (provider on 127.0.0.1 over HTTP; fresh-verifier times minus an empty request; miniflare's Cache API and KV are local simulations):",
+    ...cold,
   ].join('\n')
 }

@@ -44,25 +44,37 @@ const demo = createServer(async (req, res) => {
   res.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-store' })
   res.end(await readFile(new URL(file[0], root)))
 })
-await retryOnFreePort((port) => new Promise((resolve, reject) => {
-  demo.once('error', reject).listen(port, '127.0.0.1', () => {
-    demo.off('error', reject)
-    resolve()
-  })
-}), demoPort)
+await retryOnFreePort(
+  (port) =>
+    new Promise((resolve, reject) => {
+      demo.once('error', reject).listen(port, '127.0.0.1', () => {
+        demo.off('error', reject)
+        resolve()
+      })
+    }),
+  demoPort,
+)
 const demoUrl = `http://127.0.0.1:${demo.address().port}/`
 
 // The demo page drives the IdP's control API (rotate, break, fix) from the browser: the server
 // refuses that to every page unless its origin is allowlisted.
-const { url: idpUrl, idp, close } = await retryOnFreePort((port) => startMockIdpServer({
-  port,
-  clientId,
-  algorithms: ['ES256', 'RS256', 'EdDSA'],
-  // Short freshness so a visitor sees rotation and outages play out within a minute.
-  cacheControl: 'public, max-age=20',
-  user: { sub: 'alice', claims: { name: 'Alice Example', email: 'alice@example.test', email_verified: true } },
-  controlOrigins: [`http://127.0.0.1:${demo.address().port}`, `http://localhost:${demo.address().port}`],
-}), idpPort)
+const {
+  url: idpUrl,
+  idp,
+  close,
+} = await retryOnFreePort(
+  (port) =>
+    startMockIdpServer({
+      port,
+      clientId,
+      algorithms: ['ES256', 'RS256', 'EdDSA'],
+      // Short freshness so a visitor sees rotation and outages play out within a minute.
+      cacheControl: 'public, max-age=20',
+      user: { sub: 'alice', claims: { name: 'Alice Example', email: 'alice@example.test', email_verified: true } },
+      controlOrigins: [`http://127.0.0.1:${demo.address().port}`, `http://localhost:${demo.address().port}`],
+    }),
+  idpPort,
+)
 issuer = idpUrl
 
 // A first round trip in Node, so the terminal shows what the page will show.

@@ -37,11 +37,16 @@ const VERDICT_LABEL = { fail: 'FAIL', pass: 'pass', note: 'note' } as const
 export function formatAuditReport(report: AuditReport, target: string, issuer: string): string {
   const lines = [`audit of ${target} (issuer ${issuer})`, '']
   const status = (value: number | null): string => (value === null ? 'no answer' : String(value))
-  lines.push(`${'good token'.padEnd(22)} ${status(report.baseline.status).padEnd(9)} ${report.baseline.accepted ? 'accepted' : 'REFUSED'}`)
+  lines.push(
+    `${'good token'.padEnd(22)} ${status(report.baseline.status).padEnd(9)} ${report.baseline.accepted ? 'accepted' : 'REFUSED'}`,
+  )
   if (!report.baseline.accepted) {
-    lines.push('', report.baseline.status === null
-      ? `2: no answer from ${target}: is it running, and is the URL right?`
-      : `2: the API refused a good token: does it trust the issuer ${issuer} and the audience, and is the header right?`)
+    lines.push(
+      '',
+      report.baseline.status === null
+        ? `2: no answer from ${target}: is it running, and is the URL right?`
+        : `2: the API refused a good token: does it trust the issuer ${issuer} and the audience, and is the header right?`,
+    )
     return `${lines.join('\n')}\n`
   }
   lines.push('', `${'token'.padEnd(22)} ${'status'.padEnd(9)} ${'verdict'.padEnd(7)} why it is bad`)
@@ -49,14 +54,21 @@ export function formatAuditReport(report: AuditReport, target: string, issuer: s
     const why = BAD_TOKEN_CATALOGUE[row.name].description.replace(/`/g, '')
     lines.push(`${row.name.padEnd(22)} ${status(row.status).padEnd(9)} ${VERDICT_LABEL[row.verdict].padEnd(7)} ${why}`)
   }
-  const count = (verdict: keyof typeof VERDICT_LABEL): number => report.results.filter((row) => row.verdict === verdict).length
+  const count = (verdict: keyof typeof VERDICT_LABEL): number =>
+    report.results.filter((row) => row.verdict === verdict).length
   const unanswered = report.results.filter((row) => row.status === null).length
   const code = auditExitCode(report)
-  const outcome = code === 0
-    ? 'no forgery was accepted'
-    : code === 1 ? 'the API accepted tokens it must refuse (FAIL rows)' : `${unanswered} requests got no answer`
+  const outcome =
+    code === 0
+      ? 'no forgery was accepted'
+      : code === 1
+        ? 'the API accepted tokens it must refuse (FAIL rows)'
+        : `${unanswered} requests got no answer`
   lines.push('', `${count('fail')} fail, ${count('note')} note, ${count('pass')} pass: ${outcome} (exit ${code})`)
-  if (count('note') > 0) lines.push('note rows: refusing these needs the login\'s context or a provider that follows OIDC Core 10.1; see https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/mock-idp.md#the-bad-token-catalogue')
+  if (count('note') > 0)
+    lines.push(
+      "note rows: refusing these needs the login's context or a provider that follows OIDC Core 10.1; see https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/mock-idp.md#the-bad-token-catalogue",
+    )
   return `${lines.join('\n')}\n`
 }
 
@@ -89,10 +101,15 @@ export async function runAuditCli(args: string[], write: (text: string) => void)
     parseAuditHeader(values.header)
     options.header = values.header
   }
-  if (values.algorithms !== undefined) options.algorithms = values.algorithms.split(',').map((a) => a.trim()).filter(Boolean)
+  if (values.algorithms !== undefined)
+    options.algorithms = values.algorithms
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
   if (values.timeout !== undefined) {
     const timeout = Number(values.timeout)
-    if (!(Number.isFinite(timeout) && timeout > 0)) throw new TypeError('--timeout must be a positive number of milliseconds')
+    if (!(Number.isFinite(timeout) && timeout > 0))
+      throw new TypeError('--timeout must be a positive number of milliseconds')
     options.timeout = timeout
   }
   try {

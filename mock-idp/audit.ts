@@ -94,7 +94,8 @@ export function parseAuditHeader(spec: string): { name: string; template: string
   const colon = spec.indexOf(':')
   const name = colon < 0 ? '' : spec.slice(0, colon).trim()
   const template = colon < 0 ? '' : spec.slice(colon + 1).trim()
-  if (!HEADER_NAME.test(name)) throw new TypeError(`--header must look like 'Name: value {token}', got ${JSON.stringify(spec)}`)
+  if (!HEADER_NAME.test(name))
+    throw new TypeError(`--header must look like 'Name: value {token}', got ${JSON.stringify(spec)}`)
   if (!template.includes('{token}')) throw new TypeError('--header must say where the token goes with {token}')
   return { name, template }
 }
@@ -136,7 +137,8 @@ export function auditExitCode(report: AuditReport): 0 | 1 | 2 {
  */
 export async function auditApi(options: AuditOptions): Promise<AuditReport> {
   const target = new URL(options.target)
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError('"target" must be an http(s) URL')
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    throw new TypeError('"target" must be an http(s) URL')
   const { name, template } = parseAuditHeader(options.header ?? 'Authorization: Bearer {token}')
   const timeout = options.timeout ?? 10_000
   const send = options.fetch ?? ((request: Request) => fetch(request))
@@ -167,7 +169,10 @@ export async function auditApi(options: AuditOptions): Promise<AuditReport> {
     const good = await server.idp.mintIdToken()
     const bad = await server.idp.badTokens()
     const baselineStatus = await ask(good)
-    const report: AuditReport = { baseline: { status: baselineStatus, accepted: accepted(baselineStatus) }, results: [] }
+    const report: AuditReport = {
+      baseline: { status: baselineStatus, accepted: accepted(baselineStatus) },
+      results: [],
+    }
     if (!report.baseline.accepted) return report
     for (const entry of bad) {
       const status = await ask(entry.token)

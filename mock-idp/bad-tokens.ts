@@ -67,42 +67,214 @@ const claim = (name: string): ExpectedError => ({ code: 'ERR_CLAIM_INVALID', cla
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 export const BAD_TOKEN_CATALOGUE: Readonly<Record<BadTokenName, BadTokenInfo>> = Object.freeze({
-  expired: { description: '`exp` an hour in the past (beyond any clock tolerance)', expectedError: { code: 'ERR_TOKEN_EXPIRED' }, checks: {}, acceptance: 'hole' },
-  notYetValid: { description: '`nbf` an hour in the future', expectedError: { code: 'ERR_TOKEN_NOT_YET_VALID' }, checks: {}, acceptance: 'hole' },
-  issuedInFuture: { description: '`iat` an hour in the future', expectedError: { code: 'ERR_TOKEN_NOT_YET_VALID' }, checks: {}, acceptance: 'hole' },
+  expired: {
+    description: '`exp` an hour in the past (beyond any clock tolerance)',
+    expectedError: { code: 'ERR_TOKEN_EXPIRED' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  notYetValid: {
+    description: '`nbf` an hour in the future',
+    expectedError: { code: 'ERR_TOKEN_NOT_YET_VALID' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  issuedInFuture: {
+    description: '`iat` an hour in the future',
+    expectedError: { code: 'ERR_TOKEN_NOT_YET_VALID' },
+    checks: {},
+    acceptance: 'hole',
+  },
   wrongIssuer: { description: '`iss` of another issuer', expectedError: claim('iss'), checks: {}, acceptance: 'hole' },
-  wrongAudience: { description: '`aud` of another client only', expectedError: claim('aud'), checks: {}, acceptance: 'hole' },
-  wrongAzp: { description: 'several audiences, `azp` names another client (OIDC Core 3.1.3.7 step 5)', expectedError: claim('azp'), checks: {}, acceptance: 'hole' },
-  wrongNonce: { description: '`nonce` differs from the one the client sent', expectedError: claim('nonce'), checks: { nonce: EXPECTED_CHECKS.nonce }, acceptance: 'needs-context' },
-  missingNonce: { description: 'no `nonce` although the client sent one', expectedError: claim('nonce'), checks: { nonce: EXPECTED_CHECKS.nonce }, acceptance: 'needs-context' },
-  authTimeTooOld: { description: '`auth_time` two hours ago, checked with `maxAge` 600', expectedError: claim('auth_time'), checks: { maxAge: 600 }, acceptance: 'needs-context' },
-  wrongAtHash: { description: '`at_hash` of another access token', expectedError: claim('at_hash'), checks: { accessToken: EXPECTED_CHECKS.accessToken }, acceptance: 'needs-context' },
-  wrongCHash: { description: '`c_hash` of another authorization code', expectedError: claim('c_hash'), checks: { code: EXPECTED_CHECKS.code }, acceptance: 'needs-context' },
-  missingSub: { description: 'no `sub` claim (required, OIDC Core 2)', expectedError: claim('sub'), checks: {}, acceptance: 'hole' },
-  missingIat: { description: 'no `iat` claim (required, OIDC Core 2)', expectedError: claim('iat'), checks: {}, acceptance: 'hole' },
-  missingExp: { description: 'no `exp` claim (required, OIDC Core 2): a token that would never expire', expectedError: claim('exp'), checks: {}, acceptance: 'hole' },
-  expNotNumber: { description: '`exp` is a string, not a NumericDate', expectedError: malformed, checks: {}, acceptance: 'hole' },
-  unpublishedKey: { description: 'signed by a key the JWKS does not contain, under that key\'s own `kid`', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {}, acceptance: 'hole' },
-  impersonatedKid: { description: 'signed by an unpublished key under the `kid` of the published signing key', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {}, acceptance: 'hole' },
-  tamperedPayload: { description: 'a valid token whose payload was changed afterwards (`sub` replaced)', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {}, acceptance: 'hole' },
-  badSignature: { description: 'a valid token with one signature byte flipped', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {}, acceptance: 'hole' },
-  algNone: { description: 'unsecured JWS: `alg: none` and an empty signature (RFC 7518 3.6)', expectedError: { code: 'ERR_ALG_NOT_ALLOWED' }, checks: {}, acceptance: 'hole' },
-  hmacWithPublicKey: { description: 'HS256 keyed with the published key\'s SPKI PEM: the algorithm-confusion attack', expectedError: { code: 'ERR_ALG_NOT_ALLOWED' }, checks: {}, acceptance: 'hole' },
-  unknownKid: { description: 'signed by the signing key but the header names a `kid` that is not published', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {}, acceptance: 'hole' },
-  missingKid: { description: 'no `kid` while the JWKS holds several keys for its `alg` (OIDC Core 10.1): the provider publishes a second key of its default alg for that', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {}, acceptance: 'provider-rule' },
-  embeddedJwk: { description: 'header `jwk` carries the attacker\'s key that signed it, `kid` of the published key (RFC 8725 3.10)', expectedError: { code: 'ERR_SIGNATURE_INVALID' }, checks: {}, acceptance: 'hole' },
-  embeddedJku: { description: 'header `jku` points at an attacker\'s key set; a verifier must not fetch it', expectedError: { code: 'ERR_KEY_NOT_FOUND' }, checks: {}, acceptance: 'hole' },
-  accessTokenAsIdToken: { description: 'header `typ: at+jwt`: an access token (RFC 9068) presented as an ID token', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
-  logoutTokenAsIdToken: { description: 'header `typ: logout+jwt`: a back-channel logout token (with every ID-token claim) presented as an ID token', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
-  critHeader: { description: '`crit` names an extension the verifier does not understand (RFC 7515 4.1.11)', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
-  b64False: { description: '`b64: false` (RFC 7797) in `crit`: the payload would not be what it seems', expectedError: { code: 'ERR_HEADER_UNSUPPORTED' }, checks: {}, acceptance: 'hole' },
-  badBase64: { description: 'a character outside the base64url alphabet in the payload segment', expectedError: malformed, checks: {}, acceptance: 'hole' },
-  twoParts: { description: 'header and payload only, no signature segment', expectedError: malformed, checks: {}, acceptance: 'hole' },
+  wrongAudience: {
+    description: '`aud` of another client only',
+    expectedError: claim('aud'),
+    checks: {},
+    acceptance: 'hole',
+  },
+  wrongAzp: {
+    description: 'several audiences, `azp` names another client (OIDC Core 3.1.3.7 step 5)',
+    expectedError: claim('azp'),
+    checks: {},
+    acceptance: 'hole',
+  },
+  wrongNonce: {
+    description: '`nonce` differs from the one the client sent',
+    expectedError: claim('nonce'),
+    checks: { nonce: EXPECTED_CHECKS.nonce },
+    acceptance: 'needs-context',
+  },
+  missingNonce: {
+    description: 'no `nonce` although the client sent one',
+    expectedError: claim('nonce'),
+    checks: { nonce: EXPECTED_CHECKS.nonce },
+    acceptance: 'needs-context',
+  },
+  authTimeTooOld: {
+    description: '`auth_time` two hours ago, checked with `maxAge` 600',
+    expectedError: claim('auth_time'),
+    checks: { maxAge: 600 },
+    acceptance: 'needs-context',
+  },
+  wrongAtHash: {
+    description: '`at_hash` of another access token',
+    expectedError: claim('at_hash'),
+    checks: { accessToken: EXPECTED_CHECKS.accessToken },
+    acceptance: 'needs-context',
+  },
+  wrongCHash: {
+    description: '`c_hash` of another authorization code',
+    expectedError: claim('c_hash'),
+    checks: { code: EXPECTED_CHECKS.code },
+    acceptance: 'needs-context',
+  },
+  missingSub: {
+    description: 'no `sub` claim (required, OIDC Core 2)',
+    expectedError: claim('sub'),
+    checks: {},
+    acceptance: 'hole',
+  },
+  missingIat: {
+    description: 'no `iat` claim (required, OIDC Core 2)',
+    expectedError: claim('iat'),
+    checks: {},
+    acceptance: 'hole',
+  },
+  missingExp: {
+    description: 'no `exp` claim (required, OIDC Core 2): a token that would never expire',
+    expectedError: claim('exp'),
+    checks: {},
+    acceptance: 'hole',
+  },
+  expNotNumber: {
+    description: '`exp` is a string, not a NumericDate',
+    expectedError: malformed,
+    checks: {},
+    acceptance: 'hole',
+  },
+  unpublishedKey: {
+    description: "signed by a key the JWKS does not contain, under that key's own `kid`",
+    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  impersonatedKid: {
+    description: 'signed by an unpublished key under the `kid` of the published signing key',
+    expectedError: { code: 'ERR_SIGNATURE_INVALID' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  tamperedPayload: {
+    description: 'a valid token whose payload was changed afterwards (`sub` replaced)',
+    expectedError: { code: 'ERR_SIGNATURE_INVALID' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  badSignature: {
+    description: 'a valid token with one signature byte flipped',
+    expectedError: { code: 'ERR_SIGNATURE_INVALID' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  algNone: {
+    description: 'unsecured JWS: `alg: none` and an empty signature (RFC 7518 3.6)',
+    expectedError: { code: 'ERR_ALG_NOT_ALLOWED' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  hmacWithPublicKey: {
+    description: "HS256 keyed with the published key's SPKI PEM: the algorithm-confusion attack",
+    expectedError: { code: 'ERR_ALG_NOT_ALLOWED' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  unknownKid: {
+    description: 'signed by the signing key but the header names a `kid` that is not published',
+    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  missingKid: {
+    description:
+      'no `kid` while the JWKS holds several keys for its `alg` (OIDC Core 10.1): the provider publishes a second key of its default alg for that',
+    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    checks: {},
+    acceptance: 'provider-rule',
+  },
+  embeddedJwk: {
+    description: "header `jwk` carries the attacker's key that signed it, `kid` of the published key (RFC 8725 3.10)",
+    expectedError: { code: 'ERR_SIGNATURE_INVALID' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  embeddedJku: {
+    description: "header `jku` points at an attacker's key set; a verifier must not fetch it",
+    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  accessTokenAsIdToken: {
+    description: 'header `typ: at+jwt`: an access token (RFC 9068) presented as an ID token',
+    expectedError: { code: 'ERR_HEADER_UNSUPPORTED' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  logoutTokenAsIdToken: {
+    description:
+      'header `typ: logout+jwt`: a back-channel logout token (with every ID-token claim) presented as an ID token',
+    expectedError: { code: 'ERR_HEADER_UNSUPPORTED' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  critHeader: {
+    description: '`crit` names an extension the verifier does not understand (RFC 7515 4.1.11)',
+    expectedError: { code: 'ERR_HEADER_UNSUPPORTED' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  b64False: {
+    description: '`b64: false` (RFC 7797) in `crit`: the payload would not be what it seems',
+    expectedError: { code: 'ERR_HEADER_UNSUPPORTED' },
+    checks: {},
+    acceptance: 'hole',
+  },
+  badBase64: {
+    description: 'a character outside the base64url alphabet in the payload segment',
+    expectedError: malformed,
+    checks: {},
+    acceptance: 'hole',
+  },
+  twoParts: {
+    description: 'header and payload only, no signature segment',
+    expectedError: malformed,
+    checks: {},
+    acceptance: 'hole',
+  },
   fourParts: { description: 'a fourth segment appended', expectedError: malformed, checks: {}, acceptance: 'hole' },
-  fiveParts: { description: 'five segments: a JWE, not a JWS', expectedError: malformed, checks: {}, acceptance: 'hole' },
-  headerNotJson: { description: 'the protected header is not JSON (signed all the same)', expectedError: malformed, checks: {}, acceptance: 'hole' },
-  payloadNotJson: { description: 'the payload is not JSON (signed all the same)', expectedError: malformed, checks: {}, acceptance: 'hole' },
-  payloadNotObject: { description: 'the payload is a JSON array, not an object (signed all the same)', expectedError: malformed, checks: {}, acceptance: 'hole' },
+  fiveParts: {
+    description: 'five segments: a JWE, not a JWS',
+    expectedError: malformed,
+    checks: {},
+    acceptance: 'hole',
+  },
+  headerNotJson: {
+    description: 'the protected header is not JSON (signed all the same)',
+    expectedError: malformed,
+    checks: {},
+    acceptance: 'hole',
+  },
+  payloadNotJson: {
+    description: 'the payload is not JSON (signed all the same)',
+    expectedError: malformed,
+    checks: {},
+    acceptance: 'hole',
+  },
+  payloadNotObject: {
+    description: 'the payload is a JSON array, not an object (signed all the same)',
+    expectedError: malformed,
+    checks: {},
+    acceptance: 'hole',
+  },
 } satisfies Record<BadTokenName, BadTokenInfo>)
 
 /**
@@ -114,7 +286,9 @@ export const BAD_TOKEN_CATALOGUE: Readonly<Record<BadTokenName, BadTokenInfo>> =
  * ```
  * @see {@link BAD_TOKEN_CATALOGUE}
  */
-export const BAD_TOKEN_NAMES: readonly BadTokenName[] = Object.freeze(Object.keys(BAD_TOKEN_CATALOGUE) as BadTokenName[])
+export const BAD_TOKEN_NAMES: readonly BadTokenName[] = Object.freeze(
+  Object.keys(BAD_TOKEN_CATALOGUE) as BadTokenName[],
+)
 
 type Builder = (ctx: TokenContext, claims: Record<string, unknown>) => Promise<string>
 
@@ -175,16 +349,25 @@ const builders: Record<BadTokenName, Builder> = {
   missingKid: (ctx, c) => mintIdToken(ctx, c, { header: { kid: undefined } }),
   async embeddedJwk(ctx, c) {
     const attacker = await pickKey(ctx, { signWith: 'unpublished' })
-    return mintIdToken(ctx, c, { signWith: 'unpublished', header: { kid: ctx.ring.signer().kid, jwk: attacker.publicJwk } })
+    return mintIdToken(ctx, c, {
+      signWith: 'unpublished',
+      header: { kid: ctx.ring.signer().kid, jwk: attacker.publicJwk },
+    })
   },
-  embeddedJku: (ctx, c) => mintIdToken(ctx, c, { signWith: 'unpublished', header: { jku: 'https://attacker.example.test/jwks.json' } }),
+  embeddedJku: (ctx, c) =>
+    mintIdToken(ctx, c, { signWith: 'unpublished', header: { jku: 'https://attacker.example.test/jwks.json' } }),
   accessTokenAsIdToken: (ctx, c) => mintIdToken(ctx, c, { header: { typ: 'at+jwt' } }),
   logoutTokenAsIdToken: (ctx, c) => mintLogoutToken(ctx, { exp: shifted(ctx, 3600), ...c }),
-  critHeader: (ctx, c) => mintIdToken(ctx, c, { header: { crit: ['urn:example:must-understand'], 'urn:example:must-understand': true } }),
+  critHeader: (ctx, c) =>
+    mintIdToken(ctx, c, { header: { crit: ['urn:example:must-understand'], 'urn:example:must-understand': true } }),
   async b64False(ctx, c) {
     const signer = ctx.ring.signer()
     const [, p] = segments(await mintIdToken(ctx, c))
-    return signSegments(b64uJson({ alg: signer.alg, typ: 'JWT', kid: signer.kid, b64: false, crit: ['b64'] }), p, signer)
+    return signSegments(
+      b64uJson({ alg: signer.alg, typ: 'JWT', kid: signer.kid, b64: false, crit: ['b64'] }),
+      p,
+      signer,
+    )
   },
   async badBase64(ctx, c) {
     // Signed over the broken segment, so only the encoding is wrong.
@@ -220,13 +403,22 @@ function base64urlDecode(segment: string): Uint8Array {
   return Uint8Array.from(binary, (ch) => ch.charCodeAt(0))
 }
 
-export async function mintBadToken(ctx: TokenContext, name: BadTokenName, claims: Record<string, unknown> = {}): Promise<BadToken> {
+export async function mintBadToken(
+  ctx: TokenContext,
+  name: BadTokenName,
+  claims: Record<string, unknown> = {},
+): Promise<BadToken> {
   if (!Object.hasOwn(builders, name)) {
     throw new TypeError(`unknown bad token ${JSON.stringify(name)}; known: ${BAD_TOKEN_NAMES.join(', ')}`)
   }
   const info = BAD_TOKEN_CATALOGUE[name]
   const token = await builders[name](ctx, claims)
   return {
-    name, token, description: info.description, expectedError: { ...info.expectedError }, checks: { ...info.checks }, acceptance: info.acceptance,
+    name,
+    token,
+    description: info.description,
+    expectedError: { ...info.expectedError },
+    checks: { ...info.checks },
+    acceptance: info.acceptance,
   }
 }

@@ -66,12 +66,17 @@ function readUsers(value: string): NonNullable<MockIdpServerOptions['users']> {
 function main(): Promise<void> | void {
   if (process.argv[2] === 'audit') {
     // Every failure of the audit, usage or not, is exit 2: nothing was learnt about the API.
-    return runAuditCli(process.argv.slice(3), (text) => process.stdout.write(text)).then((code) => {
-      process.exitCode = code
-    }, (error: unknown) => {
-      process.stderr.write(`idtoken-verify-mock-idp audit: ${error instanceof Error ? error.message : String(error)}\n`)
-      process.exitCode = 2
-    })
+    return runAuditCli(process.argv.slice(3), (text) => process.stdout.write(text)).then(
+      (code) => {
+        process.exitCode = code
+      },
+      (error: unknown) => {
+        process.stderr.write(
+          `idtoken-verify-mock-idp audit: ${error instanceof Error ? error.message : String(error)}\n`,
+        )
+        process.exitCode = 2
+      },
+    )
   }
   const { values } = parseArgs({
     options: {
@@ -102,7 +107,11 @@ function main(): Promise<void> | void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('--port must be 0..65535')
   const options: MockIdpServerOptions = { port, host: values.host }
   if (values.issuer !== undefined) options.issuer = values.issuer
-  if (values.algorithms !== undefined) options.algorithms = values.algorithms.split(',').map((a) => a.trim()).filter(Boolean)
+  if (values.algorithms !== undefined)
+    options.algorithms = values.algorithms
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
   if (values['token-ttl'] !== undefined) options.tokenTtl = Number(values['token-ttl'])
   if (values.sub !== undefined) options.user = { sub: values.sub, claims: {} }
   if (values.users !== undefined) options.users = readUsers(values.users)
@@ -116,12 +125,16 @@ function main(): Promise<void> | void {
   }
   const clientId = values['client-id'] ?? 'test-client'
   options.clientId = clientId
-  options.clients = [{
-    clientId,
-    ...(values['client-secret'] !== undefined ? { clientSecret: values['client-secret'] } : {}),
-    ...(values['redirect-uri'] !== undefined ? { redirectUris: values['redirect-uri'] } : {}),
-    ...(values['backchannel-logout-uri'] !== undefined ? { backchannelLogoutUri: values['backchannel-logout-uri'] } : {}),
-  }]
+  options.clients = [
+    {
+      clientId,
+      ...(values['client-secret'] !== undefined ? { clientSecret: values['client-secret'] } : {}),
+      ...(values['redirect-uri'] !== undefined ? { redirectUris: values['redirect-uri'] } : {}),
+      ...(values['backchannel-logout-uri'] !== undefined
+        ? { backchannelLogoutUri: values['backchannel-logout-uri'] }
+        : {}),
+    },
+  ]
   return startMockIdpServer(options).then(({ idp, close }) => {
     process.stdout.write(`${idp.issuer}\n`)
     process.stderr.write(`mock IdP ready: discovery ${idp.discoveryUrl}\n`)

@@ -3,7 +3,16 @@
 import { http, type RequestHandler } from 'msw'
 import { BAD_TOKEN_NAMES } from './bad-tokens.ts'
 import { isJson, json, normalizeOrigins } from './lib/http.ts'
-import type { BackchannelLogoutOptions, BadTokenName, Fault, MintOptions, MockIdp, MockIdpEndpoint, MockIdpUser, RotateOptions } from './types.ts'
+import type {
+  BackchannelLogoutOptions,
+  BadTokenName,
+  Fault,
+  MintOptions,
+  MockIdp,
+  MockIdpEndpoint,
+  MockIdpUser,
+  RotateOptions,
+} from './types.ts'
 
 /**
  * Moves the server's clock: the control API's `POST /_mock/clock`.
@@ -77,7 +86,11 @@ async function nullableBody(request: Request): Promise<Record<string, unknown> |
  * ```
  * @see https://mswjs.io/docs/api/http
  */
-export function createControlHandlers(idp: MockIdp, clock?: ControlClock, options: ControlOptions = {}): RequestHandler[] {
+export function createControlHandlers(
+  idp: MockIdp,
+  clock?: ControlClock,
+  options: ControlOptions = {},
+): RequestHandler[] {
   const base = `${idp.issuer.replace(/\/+$/, '')}/_mock`
   const origins = normalizeOrigins(options.origins ?? [], 'origins')
   // Browsers send Origin on every cross-origin request but a plain GET, and Sec-Fetch-Site on all of
@@ -85,8 +98,16 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
   const refused = (request: Request): Response | undefined => {
     const origin = request.headers.get('origin')
     const site = request.headers.get('sec-fetch-site')
-    if (origin !== null ? origins.has(origin) : site === null || site === 'same-origin' || site === 'none') return undefined
-    return json({ error: 'access_denied', error_description: 'this origin may not use the mock IdP control API (see the controlOrigins option, CLI --control-origin)' }, 403)
+    if (origin !== null ? origins.has(origin) : site === null || site === 'same-origin' || site === 'none')
+      return undefined
+    return json(
+      {
+        error: 'access_denied',
+        error_description:
+          'this origin may not use the mock IdP control API (see the controlOrigins option, CLI --control-origin)',
+      },
+      403,
+    )
   }
   const cors = (request: Request, response: Response): Response => {
     const origin = request.headers.get('origin')
@@ -97,13 +118,21 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
   }
   const route = (
-    method: 'get' | 'post' | 'put', path: string, respond: (request: Request, params: Record<string, string>) => Promise<Response>,
+    method: 'get' | 'post' | 'put',
+    path: string,
+    respond: (request: Request, params: Record<string, string>) => Promise<Response>,
   ): RequestHandler[] => [
     http[method](`${base}${path}`, async ({ request, params }) => {
       const denied = refused(request)
       if (denied !== undefined) return denied
       if (method !== 'get' && !isJson(request)) {
-        return cors(request, json({ error: 'invalid_request', error_description: 'control requests must be Content-Type: application/json' }, 415))
+        return cors(
+          request,
+          json(
+            { error: 'invalid_request', error_description: 'control requests must be Content-Type: application/json' },
+            415,
+          ),
+        )
       }
       try {
         return cors(request, await respond(request, params as Record<string, string>))
@@ -112,17 +141,30 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
         return cors(request, json({ error: 'invalid_request', error_description: message }, 400))
       }
     }),
-    http.options(`${base}${path}`, ({ request }) =>
-      refused(request) ?? cors(request, new Response(null, {
-        status: 204,
-        headers: { 'access-control-allow-methods': `${method.toUpperCase()}, OPTIONS`, 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' },
-      }))),
+    http.options(
+      `${base}${path}`,
+      ({ request }) =>
+        refused(request) ??
+        cors(
+          request,
+          new Response(null, {
+            status: 204,
+            headers: {
+              'access-control-allow-methods': `${method.toUpperCase()}, OPTIONS`,
+              'access-control-allow-headers': 'content-type',
+              'access-control-max-age': '600',
+            },
+          }),
+        ),
+    ),
   ]
   const noContent = (): Response => new Response(null, { status: 204 })
-  const mint = (kind: 'mintIdToken' | 'mintAccessToken' | 'mintLogoutToken') => async (request: Request): Promise<Response> => {
-    const input = await body(request)
-    return json({ token: await idp[kind](object(input.claims), object(input.options) as MintOptions) })
-  }
+  const mint =
+    (kind: 'mintIdToken' | 'mintAccessToken' | 'mintLogoutToken') =>
+    async (request: Request): Promise<Response> => {
+      const input = await body(request)
+      return json({ token: await idp[kind](object(input.claims), object(input.options) as MintOptions) })
+    }
 
   return [
     ...route('post', '/id-token', mint('mintIdToken')),
@@ -142,10 +184,13 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
     ...route('get', '/bad-tokens', async () => json(await idp.badTokens())),
     ...route('get', '/bad-tokens/:name', async (_, params) => {
       const name = String(params.name)
-      if (!(BAD_TOKEN_NAMES as readonly string[]).includes(name)) return json({ error: 'not_found', error_description: `unknown bad token ${name}` }, 404)
+      if (!(BAD_TOKEN_NAMES as readonly string[]).includes(name))
+        return json({ error: 'not_found', error_description: `unknown bad token ${name}` }, 404)
       return json(await idp.mintBadToken(name as BadTokenName))
     }),
-    ...route('post', '/rotate', async (request) => json({ kid: await idp.rotateKeys((await body(request)) as RotateOptions) })),
+    ...route('post', '/rotate', async (request) =>
+      json({ kid: await idp.rotateKeys((await body(request)) as RotateOptions) }),
+    ),
     ...route('post', '/promote', async (request) => {
       idp.promoteKey(String((await body(request)).kid))
       return noContent()
@@ -159,16 +204,21 @@ export function createControlHandlers(idp: MockIdp, clock?: ControlClock, option
       idp.setFault(String(params.endpoint) as MockIdpEndpoint, (await nullableBody(request)) as Fault | null)
       return noContent()
     }),
-    ...route('get', '/requests', async () => json({
-      requests: idp.requests,
-      counts: Object.fromEntries(Object.keys(idp.endpoints).map((name) => [name, idp.requestCount(name as MockIdpEndpoint)])),
-    })),
+    ...route('get', '/requests', async () =>
+      json({
+        requests: idp.requests,
+        counts: Object.fromEntries(
+          Object.keys(idp.endpoints).map((name) => [name, idp.requestCount(name as MockIdpEndpoint)]),
+        ),
+      }),
+    ),
     ...route('put', '/user', async (request) => {
       idp.setUser((await nullableBody(request)) as MockIdpUser | null)
       return noContent()
     }),
     ...route('post', '/clock', async (request) => {
-      if (clock === undefined) return json({ error: 'invalid_request', error_description: 'this server was given its own clock' }, 409)
+      if (clock === undefined)
+        return json({ error: 'invalid_request', error_description: 'this server was given its own clock' }, 409)
       const advance = Number((await body(request)).advance)
       if (!Number.isFinite(advance)) throw new TypeError('"advance" must be a number of seconds')
       return json({ now: clock.advance(advance) })

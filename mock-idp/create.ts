@@ -22,7 +22,8 @@ const DEFAULT_USER: MockIdpUser = {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new TypeError(`"${name}" must be a positive number of seconds`)
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
+    throw new TypeError(`"${name}" must be a positive number of seconds`)
   return value
 }
 
@@ -48,7 +49,9 @@ function checkBackchannelUri(uri: string): void {
     url = undefined
   }
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '') {
-    throw new TypeError(`"backchannelLogoutUri" must be an absolute http(s) URL without a fragment, got ${JSON.stringify(uri)}`)
+    throw new TypeError(
+      `"backchannelLogoutUri" must be an absolute http(s) URL without a fragment, got ${JSON.stringify(uri)}`,
+    )
   }
 }
 
@@ -78,21 +81,27 @@ function cloneUser(user: MockIdpUser | null): MockIdpUser | null {
 export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
   await loadMsw()
   const profile = profileOf(options.profile)
-  const issuer = checkIssuer(profile === undefined ? options.issuer ?? 'https://idp.example.test' : profileIssuer(profile, options.issuer))
+  const issuer = checkIssuer(
+    profile === undefined ? (options.issuer ?? 'https://idp.example.test') : profileIssuer(profile, options.issuer),
+  )
   const shape = served(profile, issuer)
-  const clients: MockIdpClient[] = options.clients?.map((c) => ({ ...c })) ?? [{ clientId: options.clientId ?? shape.clientId ?? 'test-client' }]
+  const clients: MockIdpClient[] = options.clients?.map((c) => ({ ...c })) ?? [
+    { clientId: options.clientId ?? shape.clientId ?? 'test-client' },
+  ]
   const clientId = options.clientId ?? clients[0]?.clientId ?? 'test-client'
   if (!clients.some((c) => c.clientId === clientId)) clients.unshift({ clientId })
   for (const c of clients) if (c.backchannelLogoutUri !== undefined) checkBackchannelUri(c.backchannelLogoutUri)
   const imported: JWK[] = options.keys ?? []
-  const requested = options.algorithms ?? (imported.length > 0 ? [...new Set(imported.map((k) => String(k.alg)))] : ['RS256'])
+  const requested =
+    options.algorithms ?? (imported.length > 0 ? [...new Set(imported.map((k) => String(k.alg)))] : ['RS256'])
   if (requested.length === 0) throw new TypeError('"algorithms" must name at least one algorithm')
   const algorithms: SigningAlgorithm[] = requested.map((alg) => {
     if (!isSigningAlgorithm(alg)) throw new TypeError(`unsupported algorithm ${JSON.stringify(alg)}`)
     return alg
   })
   for (const jwk of imported) {
-    if (!algorithms.includes(jwk.alg as SigningAlgorithm)) throw new TypeError(`imported key "alg" ${String(jwk.alg)} is not in "algorithms"`)
+    if (!algorithms.includes(jwk.alg as SigningAlgorithm))
+      throw new TypeError(`imported key "alg" ${String(jwk.alg)} is not in "algorithms"`)
   }
   const now = options.now ?? Date.now
   const tokenTtl = positive('tokenTtl', options.tokenTtl, 3600)
@@ -191,7 +200,11 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
     signingKid: (alg) => ring.signer(alg).kid,
     listKeys: (): KeyInfo[] =>
       ring.all().map((r) => ({
-        kid: r.kid, alg: r.alg, status: r.status as KeyStatus, createdAt: r.createdAt, ...(r.decoy === true ? { decoy: true as const } : {}),
+        kid: r.kid,
+        alg: r.alg,
+        status: r.status as KeyStatus,
+        createdAt: r.createdAt,
+        ...(r.decoy === true ? { decoy: true as const } : {}),
       })),
     jwks,
     discovery,
@@ -209,7 +222,9 @@ export async function createMockIdp(options: MockIdpOptions = {}): Promise<MockI
       const persona = personas.get(name)
       if (persona === undefined) {
         const known = personas.list().map((p) => p.name)
-        throw new TypeError(`no persona ${JSON.stringify(name)} (${known.length === 0 ? 'no "users" configured' : `known: ${known.join(', ')}`})`)
+        throw new TypeError(
+          `no persona ${JSON.stringify(name)} (${known.length === 0 ? 'no "users" configured' : `known: ${known.join(', ')}`})`,
+        )
       }
       user = cloneUser(persona.user)
     },

@@ -14,7 +14,8 @@ import type { ExpectedError } from './types.ts'
  * ```
  * @see [RFC 8725 §3.11, §3.12](https://www.rfc-editor.org/rfc/rfc8725#section-3.11) (explicit typing, cross-JWT confusion)
  */
-export type CrossProfileTokenName = 'idTokenAsAccessToken' | 'logoutTokenAsAccessToken' | 'idTokenAsLogoutToken' | 'accessTokenAsLogoutToken'
+export type CrossProfileTokenName =
+  'idTokenAsAccessToken' | 'logoutTokenAsAccessToken' | 'idTokenAsLogoutToken' | 'accessTokenAsLogoutToken'
 
 /**
  * Which verifier a cross-profile token is meant to fool: `'access'` is `createAccessTokenVerifier({ issuer,
@@ -77,10 +78,27 @@ const header = { code: 'ERR_HEADER_UNSUPPORTED' } as const
  *   [Back-Channel Logout 1.0 §4.1](https://openid.net/specs/openid-connect-backchannel-1_0.html#CrossJWT)
  */
 export const CROSS_PROFILE_CATALOGUE: Readonly<Record<CrossProfileTokenName, CrossProfileTokenInfo>> = Object.freeze({
-  idTokenAsAccessToken: { target: 'access', description: 'an ID token (`typ: JWT`) with the API as `aud` and `client_id`, `jti`, `scope`: not an access token (RFC 9068 §4 step 1)', expectedError: header },
-  logoutTokenAsAccessToken: { target: 'access', description: 'a logout token (`typ: logout+jwt`) with the API as `aud` and `client_id`, `scope`', expectedError: header },
-  idTokenAsLogoutToken: { target: 'logout', description: 'an ID token (`typ: JWT`) with `jti`, `sid` and the logout `events`', expectedError: header },
-  accessTokenAsLogoutToken: { target: 'logout', description: 'an access token (`typ: at+jwt`) for the client with `sid` and the logout `events`', expectedError: header },
+  idTokenAsAccessToken: {
+    target: 'access',
+    description:
+      'an ID token (`typ: JWT`) with the API as `aud` and `client_id`, `jti`, `scope`: not an access token (RFC 9068 §4 step 1)',
+    expectedError: header,
+  },
+  logoutTokenAsAccessToken: {
+    target: 'access',
+    description: 'a logout token (`typ: logout+jwt`) with the API as `aud` and `client_id`, `scope`',
+    expectedError: header,
+  },
+  idTokenAsLogoutToken: {
+    target: 'logout',
+    description: 'an ID token (`typ: JWT`) with `jti`, `sid` and the logout `events`',
+    expectedError: header,
+  },
+  accessTokenAsLogoutToken: {
+    target: 'logout',
+    description: 'an access token (`typ: at+jwt`) for the client with `sid` and the logout `events`',
+    expectedError: header,
+  },
 } satisfies Record<CrossProfileTokenName, CrossProfileTokenInfo>)
 
 /**
@@ -92,23 +110,45 @@ export const CROSS_PROFILE_CATALOGUE: Readonly<Record<CrossProfileTokenName, Cro
  * ```
  * @see {@link CROSS_PROFILE_CATALOGUE}
  */
-export const CROSS_PROFILE_NAMES: readonly CrossProfileTokenName[] = Object.freeze(Object.keys(CROSS_PROFILE_CATALOGUE) as CrossProfileTokenName[])
+export const CROSS_PROFILE_NAMES: readonly CrossProfileTokenName[] = Object.freeze(
+  Object.keys(CROSS_PROFILE_CATALOGUE) as CrossProfileTokenName[],
+)
 
 const LOGOUT_EVENTS = { 'http://schemas.openid.net/event/backchannel-logout': {} }
 
 type Builder = (ctx: TokenContext, claims: Record<string, unknown>) => Promise<string>
 
 const builders: Record<CrossProfileTokenName, Builder> = {
-  idTokenAsAccessToken: (ctx, c) => mintIdToken(ctx, { aud: ctx.accessTokenAudience, client_id: ctx.clientId, jti: `id-${ctx.nowSeconds()}`, scope: 'openid', ...c }),
-  logoutTokenAsAccessToken: (ctx, c) => mintLogoutToken(ctx, { aud: ctx.accessTokenAudience, client_id: ctx.clientId, scope: 'openid', ...c }),
-  idTokenAsLogoutToken: (ctx, c) => mintIdToken(ctx, { jti: `id-${ctx.nowSeconds()}`, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
-  accessTokenAsLogoutToken: (ctx, c) => mintAccessToken(ctx, { aud: ctx.clientId, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
+  idTokenAsAccessToken: (ctx, c) =>
+    mintIdToken(ctx, {
+      aud: ctx.accessTokenAudience,
+      client_id: ctx.clientId,
+      jti: `id-${ctx.nowSeconds()}`,
+      scope: 'openid',
+      ...c,
+    }),
+  logoutTokenAsAccessToken: (ctx, c) =>
+    mintLogoutToken(ctx, { aud: ctx.accessTokenAudience, client_id: ctx.clientId, scope: 'openid', ...c }),
+  idTokenAsLogoutToken: (ctx, c) =>
+    mintIdToken(ctx, { jti: `id-${ctx.nowSeconds()}`, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
+  accessTokenAsLogoutToken: (ctx, c) =>
+    mintAccessToken(ctx, { aud: ctx.clientId, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
 }
 
-export async function mintCrossProfileToken(ctx: TokenContext, name: CrossProfileTokenName, claims: Record<string, unknown> = {}): Promise<CrossProfileToken> {
+export async function mintCrossProfileToken(
+  ctx: TokenContext,
+  name: CrossProfileTokenName,
+  claims: Record<string, unknown> = {},
+): Promise<CrossProfileToken> {
   if (!Object.hasOwn(builders, name)) {
     throw new TypeError(`unknown cross-profile token ${JSON.stringify(name)}; known: ${CROSS_PROFILE_NAMES.join(', ')}`)
   }
   const info = CROSS_PROFILE_CATALOGUE[name]
-  return { name, token: await builders[name](ctx, claims), target: info.target, description: info.description, expectedError: { ...info.expectedError } }
+  return {
+    name,
+    token: await builders[name](ctx, claims),
+    target: info.target,
+    description: info.description,
+    expectedError: { ...info.expectedError },
+  }
 }

@@ -9,8 +9,12 @@
 export { createMockIdp } from './create.ts'
 export { BAD_TOKEN_CATALOGUE, BAD_TOKEN_NAMES, EXPECTED_CHECKS, type BadTokenInfo } from './bad-tokens.ts'
 export {
-  CROSS_PROFILE_CATALOGUE, CROSS_PROFILE_NAMES,
-  type CrossProfileTarget, type CrossProfileToken, type CrossProfileTokenInfo, type CrossProfileTokenName,
+  CROSS_PROFILE_CATALOGUE,
+  CROSS_PROFILE_NAMES,
+  type CrossProfileTarget,
+  type CrossProfileToken,
+  type CrossProfileTokenInfo,
+  type CrossProfileTokenName,
 } from './cross-profile.ts'
 export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './lib/algorithms.ts'
 export type {

@@ -11,7 +11,15 @@
  */
 import { createRequire } from 'node:module'
 import type {
-  BrowserContext, Expect, Page, PlaywrightTestArgs, PlaywrightTestOptions, PlaywrightWorkerArgs, PlaywrightWorkerOptions, Route, TestType,
+  BrowserContext,
+  Expect,
+  Page,
+  PlaywrightTestArgs,
+  PlaywrightTestOptions,
+  PlaywrightWorkerArgs,
+  PlaywrightWorkerOptions,
+  Route,
+  TestType,
 } from '@playwright/test'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import { getResponse, type RequestHandler } from 'msw'
@@ -38,12 +46,14 @@ export interface MockIdpFixtureOptions extends MockIdpOptions {
    * (code exchange, key set), which the browser's routing cannot reach. `{ port }` fixes the port, so that
    * the app can be configured with the issuer `http://127.0.0.1:<port>` before the tests start.
    */
-  server?: boolean | {
-    /** The port to listen on; 0 (the default) picks a free one. */
-    port?: number
-    /** The interface; default 127.0.0.1. */
-    host?: string
-  }
+  server?:
+    | boolean
+    | {
+        /** The port to listen on; 0 (the default) picks a free one. */
+        port?: number
+        /** The interface; default 127.0.0.1. */
+        host?: string
+      }
 }
 
 /**
@@ -95,7 +105,8 @@ interface PlaywrightTestModule {
   expect: Expect<{}>
 }
 
-const INSTALL = 'idtoken-verify/mock-idp/playwright needs @playwright/test (an optional peer dependency), which is not installed: npm install --save-dev @playwright/test'
+const INSTALL =
+  'idtoken-verify/mock-idp/playwright needs @playwright/test (an optional peer dependency), which is not installed: npm install --save-dev @playwright/test'
 
 // Required, not imported: a missing peer is then one line instead of a module-resolution stack, and the
 // module has no top-level await (which would keep it from a CommonJS test file's require).
@@ -121,11 +132,14 @@ function createKeyCache(): MockIdpKeyCache {
     return { ...(await exportJWK(privateKey)), alg }
   }
   return {
-    keys: (algorithms) => Promise.all(algorithms.map((alg) => {
-      let key = byAlg.get(alg)
-      if (key === undefined) byAlg.set(alg, (key = generate(alg)))
-      return key
-    })),
+    keys: (algorithms) =>
+      Promise.all(
+        algorithms.map((alg) => {
+          let key = byAlg.get(alg)
+          if (key === undefined) byAlg.set(alg, (key = generate(alg)))
+          return key
+        }),
+      ),
   }
 }
 
@@ -138,13 +152,20 @@ async function answer(route: Route, handlers: RequestHandler[]): Promise<void> {
   }
   const method = request.method()
   const body = method === 'GET' || method === 'HEAD' ? null : request.postDataBuffer()
-  const fetchRequest = new Request(request.url(), body === null ? { method, headers } : { method, headers, body: new Uint8Array(body) })
+  const fetchRequest = new Request(
+    request.url(),
+    body === null ? { method, headers } : { method, headers, body: new Uint8Array(body) },
+  )
   let response: Response | undefined
   try {
-    response = (await getResponse(handlers, fetchRequest))
-      ?? json({ error: 'not_found', error_description: `no mock IdP endpoint at ${fetchRequest.url}` }, 404)
+    response =
+      (await getResponse(handlers, fetchRequest)) ??
+      json({ error: 'not_found', error_description: `no mock IdP endpoint at ${fetchRequest.url}` }, 404)
   } catch (error) {
-    response = json({ error: 'server_error', error_description: error instanceof Error ? error.message : String(error) }, 500)
+    response = json(
+      { error: 'server_error', error_description: error instanceof Error ? error.message : String(error) },
+      500,
+    )
   }
   // A fault's networkError: the browser sees a failed request, as it would a dropped connection.
   if (response.type === 'error') {
@@ -155,7 +176,11 @@ async function answer(route: Route, handlers: RequestHandler[]): Promise<void> {
   response.headers.forEach((value, name) => {
     responseHeaders[name] = value
   })
-  await route.fulfill({ status: response.status, headers: responseHeaders, body: Buffer.from(await response.arrayBuffer()) })
+  await route.fulfill({
+    status: response.status,
+    headers: responseHeaders,
+    body: Buffer.from(await response.arrayBuffer()),
+  })
 }
 
 /** Routes every request under the issuer (its origin and path) to the provider's handlers. */
@@ -196,41 +221,52 @@ export const test: TestType<
   PlaywrightWorkerArgs & PlaywrightWorkerOptions & MockIdpWorkerFixtures
 > = playwright.test.extend<MockIdpTestFixtures, MockIdpWorkerFixtures>({
   mockIdpOptions: [{}, { option: true }],
-  mockIdpKeys: [async ({}, use) => {
-    await use(createKeyCache())
-  }, { scope: 'worker' }],
-  mockIdp: [async ({ context, mockIdpOptions, mockIdpKeys }, use) => {
-    const { server, ...options } = mockIdpOptions
-    let offset = 0
-    const algorithms = options.algorithms ?? (options.keys === undefined ? ['RS256'] : undefined)
-    const keys = options.keys ?? (algorithms?.every(isSigningAlgorithm) === true ? await mockIdpKeys.keys(algorithms) : undefined)
-    const idpOptions: MockIdpOptions = {
-      ...options,
-      now: options.now ?? (() => Date.now() + offset),
-      ...(keys === undefined ? {} : { keys }),
-    }
-    const running = server === undefined || server === false
-      ? undefined
-      : await startMockIdpServer({ ...idpOptions, ...(server === true ? {} : server) })
-    try {
-      const idp = running?.idp ?? (await createMockIdp(idpOptions))
-      const route = routeTo(idp)
-      const fixture: MockIdpFixture = Object.assign(idp, {
-        advanceClock(seconds: number): number {
-          if (options.now !== undefined) throw new TypeError('advanceClock: the clock is mockIdpOptions.now; move that one')
-          if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw new TypeError('advanceClock: seconds must be a finite number')
-          offset += seconds * 1000
-          return Date.now() + offset
-        },
-        route,
-      })
-      // A real server is reached directly; routing would only hide it.
-      if (running === undefined) await route(context)
-      await use(fixture)
-    } finally {
-      await running?.close()
-    }
-  }, { auto: true }],
+  mockIdpKeys: [
+    async ({}, use) => {
+      await use(createKeyCache())
+    },
+    { scope: 'worker' },
+  ],
+  mockIdp: [
+    async ({ context, mockIdpOptions, mockIdpKeys }, use) => {
+      const { server, ...options } = mockIdpOptions
+      let offset = 0
+      const algorithms = options.algorithms ?? (options.keys === undefined ? ['RS256'] : undefined)
+      const keys =
+        options.keys ??
+        (algorithms?.every(isSigningAlgorithm) === true ? await mockIdpKeys.keys(algorithms) : undefined)
+      const idpOptions: MockIdpOptions = {
+        ...options,
+        now: options.now ?? (() => Date.now() + offset),
+        ...(keys === undefined ? {} : { keys }),
+      }
+      const running =
+        server === undefined || server === false
+          ? undefined
+          : await startMockIdpServer({ ...idpOptions, ...(server === true ? {} : server) })
+      try {
+        const idp = running?.idp ?? (await createMockIdp(idpOptions))
+        const route = routeTo(idp)
+        const fixture: MockIdpFixture = Object.assign(idp, {
+          advanceClock(seconds: number): number {
+            if (options.now !== undefined)
+              throw new TypeError('advanceClock: the clock is mockIdpOptions.now; move that one')
+            if (typeof seconds !== 'number' || !Number.isFinite(seconds))
+              throw new TypeError('advanceClock: seconds must be a finite number')
+            offset += seconds * 1000
+            return Date.now() + offset
+          },
+          route,
+        })
+        // A real server is reached directly; routing would only hide it.
+        if (running === undefined) await route(context)
+        await use(fixture)
+      } finally {
+        await running?.close()
+      }
+    },
+    { auto: true },
+  ],
 })
 
 /** `@playwright/test`'s `expect`, re-exported so that one import serves a spec. */

@@ -17,7 +17,14 @@ import { json, normalizeOrigins, withCors } from './lib/http.ts'
 import type { Fault, MockIdp, MockIdpClient, MockIdpOptions } from './types.ts'
 
 export { createControlHandlers, type ControlClock, type ControlOptions } from './control.ts'
-export { auditApi, auditExitCode, type AuditOptions, type AuditReport, type AuditResult, type AuditVerdict } from './audit.ts'
+export {
+  auditApi,
+  auditExitCode,
+  type AuditOptions,
+  type AuditReport,
+  type AuditResult,
+  type AuditVerdict,
+} from './audit.ts'
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
@@ -128,14 +135,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<Array
 
 async function toRequest(req: IncomingMessage, origin: string, limit: number): Promise<Request> {
   const headers = new Headers()
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '')
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+    headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '')
   const method = req.method ?? 'GET'
   // A GET or HEAD body is never read (node:http discards it without keeping it); only its declared size is checked.
   if ((method === 'GET' || method === 'HEAD') && Number(req.headers['content-length']) > limit) throw new BodyTooLarge()
   const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, limit)
   // Paths are resolved against the issuer's origin so that an explicit issuer (a proxy name,
   // another port) still matches the handlers.
-  return new Request(new URL(req.url ?? '/', origin), body === undefined ? { method, headers } : { method, headers, body })
+  return new Request(
+    new URL(req.url ?? '/', origin),
+    body === undefined ? { method, headers } : { method, headers, body },
+  )
 }
 
 /** A short plain-text refusal that no browser renders as a page. */
@@ -198,13 +209,20 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  */
 export async function startMockIdpServer(options: MockIdpServerOptions = {}): Promise<MockIdpServer> {
   const {
-    port = 0, host = '127.0.0.1', idp: given, control = true, controlOrigins = [], allowedHosts = [], maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+    port = 0,
+    host = '127.0.0.1',
+    idp: given,
+    control = true,
+    controlOrigins = [],
+    allowedHosts = [],
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     ...idpOptions
   } = options
   // Checked before listening, so that a bad option leaves no server behind.
   const origins = [...normalizeOrigins(controlOrigins, 'controlOrigins')]
   const extraHosts = normalizeHostNames(allowedHosts, 'allowedHosts')
-  if (!(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0)) throw new TypeError('"maxBodyBytes" must be a positive integer')
+  if (!(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0))
+    throw new TypeError('"maxBodyBytes" must be a positive integer')
   const listenNames = host.includes(':') || isIpLiteral(host) ? [] : normalizeHostNames([host], 'host')
   let handlers: RequestHandler[] = []
   let origin = ''
@@ -222,7 +240,10 @@ export async function startMockIdpServer(options: MockIdpServerOptions = {}): Pr
         const request = await toRequest(req, origin, maxBodyBytes)
         const response = await getResponse(handlers, request)
         if (response === undefined) {
-          const notFound = json({ error: 'not_found', error_description: `no mock IdP endpoint at ${request.url}` }, 404)
+          const notFound = json(
+            { error: 'not_found', error_description: `no mock IdP endpoint at ${request.url}` },
+            404,
+          )
           const isControl = controlPath !== undefined && new URL(request.url).pathname.startsWith(controlPath)
           await send(res, isControl ? notFound : withCors(request, notFound))
         } else if (response.type === 'error') {
@@ -266,11 +287,13 @@ export async function startMockIdpServer(options: MockIdpServerOptions = {}): Pr
   }
   let idp: MockIdp
   try {
-    idp = given ?? (await createMockIdp({
-      ...idpOptions,
-      issuer: idpOptions.issuer ?? url,
-      now: idpOptions.now ?? (() => Date.now() + offset),
-    }))
+    idp =
+      given ??
+      (await createMockIdp({
+        ...idpOptions,
+        issuer: idpOptions.issuer ?? url,
+        now: idpOptions.now ?? (() => Date.now() + offset),
+      }))
   } catch (error) {
     await close()
     throw error
@@ -281,7 +304,9 @@ export async function startMockIdpServer(options: MockIdpServerOptions = {}): Pr
   if (control) controlPath = `${issuer.pathname.replace(/\/+$/, '')}/_mock/`
   handlers = [
     ...idp.handlers,
-    ...(control ? createControlHandlers(idp, given === undefined && idpOptions.now === undefined ? clock : undefined, { origins }) : []),
+    ...(control
+      ? createControlHandlers(idp, given === undefined && idpOptions.now === undefined ? clock : undefined, { origins })
+      : []),
   ]
 
   return { url, idp, close }

@@ -45,7 +45,8 @@ async function bundle(source, minify) {
         setup(build) {
           // Only the SDK is checked this way: the jose comparison bundle resolves its package normally.
           build.onResolve({ filter: /^node:|^[a-z@][^:]*$/ }, (args) => {
-            if (args.importer === '' || args.importer.includes('/node_modules/') || !source.includes('/* sdk */')) return undefined
+            if (args.importer === '' || args.importer.includes('/node_modules/') || !source.includes('/* sdk */'))
+              return undefined
             if (args.kind === 'entry-point') return undefined
             leftOut.push({ path: args.path, importer: relative(ROOT, args.importer) })
             return { path: args.path, external: true }
@@ -91,12 +92,14 @@ export async function measureSize(options = {}) {
 
   const problems = []
   for (const { path, importer } of leftOut) {
-    problems.push(path.startsWith('node:')
-      ? `imports the Node builtin "${path}" (from ${importer})`
-      : `imports the package "${path}" (from ${importer}): the SDK entry must import nothing`)
+    problems.push(
+      path.startsWith('node:')
+        ? `imports the Node builtin "${path}" (from ${importer})`
+        : `imports the package "${path}" (from ${importer}): the SDK entry must import nothing`,
+    )
   }
   // esbuild turns a require() it cannot resolve into a shim around the free `require`: catch both.
-  if (/\brequire\b/.test(text)) problems.push('uses require (a CommonJS require( call or esbuild\'s require shim)')
+  if (/\brequire\b/.test(text)) problems.push("uses require (a CommonJS require( call or esbuild's require shim)")
   // Imports that survived bundling, in any spelling esbuild emits: static, re-export or dynamic.
   for (const match of text.matchAll(/\b(?:from|import)\s*\(?\s*["'`]([^"'`]+)["'`]/g)) {
     problems.push(`keeps an import of "${match[1]}"`)
@@ -122,13 +125,19 @@ export async function measureSize(options = {}) {
     overBudget: measured.gzip > BUDGET_GZIP,
     problems,
     ok: problems.length === 0 && measured.gzip <= BUDGET_GZIP,
-    contributors: contributors(metafile).map(({ file, bytes }) => ({ file: relative(ROOT, resolve(ROOT, file)), bytes })),
+    contributors: contributors(metafile).map(({ file, bytes }) => ({
+      file: relative(ROOT, resolve(ROOT, file)),
+      bytes,
+    })),
   }
   if (options.compare !== false) {
     const jose = await bundle('export { jwtVerify, createRemoteJWKSet } from "jose"\n', true)
     report.compare = {
       name: 'jose jwtVerify + createRemoteJWKSet',
-      sizes: { raw: Buffer.byteLength((await bundle('export { jwtVerify, createRemoteJWKSet } from "jose"\n', false)).text), ...sizes(jose.text) },
+      sizes: {
+        raw: Buffer.byteLength((await bundle('export { jwtVerify, createRemoteJWKSet } from "jose"\n', false)).text),
+        ...sizes(jose.text),
+      },
     }
   }
   return report
@@ -140,10 +149,14 @@ function kb(bytes) {
 
 function print(report, analyze) {
   const { sizes: s } = report
-  console.log(`browser bundle of \`export { createVerifier } from '${report.entry}'\` (esbuild, ESM, minified, tree-shaken)`)
+  console.log(
+    `browser bundle of \`export { createVerifier } from '${report.entry}'\` (esbuild, ESM, minified, tree-shaken)`,
+  )
   console.log(`  raw (bundled, not minified) ${kb(s.raw)}`)
   console.log(`  minified                    ${kb(s.min)}`)
-  console.log(`  gzip -9                     ${kb(s.gzip)}   budget ${kb(report.budget.gzip)}  ${report.overBudget ? 'OVER' : 'within'}`)
+  console.log(
+    `  gzip -9                     ${kb(s.gzip)}   budget ${kb(report.budget.gzip)}  ${report.overBudget ? 'OVER' : 'within'}`,
+  )
   console.log(`  brotli -11                  ${kb(s.brotli)}`)
   if (report.compare) {
     const c = report.compare.sizes
@@ -154,8 +167,11 @@ function print(report, analyze) {
     console.log('minified bytes by source file:')
     for (const { file, bytes } of report.contributors) console.log(`  ${String(bytes).padStart(6)}  ${file}`)
   }
-  console.log(report.problems.length === 0 ? 'checks: no node: import, no require(, no bare import, nothing from mock-idp/: ok'
-    : `checks FAILED:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`)
+  console.log(
+    report.problems.length === 0
+      ? 'checks: no node: import, no require(, no bare import, nothing from mock-idp/: ok'
+      : `checks FAILED:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`,
+  )
 }
 
 async function main(argv) {
@@ -176,7 +192,11 @@ async function main(argv) {
   else print(report, argv.includes('--analyze'))
   if (argv.includes('--check') && !report.ok) {
     const reasons = [
-      ...(report.overBudget ? [`gzip size ${report.sizes.gzip} B is over the budget of ${BUDGET_GZIP} B by ${report.sizes.gzip - BUDGET_GZIP} B`] : []),
+      ...(report.overBudget
+        ? [
+            `gzip size ${report.sizes.gzip} B is over the budget of ${BUDGET_GZIP} B by ${report.sizes.gzip - BUDGET_GZIP} B`,
+          ]
+        : []),
       ...report.problems,
     ]
     console.error(`size check failed: ${reasons.join('; ')}`)

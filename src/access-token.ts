@@ -1,7 +1,13 @@
 import type { SupportedAlgorithm } from './lib/algorithms.ts'
 import {
-  ACCESS_TOKEN_CLAIMS, checkAccessClaims, checkAccessClaimTypes, idTokenHint,
-  type AccessPolicy, type AccessTokenChecks, type AccessTokenClaimName, type AccessTokenPayload,
+  ACCESS_TOKEN_CLAIMS,
+  checkAccessClaims,
+  checkAccessClaimTypes,
+  idTokenHint,
+  type AccessPolicy,
+  type AccessTokenChecks,
+  type AccessTokenClaimName,
+  type AccessTokenPayload,
 } from './lib/access-claims.ts'
 import type { JwsHeader } from './lib/header.ts'
 import { checkNames, misuseOf, secondsOption, stringsOption } from './lib/misuse.ts'
@@ -122,7 +128,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const { acceptJwtTyp = false, requiredClaims, audienceClaim = 'aud' } = options
   if (typeof acceptJwtTyp !== 'boolean') misuse('"acceptJwtTyp" must be a boolean')
   if (acceptJwtTyp && resolved.check === undefined) {
-    misuse('"acceptJwtTyp" needs a "check" that tests the provider\'s access-token marker: a plain JWT could be an ID token')
+    misuse(
+      '"acceptJwtTyp" needs a "check" that tests the provider\'s access-token marker: a plain JWT could be an ID token',
+    )
   }
   if (!acceptJwtTyp && (requiredClaims !== undefined || options.audienceClaim !== undefined)) {
     misuse('"requiredClaims" and "audienceClaim" apply only with "acceptJwtTyp": an RFC 9068 token has every claim')
@@ -140,20 +148,30 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     acr: stringsOption(options.acr, 'acr', misuse),
     maxAuthAge: secondsOption(options.maxAuthAge, 'maxAuthAge', misuse),
   }
-  const typ = typRule('at+jwt', 'an access token', 'access tokens', acceptJwtTyp, acceptJwtTyp ? ['jwt', 'application/jwt'] : [])
+  const typ = typRule(
+    'at+jwt',
+    'an access token',
+    'access tokens',
+    acceptJwtTyp,
+    acceptJwtTyp ? ['jwt', 'application/jwt'] : [],
+  )
   const verifyMisuse = misuseOf('verify')
   // RFC 9068 §4: RS256 unless configured; never the ID-token algorithms a discovery document announces.
-  return createPipeline({ ...resolved, allowlist: resolved.allowlist ?? new Set(['RS256']) }, {
-    header: (header) => checkTypedHeader(header, typ),
-    hint: idTokenHint,
-    decode: checkAccessClaimTypes,
-    validate(checks) {
-      checkNames(checks, CHECK_NAMES, verifyMisuse)
-      stringsOption(checks.scopes, 'scopes', verifyMisuse, true)
-      stringsOption(checks.acr, 'acr', verifyMisuse)
-      secondsOption(checks.maxAuthAge, 'maxAuthAge', verifyMisuse)
-      if (checks.subject !== undefined && typeof checks.subject !== 'string') verifyMisuse('"subject" must be a string')
+  return createPipeline(
+    { ...resolved, allowlist: resolved.allowlist ?? new Set(['RS256']) },
+    {
+      header: (header) => checkTypedHeader(header, typ),
+      hint: idTokenHint,
+      decode: checkAccessClaimTypes,
+      validate(checks) {
+        checkNames(checks, CHECK_NAMES, verifyMisuse)
+        stringsOption(checks.scopes, 'scopes', verifyMisuse, true)
+        stringsOption(checks.acr, 'acr', verifyMisuse)
+        secondsOption(checks.maxAuthAge, 'maxAuthAge', verifyMisuse)
+        if (checks.subject !== undefined && typeof checks.subject !== 'string')
+          verifyMisuse('"subject" must be a string')
+      },
+      claims: (payload, policy, checks, now) => checkAccessClaims(payload, policy, access, checks, now),
     },
-    claims: (payload, policy, checks, now) => checkAccessClaims(payload, policy, access, checks, now),
-  })
+  )
 }

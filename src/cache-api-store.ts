@@ -12,10 +12,13 @@ import type { CachedEntry, JwksStore } from './stores.ts'
  */
 export interface CacheLike {
   /** The stored response for `url`, or `undefined`. */
-  match(url: string): Promise<{
-    /** The stored body, parsed as JSON. */
-    json(): Promise<unknown>
-  } | undefined>
+  match(url: string): Promise<
+    | {
+        /** The stored body, parsed as JSON. */
+        json(): Promise<unknown>
+      }
+    | undefined
+  >
   /** Stores `response` under `url` (a GET request for it). */
   put(url: string, response: unknown): Promise<void>
   /** Removes what is stored under `url`. */
@@ -102,20 +105,26 @@ const DEFAULT_PREFIX = 'https://idtoken-verify.invalid/v1/'
 export function cacheApiStore(options: CacheApiStoreOptions = {}): JwksStore {
   const storage = options.caches ?? (globalThis as { caches?: CacheStorageLike }).caches
   if (typeof storage?.open !== 'function') {
-    throw new TypeError('cacheApiStore: the Cache API (globalThis.caches) is not available here; pass { caches } or use another store')
+    throw new TypeError(
+      'cacheApiStore: the Cache API (globalThis.caches) is not available here; pass { caches } or use another store',
+    )
   }
   const name = options.name ?? 'idtoken-verify'
   const retain = options.retain ?? 86_400
-  if (typeof retain !== 'number' || !(retain >= 0) || !Number.isFinite(retain)) throw new TypeError('cacheApiStore: "retain" must be a non-negative number')
+  if (typeof retain !== 'number' || !(retain >= 0) || !Number.isFinite(retain))
+    throw new TypeError('cacheApiStore: "retain" must be a non-negative number')
   const prefix = options.urlPrefix ?? DEFAULT_PREFIX
   let opened: Promise<CacheLike> | undefined
 
   // Opened on first use, not at creation: a Worker makes its verifier at module scope, where I/O is not allowed.
   const cache = (): Promise<CacheLike> => {
-    opened ??= storage.default !== undefined ? Promise.resolve(storage.default) : storage.open(name).catch((error: unknown) => {
-      opened = undefined
-      throw error
-    })
+    opened ??=
+      storage.default !== undefined
+        ? Promise.resolve(storage.default)
+        : storage.open(name).catch((error: unknown) => {
+            opened = undefined
+            throw error
+          })
     return opened
   }
   const urlOf = (key: string): string => prefix + encodeURIComponent(key)
@@ -136,10 +145,18 @@ export function cacheApiStore(options: CacheApiStoreOptions = {}): JwksStore {
     async set(key, entry) {
       // CryptoKeys do not survive JSON; the relative lifetime keeps the cache's clock and the verifier's apart.
       const { cryptoKeys: _, ...plain } = entry
-      const lifetime = Math.max(0, Math.ceil((Math.max(entry.freshUntil, entry.staleUntil ?? 0) - entry.fetchedAt) / 1000))
-      await (await cache()).put(urlOf(key), new Response(JSON.stringify(plain), {
-        headers: { 'content-type': 'application/json', 'cache-control': `max-age=${lifetime + Math.ceil(retain)}` },
-      }))
+      const lifetime = Math.max(
+        0,
+        Math.ceil((Math.max(entry.freshUntil, entry.staleUntil ?? 0) - entry.fetchedAt) / 1000),
+      )
+      await (
+        await cache()
+      ).put(
+        urlOf(key),
+        new Response(JSON.stringify(plain), {
+          headers: { 'content-type': 'application/json', 'cache-control': `max-age=${lifetime + Math.ceil(retain)}` },
+        }),
+      )
     },
 
     async delete(key) {

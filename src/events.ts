@@ -23,58 +23,58 @@ import type { IdTokenError } from './errors.ts'
 export type VerifierEvent =
   /** A discovery document or key set arrived (`status` 200) or was revalidated (304). */
   | {
-    /** The event's kind. */
-    readonly type: 'fetched'
-    /** The document's URL. */
-    readonly url: string
-    /** 200 for a new copy, 304 for a revalidated one. */
-    readonly status: number
-    /** Until when the copy is fresh (ms). */
-    readonly freshUntil: number
-  }
+      /** The event's kind. */
+      readonly type: 'fetched'
+      /** The document's URL. */
+      readonly url: string
+      /** 200 for a new copy, 304 for a revalidated one. */
+      readonly status: number
+      /** Until when the copy is fresh (ms). */
+      readonly freshUntil: number
+    }
   /** A fetch failed; no new attempt is made before `retryAt` (ms, on the verifier's clock). */
   | {
-    /** The event's kind. */
-    readonly type: 'fetch-failed'
-    /** The document's URL. */
-    readonly url: string
-    /** `ERR_JWKS_UNAVAILABLE` or `ERR_JWKS_INVALID`, with the transport failure as `cause`. */
-    readonly error: IdTokenError
-    /** No new attempt before this time (ms): failures back off from 1 s up to 5 minutes. */
-    readonly retryAt: number
-  }
+      /** The event's kind. */
+      readonly type: 'fetch-failed'
+      /** The document's URL. */
+      readonly url: string
+      /** `ERR_JWKS_UNAVAILABLE` or `ERR_JWKS_INVALID`, with the transport failure as `cause`. */
+      readonly error: IdTokenError
+      /** No new attempt before this time (ms): failures back off from 1 s up to 5 minutes. */
+      readonly retryAt: number
+    }
   /** The provider cannot be reached and a stale copy is in use, until `usableUntil`. */
   | {
-    /** The event's kind. */
-    readonly type: 'stale'
-    /** The document's URL. */
-    readonly url: string
-    /** The stale copy keeps being used until this time (ms): freshness plus `staleIfError`. */
-    readonly usableUntil: number
-  }
+      /** The event's kind. */
+      readonly type: 'stale'
+      /** The document's URL. */
+      readonly url: string
+      /** The stale copy keeps being used until this time (ms): freshness plus `staleIfError`. */
+      readonly usableUntil: number
+    }
   /** The store threw or timed out; the verifier continues with memory only. */
   | {
-    /** The event's kind. */
-    readonly type: 'store-failed'
-    /** The store operation that failed. */
-    readonly operation: 'get' | 'set' | 'delete'
-    /** What the store threw (or a timeout error). */
-    readonly error: unknown
-  }
+      /** The event's kind. */
+      readonly type: 'store-failed'
+      /** The store operation that failed. */
+      readonly operation: 'get' | 'set' | 'delete'
+      /** What the store threw (or a timeout error). */
+      readonly error: unknown
+    }
   /** Another tab (or isolate) already fetched: its copy was used, with no request. */
   | {
-    /** The event's kind. */
-    readonly type: 'shared'
-    /** The document's URL. */
-    readonly url: string
-  }
+      /** The event's kind. */
+      readonly type: 'shared'
+      /** The document's URL. */
+      readonly url: string
+    }
   /** With `serverTime`, the estimated difference between the provider's clock and ours, in seconds. */
   | {
-    /** The event's kind. */
-    readonly type: 'skew'
-    /** The provider's clock minus ours, in whole seconds (0 within ±2 s). */
-    readonly skew: number
-  }
+      /** The event's kind. */
+      readonly type: 'skew'
+      /** The provider's clock minus ours, in whole seconds (0 within ±2 s). */
+      readonly skew: number
+    }
 
 /**
  * The `onEvent` option of {@link createVerifier}: called synchronously with each {@link VerifierEvent}.

@@ -95,10 +95,14 @@ const LOGOUT_TOKEN_MAX_AGE = 120
 export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions): LogoutTokenVerifier {
   const misuse = misuseOf('createLogoutTokenVerifier')
   if (typeof options !== 'object' || options === null) misuse('options are required')
-  const resolved = resolveOptions({ ...options, maxTokenAge: options.maxTokenAge ?? LOGOUT_TOKEN_MAX_AGE } as VerifierOptions, 'createLogoutTokenVerifier')
+  const resolved = resolveOptions(
+    { ...options, maxTokenAge: options.maxTokenAge ?? LOGOUT_TOKEN_MAX_AGE } as VerifierOptions,
+    'createLogoutTokenVerifier',
+  )
   const { acceptMissingTyp = false, replay: guard } = options
   if (typeof acceptMissingTyp !== 'boolean') misuse('"acceptMissingTyp" must be a boolean')
-  if (guard !== undefined && guard !== false && typeof guard !== 'function') misuse('"replay" must be a function or false')
+  if (guard !== undefined && guard !== false && typeof guard !== 'function')
+    misuse('"replay" must be a function or false')
   const replay = guard ?? memoryReplayGuard(resolved.now)
   const typ = typRule('logout+jwt', 'a logout token', 'logout tokens', acceptMissingTyp)
   const maxAge = resolved.maxTokenAge! + resolved.clockTolerance
@@ -117,7 +121,8 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions): 
       if (replay !== false) {
         const { jti, iss, iat, exp } = result.payload
         const expiresAt = Math.min(iat + maxAge, exp === undefined ? Infinity : exp + resolved.clockTolerance)
-        if (await replay({ jti, iss, expiresAt })) fail('ERR_CLAIM_INVALID', 'the logout token was received before ("jti")', 'jti')
+        if (await replay({ jti, iss, expiresAt }))
+          fail('ERR_CLAIM_INVALID', 'the logout token was received before ("jti")', 'jti')
       }
       return result
     },

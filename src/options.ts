@@ -14,7 +14,9 @@ import type { EventHandler } from './events.ts'
 export type FetchFunction = typeof globalThis extends {
   /** The platform's `fetch`. */
   fetch: infer F
-} ? F : (input: string, init?: object) => Promise<unknown>
+}
+  ? F
+  : (input: string, init?: object) => Promise<unknown>
 
 /**
  * Options of {@link createVerifier}. Only `issuer` and `audience` are required; a missing or mistyped
@@ -199,8 +201,10 @@ export function resolveOptions(options: VerifierOptions, name = 'createVerifier'
     for (const entry of issuers) {
       if (isTemplate(entry)) misuse(`the issuer template "${entry}" has no discovery document: pass "jwksUri"`)
       if (!/^https?:\/\/[^/]/i.test(entry)) {
-        misuse(`"issuer" "${entry}" is not an absolute http(s) URL, so it has no discovery document: pass "jwksUri" ` +
-          'with the provider\'s key set URL, or use a preset from idtoken-verify/providers')
+        misuse(
+          `"issuer" "${entry}" is not an absolute http(s) URL, so it has no discovery document: pass "jwksUri" ` +
+            "with the provider's key set URL, or use a preset from idtoken-verify/providers",
+        )
       }
     }
   }
@@ -208,14 +212,23 @@ export function resolveOptions(options: VerifierOptions, name = 'createVerifier'
     const problem = jwksUriProblem(jwksUri, entry)
     if (problem !== undefined) misuse(`"jwksUri" ${problem}`)
   }
-  if (algorithms !== undefined && (!Array.isArray(algorithms) || !algorithms.length)) misuse('"algorithms" must be a non-empty array')
+  if (algorithms !== undefined && (!Array.isArray(algorithms) || !algorithms.length))
+    misuse('"algorithms" must be a non-empty array')
   for (const alg of algorithms ?? []) {
-    if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) misuse(`algorithm ${JSON.stringify(alg)} is not supported`)
+    if (typeof alg !== 'string' || !isSupportedAlgorithm(alg))
+      misuse(`algorithm ${JSON.stringify(alg)} is not supported`)
   }
   const cache = options.cache ?? (globalThis.indexedDB ? 'indexeddb' : 'memory')
-  if (cache !== 'memory' && cache !== 'indexeddb' && !isStore(cache)) misuse('"cache" must be "memory", "indexeddb" or a JwksStore')
+  if (cache !== 'memory' && cache !== 'indexeddb' && !isStore(cache))
+    misuse('"cache" must be "memory", "indexeddb" or a JwksStore')
   const { waitUntil } = options
-  for (const [name, value] of [['fetch', fetchFn ?? now], ['now', now], ['onEvent', onEvent ?? now], ['waitUntil', waitUntil ?? now], ['check', check ?? now]] as const) {
+  for (const [name, value] of [
+    ['fetch', fetchFn ?? now],
+    ['now', now],
+    ['onEvent', onEvent ?? now],
+    ['waitUntil', waitUntil ?? now],
+    ['check', check ?? now],
+  ] as const) {
     if (typeof value !== 'function') misuse(`"${name}" must be a function`)
   }
   const resolved = {
@@ -234,7 +247,10 @@ export function resolveOptions(options: VerifierOptions, name = 'createVerifier'
   } as Record<string, unknown>
   for (const [name, [fallback, zero]] of Object.entries(NUMERIC)) {
     const value = (options as unknown as Record<string, unknown>)[name] ?? fallback
-    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0))) {
+    if (
+      value !== undefined &&
+      !(typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0))
+    ) {
       misuse(`"${name}" must be a ${zero ? 'non-negative' : 'positive'} number`)
     }
     resolved[name] = value
@@ -265,7 +281,8 @@ export function jwksUriProblem(uri: unknown, issuer: string): string | undefined
     return 'is not an absolute URL'
   }
   if (protocol !== 'https:' && protocol !== 'http:') return 'is not an http(s) URL'
-  if (protocol === 'http:' && new URL(issuer, 'http://x').protocol === 'https:') return 'is plain http for an https issuer'
+  if (protocol === 'http:' && new URL(issuer, 'http://x').protocol === 'https:')
+    return 'is plain http for an https issuer'
   return undefined
 }
 

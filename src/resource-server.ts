@@ -74,10 +74,12 @@ export type ResponseOf = typeof globalThis extends {
     /** What `new Response()` makes. */
     prototype: infer R
   }
-} ? R : {
-  /** The HTTP status. */
-  readonly status: number
 }
+  ? R
+  : {
+      /** The HTTP status. */
+      readonly status: number
+    }
 
 /**
  * The bearer token of a request's `Authorization` header (RFC 6750 §2.1): the scheme in any case, then spaces,
@@ -135,19 +137,20 @@ function outcomeOf(failure: IdTokenError | BearerFailure | undefined): Outcome {
     // The token was not judged: the provider or its configuration failed. No error code blames the client.
     if (failure.code === 'ERR_JWKS_UNAVAILABLE') return { error: undefined, description: undefined, status: 503 }
     if (failure.code === 'ERR_JWKS_INVALID') return { error: undefined, description: undefined, status: 500 }
-    const error = failure.code === 'ERR_CLAIM_INVALID' && failure.claim === 'scope' ? 'insufficient_scope' : 'invalid_token'
+    const error =
+      failure.code === 'ERR_CLAIM_INVALID' && failure.claim === 'scope' ? 'insufficient_scope' : 'invalid_token'
     return { error, description: failure.message, status: error === 'insufficient_scope' ? 403 : 401 }
   }
   const { error, description } = failure
-  if (typeof error !== 'string' || !ERROR_CODE.test(error)) throw new TypeError('challenge: "error" must be an RFC 6750 error code')
+  if (typeof error !== 'string' || !ERROR_CODE.test(error))
+    throw new TypeError('challenge: "error" must be an RFC 6750 error code')
   const status = error === 'invalid_request' ? 400 : error === 'insufficient_scope' ? 403 : 401
   return { error, description, status }
 }
 
 // RFC 6750 §3: error_description allows printable ASCII but `"` and `\`, so there is nothing to escape: quotes
 // become apostrophes and anything else outside the grammar a "?".
-const describeSafely = (text: string): string =>
-  text.replace(/"/g, '\'').replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?')
+const describeSafely = (text: string): string => text.replace(/"/g, "'").replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?')
 
 // RFC 9110 §5.6.4 quoted-string, for the realm.
 const quoted = (text: string): string => `"${text.replace(/[\\"]/g, '\\$&')}"`
@@ -174,7 +177,8 @@ function challengeOf({ error, description }: Outcome, options: ChallengeOptions)
   const params: string[] = []
   if (options.realm !== undefined) params.push(`realm=${quoted(options.realm)}`)
   if (error !== undefined) params.push(`error="${error}"`)
-  if (error !== undefined && description !== undefined) params.push(`error_description="${describeSafely(description)}"`)
+  if (error !== undefined && description !== undefined)
+    params.push(`error_description="${describeSafely(description)}"`)
   const { scope } = options
   if (scope !== undefined && (error === undefined || error === 'insufficient_scope')) {
     const scopes = typeof scope === 'string' ? scope.split(' ') : scope

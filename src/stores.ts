@@ -93,7 +93,9 @@ export function memoryStore(): JwksStore {
 export type IndexedDbFactory = typeof globalThis extends {
   /** The platform's IndexedDB factory. */
   indexedDB: infer F
-} ? F : unknown
+}
+  ? F
+  : unknown
 
 /**
  * Options of {@link indexedDbStore}.

@@ -1,4 +1,11 @@
-import { accessTokenHint, checkClaims, checkClaimTypes, checkTokenHashes, type IdTokenPayload, type VerifyChecks } from './lib/claims.ts'
+import {
+  accessTokenHint,
+  checkClaims,
+  checkClaimTypes,
+  checkTokenHashes,
+  type IdTokenPayload,
+  type VerifyChecks,
+} from './lib/claims.ts'
 import { checkHeaderSupported, type JwsHeader } from './lib/header.ts'
 import { createPipeline, type Profile } from './lib/pipeline.ts'
 import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './options.ts'

@@ -1,17 +1,47 @@
 // The attack classes the field learned the hard way, each pinned to the exact IdTokenError code.
 // Every forged token is otherwise well-formed and correctly signed over its own bytes, so that the one
 // property a test is about is the only reason for the rejection (the "control" tests show the rest passes).
-import { createHash, createHmac, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto'
+import {
+  createHash,
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto'
 import * as jose from 'jose'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { createVerifier, type IdTokenVerifier } from '../src/index.ts'
 import {
-  ALGS, CLIENT, defaultClaims, fakeIdp, ISSUER, keysForAllAlgs, makeKey, NOW, sign,
-  type Alg, type FakeIdp, type TestKey,
+  ALGS,
+  CLIENT,
+  defaultClaims,
+  fakeIdp,
+  ISSUER,
+  keysForAllAlgs,
+  makeKey,
+  NOW,
+  sign,
+  type Alg,
+  type FakeIdp,
+  type TestKey,
 } from './helpers/issuer.ts'
 import {
-  b64u, bigintToBytes, bytesToBigint, CURVE_ORDER, ECDSA_SIZE, expectCode, forge, joseLaxDecode, rawToDer,
-  sameBytes, segment, signatureBytes, signSegments, unb64u, withSignature,
+  b64u,
+  bigintToBytes,
+  bytesToBigint,
+  CURVE_ORDER,
+  ECDSA_SIZE,
+  expectCode,
+  forge,
+  joseLaxDecode,
+  rawToDer,
+  sameBytes,
+  segment,
+  signatureBytes,
+  signSegments,
+  unb64u,
+  withSignature,
 } from './helpers/forge.ts'
 
 const ECDSA_ALGS = ['ES256', 'ES384', 'ES512'] as const
@@ -23,7 +53,15 @@ let verifier: IdTokenVerifier
 
 function newVerifier(target: FakeIdp, extra: Partial<Parameters<typeof createVerifier>[0]> = {}): IdTokenVerifier {
   // cooldown 0: many tests here use unknown kids, and a refetch inside the cooldown would wait in real time.
-  return createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: target.fetch, now: () => NOW, cache: 'memory', cooldown: 0, ...extra })
+  return createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: target.fetch,
+    now: () => NOW,
+    cache: 'memory',
+    cooldown: 0,
+    ...extra,
+  })
 }
 
 beforeAll(async () => {
@@ -56,8 +94,10 @@ describe('alg: none', () => {
     })
     it(`"${spelling}" with a non-empty signature (and a real kid) is ERR_ALG_NOT_ALLOWED`, async () => {
       const real = await sign(keys.RS256)
-      const token = withSignature(`${segment({ alg: spelling, kid: keys.RS256.kid })}.${segment(defaultClaims())}.x`,
-        signatureBytes(real))
+      const token = withSignature(
+        `${segment({ alg: spelling, kid: keys.RS256.kid })}.${segment(defaultClaims())}.x`,
+        signatureBytes(real),
+      )
       await expectCode(verifier, token, 'ERR_ALG_NOT_ALLOWED')
     })
   }
@@ -74,7 +114,9 @@ describe('alg: none', () => {
   })
 
   it('"none" cannot even be configured', () => {
-    expect(() => createVerifier({ issuer: ISSUER, audience: CLIENT, algorithms: ['none' as 'RS256'] })).toThrow(TypeError)
+    expect(() => createVerifier({ issuer: ISSUER, audience: CLIENT, algorithms: ['none' as 'RS256'] })).toThrow(
+      TypeError,
+    )
   })
 })
 
@@ -93,7 +135,9 @@ describe('HMAC keyed with the RSA public key (algorithm confusion)', () => {
 
   function hmacToken(alg: 'HS256' | 'HS384' | 'HS512', secret: string | Uint8Array): string {
     const signingInput = `${segment({ alg, kid: keys.RS256.kid, typ: 'JWT' })}.${segment(defaultClaims())}`
-    const mac = createHmac(`sha${alg.slice(2)}`, secret).update(signingInput).digest()
+    const mac = createHmac(`sha${alg.slice(2)}`, secret)
+      .update(signingInput)
+      .digest()
     return `${signingInput}.${b64u(new Uint8Array(mac))}`
   }
 
@@ -104,7 +148,9 @@ describe('HMAC keyed with the RSA public key (algorithm confusion)', () => {
   }
 
   it('is still refused when the discovery document announces HS256/HS384/HS512', async () => {
-    const announcing = fakeIdp(idp.keys, { id_token_signing_alg_values_supported: ['HS256', 'HS384', 'HS512', 'RS256'] })
+    const announcing = fakeIdp(idp.keys, {
+      id_token_signing_alg_values_supported: ['HS256', 'HS384', 'HS512', 'RS256'],
+    })
     const v = newVerifier(announcing)
     await expect(v.verify(await sign(keys.RS256))).resolves.toBeDefined()
     for (const alg of ['HS256', 'HS384', 'HS512'] as const) {
@@ -114,7 +160,9 @@ describe('HMAC keyed with the RSA public key (algorithm confusion)', () => {
 
   it('a misconfigured allowlist with HS* is a TypeError at createVerifier', () => {
     for (const algorithms of [['HS256'], ['RS256', 'HS256'], ['HS384'], ['HS512']]) {
-      expect(() => createVerifier({ issuer: ISSUER, audience: CLIENT, algorithms: algorithms as ['RS256'] })).toThrow(TypeError)
+      expect(() => createVerifier({ issuer: ISSUER, audience: CLIENT, algorithms: algorithms as ['RS256'] })).toThrow(
+        TypeError,
+      )
     }
   })
 })
@@ -131,7 +179,12 @@ describe('ECDSA signature shape', () => {
       const s = real.subarray(size)
       const zero = new Uint8Array(size)
       const candidates = [
-        [zero, zero], [n(), n()], [zero, s], [r, zero], [n(), s], [r, n()],
+        [zero, zero],
+        [n(), n()],
+        [zero, s],
+        [r, zero],
+        [n(), s],
+        [r, n()],
         [bigintToBytes(CURVE_ORDER[alg] + 1n, size), s], // r > n (fits in the size for every curve)
       ]
       // Out-of-range r or s must be refused before any engine sees it (CVE-2022-21449 was an engine bug).
@@ -217,8 +270,10 @@ describe('weak or mismatched keys in the key set', () => {
     const e1Jwk = { ...keys.RS256.publicJwk, e: 'AQ', kid: 'rsa-e1' }
     const e1Input = `${segment({ alg: 'RS256', kid: 'rsa-e1', typ: 'JWT' })}.${segment(defaultClaims())}`
     const k = unb64u(e1Jwk.n!).length
-    const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'),
-      createHash('sha256').update(e1Input).digest()])
+    const digestInfo = Buffer.concat([
+      Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+      createHash('sha256').update(e1Input).digest(),
+    ])
     const em = new Uint8Array(k).fill(0xff)
     em[0] = 0
     em[1] = 1
@@ -226,8 +281,13 @@ describe('weak or mismatched keys in the key set', () => {
     em.set(digestInfo, k - digestInfo.length)
     e1Token = `${e1Input}.${b64u(em)}`
     // The forgery is real: WebCrypto imports the e = 1 key and accepts the forged signature.
-    const e1Key = await crypto.subtle.importKey('jwk', { kty: 'RSA', n: e1Jwk.n!, e: 'AQ' },
-      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify'])
+    const e1Key = await crypto.subtle.importKey(
+      'jwk',
+      { kty: 'RSA', n: e1Jwk.n!, e: 'AQ' },
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    )
     expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', e1Key, em, encoder.encode(e1Input))).toBe(true)
 
     // Ed448 (OKP, but not the curve EdDSA means here).
@@ -288,8 +348,12 @@ describe('weak or mismatched keys in the key set', () => {
   })
 
   it('a private JWK served in the set is ERR_KEY_NOT_FOUND, and the error carries no key material', async () => {
-    const error = await expectCode(weakVerifier, await sign({ ...keys.RS256, kid: 'private-jwk' }), 'ERR_KEY_NOT_FOUND',
-      { secrets: [privateD] })
+    const error = await expectCode(
+      weakVerifier,
+      await sign({ ...keys.RS256, kid: 'private-jwk' }),
+      'ERR_KEY_NOT_FOUND',
+      { secrets: [privateD] },
+    )
     expect(JSON.stringify(error)).not.toContain(privateD)
   })
 
@@ -314,8 +378,11 @@ describe('key headers in the token are never trusted or fetched', () => {
   })
 
   it('an embedded "jwk" with the kid of a real key (or no kid) is ERR_SIGNATURE_INVALID', async () => {
-    await expectCode(verifier, await sign({ ...attacker, kid: keys.ES256.kid }, { header: { jwk: attacker.publicJwk } }),
-      'ERR_SIGNATURE_INVALID')
+    await expectCode(
+      verifier,
+      await sign({ ...attacker, kid: keys.ES256.kid }, { header: { jwk: attacker.publicJwk } }),
+      'ERR_SIGNATURE_INVALID',
+    )
     const noKid = await forge(attacker, { kid: undefined, jwk: attacker.publicJwk })
     await expectCode(verifier, noKid, 'ERR_SIGNATURE_INVALID')
   })
@@ -331,8 +398,11 @@ describe('key headers in the token are never trusted or fetched', () => {
     }
     await expectCode(v, await sign(attacker, { header: evil }), 'ERR_KEY_NOT_FOUND')
     await expectCode(v, await sign({ ...attacker, kid: keys.ES256.kid }, { header: evil }), 'ERR_SIGNATURE_INVALID')
-    await expectCode(v, await sign({ ...attacker, kid: keys.ES256.kid }, { header: { jku: `${ISSUER}/jwks` } }),
-      'ERR_SIGNATURE_INVALID')
+    await expectCode(
+      v,
+      await sign({ ...attacker, kid: keys.ES256.kid }, { header: { jku: `${ISSUER}/jwks` } }),
+      'ERR_SIGNATURE_INVALID',
+    )
     // A genuine token that merely carries such headers verifies with the configured key set; they are ignored.
     await expect(v.verify(await sign(keys.ES256, { header: evil }))).resolves.toBeDefined()
     expect(target.requests.length).toBeGreaterThan(0)
@@ -343,7 +413,13 @@ describe('key headers in the token are never trusted or fetched', () => {
 
 describe('header members a verifier must refuse', () => {
   it('"crit" in any form is ERR_HEADER_UNSUPPORTED', async () => {
-    for (const header of [{ crit: ['exp'], exp: 1 }, { crit: ['b64'], b64: true }, { crit: [] }, { crit: 'x' }, { crit: null }]) {
+    for (const header of [
+      { crit: ['exp'], exp: 1 },
+      { crit: ['b64'], b64: true },
+      { crit: [] },
+      { crit: 'x' },
+      { crit: null },
+    ]) {
       await expectCode(verifier, await forge(keys.ES256, header), 'ERR_HEADER_UNSUPPORTED')
     }
   })
@@ -355,7 +431,16 @@ describe('header members a verifier must refuse', () => {
   })
 
   it('"typ" of another token kind is ERR_HEADER_UNSUPPORTED', async () => {
-    for (const typ of ['at+jwt', 'logout+jwt', 'application/at+jwt', 'AT+JWT', 'secevent+jwt', 'dpop+jwt', 'jwt ', '']) {
+    for (const typ of [
+      'at+jwt',
+      'logout+jwt',
+      'application/at+jwt',
+      'AT+JWT',
+      'secevent+jwt',
+      'dpop+jwt',
+      'jwt ',
+      '',
+    ]) {
       await expectCode(verifier, await forge(keys.ES256, { typ }), 'ERR_HEADER_UNSUPPORTED')
     }
     await expectCode(verifier, await forge(keys.ES256, { typ: 5 }), 'ERR_TOKEN_MALFORMED')
@@ -380,8 +465,19 @@ describe('token structure', () => {
   it('one, two, four or five parts are ERR_TOKEN_MALFORMED', async () => {
     const token = await sign(keys.RS256)
     const [h, p, s] = token.split('.') as [string, string, string]
-    for (const bad of ['', '.', '..x', `${h}`, `${h}.${p}`, `${h}.${p}.${s}.`, `${h}.${p}.${s}.${s}`, `${h}.${p}..${s}`,
-      `${token}.${p}.${s}`, `.${p}.${s}`, `${h}..${s}`]) {
+    for (const bad of [
+      '',
+      '.',
+      '..x',
+      `${h}`,
+      `${h}.${p}`,
+      `${h}.${p}.${s}.`,
+      `${h}.${p}.${s}.${s}`,
+      `${h}.${p}..${s}`,
+      `${token}.${p}.${s}`,
+      `.${p}.${s}`,
+      `${h}..${s}`,
+    ]) {
       await expectCode(verifier, bad, 'ERR_TOKEN_MALFORMED')
     }
   })
@@ -430,7 +526,11 @@ describe('lax base64url', () => {
       for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
         let token = await signSegments(keys[alg], segment({ alg, kid: keys[alg].kid }), payload)
         for (let jti = 0; !/[-_]/.test(token.slice(token.lastIndexOf('.') + 1)); jti++) {
-          token = await signSegments(keys[alg], segment({ alg, kid: keys[alg].kid }), segment({ ...defaultClaims(), jti: `${jti}` }))
+          token = await signSegments(
+            keys[alg],
+            segment({ alg, kid: keys[alg].kid }),
+            segment({ ...defaultClaims(), jti: `${jti}` }),
+          )
         }
         const sig = token.slice(token.lastIndexOf('.') + 1)
         expect(canonicalTail(sig)).toBe(true)
@@ -468,14 +568,26 @@ describe('header and payload bytes', () => {
     it(`${name} in the header or the payload is ERR_TOKEN_MALFORMED`, async () => {
       const key = keys.ES256
       const header = JSON.stringify({ alg: 'ES256', kid: key.kid, x: 'Z' })
-      await expectCode(verifier, await signSegments(key, segment(withByte(header, bytes)), segment(claimsJson())), 'ERR_TOKEN_MALFORMED')
-      await expectCode(verifier, await signSegments(key, segment(header), segment(withByte(claimsJson(), bytes))), 'ERR_TOKEN_MALFORMED')
+      await expectCode(
+        verifier,
+        await signSegments(key, segment(withByte(header, bytes)), segment(claimsJson())),
+        'ERR_TOKEN_MALFORMED',
+      )
+      await expectCode(
+        verifier,
+        await signSegments(key, segment(header), segment(withByte(claimsJson(), bytes))),
+        'ERR_TOKEN_MALFORMED',
+      )
     })
   }
 
   it('control: valid multi-byte UTF-8 in a claim verifies', async () => {
     const key = keys.ES256
-    const token = await signSegments(key, segment({ alg: 'ES256', kid: key.kid }), segment(withByte(claimsJson(), [0xe2, 0x82, 0xac])))
+    const token = await signSegments(
+      key,
+      segment({ alg: 'ES256', kid: key.kid }),
+      segment(withByte(claimsJson(), [0xe2, 0x82, 0xac])),
+    )
     await expect(verifier.verify(token)).resolves.toMatchObject({ payload: { x: '€' } })
   })
 
@@ -483,15 +595,36 @@ describe('header and payload bytes', () => {
     const key = keys.ES256
     const bom = (json: string): Uint8Array => new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode(json)])
     const header = JSON.stringify({ alg: 'ES256', kid: key.kid })
-    await expectCode(verifier, await signSegments(key, segment(bom(header)), segment(claimsJson())), 'ERR_TOKEN_MALFORMED')
-    await expectCode(verifier, await signSegments(key, segment(header), segment(bom(claimsJson()))), 'ERR_TOKEN_MALFORMED')
+    await expectCode(
+      verifier,
+      await signSegments(key, segment(bom(header)), segment(claimsJson())),
+      'ERR_TOKEN_MALFORMED',
+    )
+    await expectCode(
+      verifier,
+      await signSegments(key, segment(header), segment(bom(claimsJson()))),
+      'ERR_TOKEN_MALFORMED',
+    )
   })
 
   it('JSON that is not an object (array, string, null, number, boolean) or not JSON is ERR_TOKEN_MALFORMED', async () => {
     const key = keys.ES256
     const header = segment({ alg: 'ES256', kid: key.kid })
-    for (const text of ['[]', '[{"alg":"ES256"}]', '"ES256"', 'null', '42', 'true', '', ' ', '{"alg":"ES256"', '{alg:"ES256"}',
-      "{'alg':'ES256'}", '{"alg":"ES256"}x', '{"alg":"ES256",}']) {
+    for (const text of [
+      '[]',
+      '[{"alg":"ES256"}]',
+      '"ES256"',
+      'null',
+      '42',
+      'true',
+      '',
+      ' ',
+      '{"alg":"ES256"',
+      '{alg:"ES256"}',
+      "{'alg':'ES256'}",
+      '{"alg":"ES256"}x',
+      '{"alg":"ES256",}',
+    ]) {
       await expectCode(verifier, await signSegments(key, segment(text), segment(claimsJson())), 'ERR_TOKEN_MALFORMED')
       await expectCode(verifier, await signSegments(key, header, segment(text)), 'ERR_TOKEN_MALFORMED')
     }
@@ -501,12 +634,36 @@ describe('header and payload bytes', () => {
 describe('claims of the wrong type are ERR_TOKEN_MALFORMED with the claim named', () => {
   // Raw JSON text, so that values JSON.stringify cannot write (1e400) reach the parser.
   const CASES: Array<[claim: string, json: string]> = [
-    ['exp', '"1800000600"'], ['exp', '1e400'], ['exp', '-1e400'], ['exp', 'null'], ['exp', '[1800000600]'], ['exp', 'true'],
-    ['iat', '"1800000000"'], ['iat', '1e999'], ['nbf', '"0"'], ['nbf', '{}'], ['auth_time', '"1800000000"'],
-    ['aud', '42'], ['aud', '["client-1", 42]'], ['aud', '[["client-1"]]'], ['aud', 'null'], ['aud', '{"0":"client-1"}'],
-    ['sub', '42'], ['sub', 'null'], ['sub', '["user-1"]'], ['iss', '["https://issuer.example.test"]'],
-    ['nonce', '["n-1"]'], ['nonce', '1'], ['azp', '1'], ['at_hash', 'true'], ['c_hash', '{}'], ['acr', '0'],
-    ['amr', '"pwd"'], ['amr', '["pwd", 1]'], ['sid', '1'], ['jti', '[]'],
+    ['exp', '"1800000600"'],
+    ['exp', '1e400'],
+    ['exp', '-1e400'],
+    ['exp', 'null'],
+    ['exp', '[1800000600]'],
+    ['exp', 'true'],
+    ['iat', '"1800000000"'],
+    ['iat', '1e999'],
+    ['nbf', '"0"'],
+    ['nbf', '{}'],
+    ['auth_time', '"1800000000"'],
+    ['aud', '42'],
+    ['aud', '["client-1", 42]'],
+    ['aud', '[["client-1"]]'],
+    ['aud', 'null'],
+    ['aud', '{"0":"client-1"}'],
+    ['sub', '42'],
+    ['sub', 'null'],
+    ['sub', '["user-1"]'],
+    ['iss', '["https://issuer.example.test"]'],
+    ['nonce', '["n-1"]'],
+    ['nonce', '1'],
+    ['azp', '1'],
+    ['at_hash', 'true'],
+    ['c_hash', '{}'],
+    ['acr', '0'],
+    ['amr', '"pwd"'],
+    ['amr', '["pwd", 1]'],
+    ['sid', '1'],
+    ['jti', '[]'],
   ]
   for (const [claim, json] of CASES) {
     it(`${claim}: ${json}`, async () => {
@@ -542,7 +699,9 @@ describe('claims of the right type with bad values are ERR_CLAIM_INVALID with th
     })
   }
   it('control: several aud with our azp verifies', async () => {
-    await expect(verifier.verify(await sign(keys.ES256, { claims: { aud: ['client-2', CLIENT], azp: CLIENT } }))).resolves.toBeDefined()
+    await expect(
+      verifier.verify(await sign(keys.ES256, { claims: { aud: ['client-2', CLIENT], azp: CLIENT } })),
+    ).resolves.toBeDefined()
   })
 })
 
@@ -579,7 +738,19 @@ describe('oversized and non-string input', () => {
     const target = fakeIdp(idp.keys)
     const v = newVerifier(target)
     const token = await sign(keys.RS256)
-    for (const input of [undefined, null, 42, {}, [], [token], new String(token), encoder.encode(token), { toString: () => token }, true, Symbol('t')]) {
+    for (const input of [
+      undefined,
+      null,
+      42,
+      {},
+      [],
+      [token],
+      new String(token),
+      encoder.encode(token),
+      { toString: () => token },
+      true,
+      Symbol('t'),
+    ]) {
       await expectCode(v, input, 'ERR_TOKEN_MALFORMED')
     }
     expect(target.requests).toHaveLength(0)
@@ -594,7 +765,8 @@ describe('prototype-shaped members', () => {
   }
 
   it('"__proto__" and "constructor" claims verify as plain data and pollute nothing', async () => {
-    const text = `${JSON.stringify(defaultClaims()).slice(0, -1)},"__proto__":{"iss":"https://evil.example","polluted":1},` +
+    const text =
+      `${JSON.stringify(defaultClaims()).slice(0, -1)},"__proto__":{"iss":"https://evil.example","polluted":1},` +
       '"constructor":{"prototype":{"polluted":1}},"hasOwnProperty":1,"toString":"x"}'
     const token = await signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid }), segment(text))
     const { payload } = await verifier.verify(token)
@@ -615,12 +787,25 @@ describe('prototype-shaped members', () => {
   it('an "alg" only under a header "__proto__" is ERR_TOKEN_MALFORMED; a "crit" there is not a crit', async () => {
     const key = keys.ES256
     const claims = segment(defaultClaims())
-    await expectCode(verifier, await signSegments(key, segment(`{"__proto__":{"alg":"ES256"},"kid":"${key.kid}"}`), claims),
-      'ERR_TOKEN_MALFORMED')
-    await expect(verifier.verify(await signSegments(key, segment(`{"alg":"ES256","kid":"${key.kid}","__proto__":{"crit":["x"]}}`), claims)))
-      .resolves.toBeDefined()
-    await expectCode(verifier, await signSegments(key, segment(`{"alg":"ES256","kid":"${key.kid}","__proto__":{"crit":["x"]},"crit":["x"]}`), claims),
-      'ERR_HEADER_UNSUPPORTED')
+    await expectCode(
+      verifier,
+      await signSegments(key, segment(`{"__proto__":{"alg":"ES256"},"kid":"${key.kid}"}`), claims),
+      'ERR_TOKEN_MALFORMED',
+    )
+    await expect(
+      verifier.verify(
+        await signSegments(key, segment(`{"alg":"ES256","kid":"${key.kid}","__proto__":{"crit":["x"]}}`), claims),
+      ),
+    ).resolves.toBeDefined()
+    await expectCode(
+      verifier,
+      await signSegments(
+        key,
+        segment(`{"alg":"ES256","kid":"${key.kid}","__proto__":{"crit":["x"]},"crit":["x"]}`),
+        claims,
+      ),
+      'ERR_HEADER_UNSUPPORTED',
+    )
     pristine()
   })
 })
@@ -641,7 +826,11 @@ describe('errors carry neither the token nor the claim values it supplied', () =
       [{}, 'ERR_CLAIM_INVALID', { claim: 'sub', checks: { subject: 'other' }, secrets }],
       [{ exp: t - 3600 }, 'ERR_TOKEN_EXPIRED', { claim: 'exp', secrets }],
       [{ nbf: t + 3600 }, 'ERR_TOKEN_NOT_YET_VALID', { claim: 'nbf', secrets }],
-      [{ at_hash: `h-${SECRET}` }, 'ERR_CLAIM_INVALID', { claim: 'at_hash', checks: { accessToken: 'at' }, secrets: [...secrets, `h-${SECRET}`] }],
+      [
+        { at_hash: `h-${SECRET}` },
+        'ERR_CLAIM_INVALID',
+        { claim: 'at_hash', checks: { accessToken: 'at' }, secrets: [...secrets, `h-${SECRET}`] },
+      ],
     ]
     for (const [claims, code, expectation] of cases) {
       const token = await sign(key, { claims: { ...secretClaims, ...claims } })
@@ -652,10 +841,18 @@ describe('errors carry neither the token nor the claim values it supplied', () =
     const typed = await signSegments(key, segment({ alg: 'ES256', kid: key.kid }), segment(text))
     await expectCode(verifier, typed, 'ERR_TOKEN_MALFORMED', { claim: 'amr', secrets: [...secrets, SECRET] })
     // Signature and key failures.
-    await expectCode(verifier, withSignature(await sign(key, { claims: secretClaims }), new Uint8Array(64).fill(7)),
-      'ERR_SIGNATURE_INVALID', { secrets })
-    await expectCode(verifier, await sign({ ...key, kid: `kid-${SECRET}` }, { claims: secretClaims }), 'ERR_KEY_NOT_FOUND',
-      { secrets: [...secrets, SECRET] })
+    await expectCode(
+      verifier,
+      withSignature(await sign(key, { claims: secretClaims }), new Uint8Array(64).fill(7)),
+      'ERR_SIGNATURE_INVALID',
+      { secrets },
+    )
+    await expectCode(
+      verifier,
+      await sign({ ...key, kid: `kid-${SECRET}` }, { claims: secretClaims }),
+      'ERR_KEY_NOT_FOUND',
+      { secrets: [...secrets, SECRET] },
+    )
   })
 
   it('the IdTokenError is a real Error subclass with a stack that does not quote the token either', async () => {

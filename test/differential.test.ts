@@ -9,10 +9,32 @@ import fc from 'fast-check'
 import * as jose from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createVerifier, IdTokenError, type IdTokenErrorCode, type SupportedAlgorithm } from '../src/index.ts'
-import { ALGS, CLIENT, defaultClaims, fakeIdp, ISSUER, keysForAllAlgs, makeKey, NOW, sign, type Alg, type TestKey } from './helpers/issuer.ts'
 import {
-  b64u, bigintToBytes, bytesToBigint, CURVE_ORDER, joseLaxDecode, rawToDer, sameBytes, segment, signatureBytes,
-  signSegments, unb64u, withSignature,
+  ALGS,
+  CLIENT,
+  defaultClaims,
+  fakeIdp,
+  ISSUER,
+  keysForAllAlgs,
+  makeKey,
+  NOW,
+  sign,
+  type Alg,
+  type TestKey,
+} from './helpers/issuer.ts'
+import {
+  b64u,
+  bigintToBytes,
+  bytesToBigint,
+  CURVE_ORDER,
+  joseLaxDecode,
+  rawToDer,
+  sameBytes,
+  segment,
+  signatureBytes,
+  signSegments,
+  unb64u,
+  withSignature,
 } from './helpers/forge.ts'
 import { applyMutations, mutationsArb } from './helpers/mutations.ts'
 
@@ -30,8 +52,14 @@ interface Pair {
 /** Our verifier and jose, each over its own fake fetch serving the same key set. */
 function pair(jwks: jose.JWK[]): Pair {
   const ours = createVerifier({
-    issuer: ISSUER, audience: CLIENT, algorithms: ALGORITHMS, clockTolerance: TOLERANCE,
-    fetch: fakeIdp(jwks).fetch, now: () => NOW, cache: 'memory', cooldown: 0,
+    issuer: ISSUER,
+    audience: CLIENT,
+    algorithms: ALGORITHMS,
+    clockTolerance: TOLERANCE,
+    fetch: fakeIdp(jwks).fetch,
+    now: () => NOW,
+    cache: 'memory',
+    cooldown: 0,
   })
   const remote = jose.createRemoteJWKSet(new URL(`${ISSUER}/jwks`), { [jose.customFetch]: fakeIdp(jwks).fetch })
   return {
@@ -47,7 +75,11 @@ function pair(jwks: jose.JWK[]): Pair {
     async jose(token) {
       try {
         await jose.jwtVerify(token, remote, {
-          issuer: ISSUER, audience: CLIENT, algorithms: ALGORITHMS, clockTolerance: TOLERANCE, currentDate: new Date(NOW),
+          issuer: ISSUER,
+          audience: CLIENT,
+          algorithms: ALGORITHMS,
+          clockTolerance: TOLERANCE,
+          currentDate: new Date(NOW),
         })
         return { accepted: true }
       } catch (error) {
@@ -111,7 +143,10 @@ beforeAll(() => {
   const e1 = { ...keys.RS256.publicJwk, e: 'AQ', kid: 'rsa-e1' }
   const input = `${segment({ alg: 'RS256', kid: 'rsa-e1', typ: 'JWT' })}.${segment(defaultClaims())}`
   const k = unb64u(e1.n!).length
-  const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), createHash('sha256').update(input).digest()])
+  const digestInfo = Buffer.concat([
+    Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+    createHash('sha256').update(input).digest(),
+  ])
   const em = new Uint8Array(k).fill(0xff)
   em[0] = 0
   em[1] = 1
@@ -129,16 +164,34 @@ beforeAll(() => {
 /** Both accept. */
 const AGREE_ACCEPT: Case[] = [
   ...ALGS.map((alg): Case => ({ name: `a valid ${alg} token`, token: () => sign(keys[alg]) })),
-  { name: 'exp one second inside the tolerance', token: () => sign(keys.ES256, { claims: { exp: T - TOLERANCE + 1 } }) },
+  {
+    name: 'exp one second inside the tolerance',
+    token: () => sign(keys.ES256, { claims: { exp: T - TOLERANCE + 1 } }),
+  },
   { name: 'nbf at the tolerance boundary', token: () => sign(keys.ES256, { claims: { nbf: T + TOLERANCE } }) },
   { name: 'iat at the tolerance boundary', token: () => sign(keys.ES256, { claims: { iat: T + TOLERANCE } }) },
-  { name: 'aud array with our client and azp = our client', token: () => sign(keys.ES256, { claims: { aud: ['x', CLIENT], azp: CLIENT } }) },
+  {
+    name: 'aud array with our client and azp = our client',
+    token: () => sign(keys.ES256, { claims: { aud: ['x', CLIENT], azp: CLIENT } }),
+  },
   { name: 'azp equal to the only aud', token: () => sign(keys.ES256, { claims: { azp: CLIENT } }) },
-  { name: 'unknown extra claims and header members', token: () => sign(keys.ES256, { claims: { foo: { bar: [1] } }, header: { x: 1 } }) },
+  {
+    name: 'unknown extra claims and header members',
+    token: () => sign(keys.ES256, { claims: { foo: { bar: [1] } }, header: { x: 1 } }),
+  },
   { name: 'typ application/jwt', token: () => sign(keys.ES256, { header: { typ: 'application/jwt' } }) },
-  { name: 'no typ', token: () => signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid }), segment(defaultClaims())) },
-  { name: 'no kid, one key fits the alg', token: () => signSegments(keys.ES384, segment({ alg: 'ES384' }), segment(defaultClaims())) },
-  { name: '"__proto__" and "constructor" claims', token: () => withPayloadText(claimsText(',"__proto__":{"x":1},"constructor":{}')) },
+  {
+    name: 'no typ',
+    token: () => signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid }), segment(defaultClaims())),
+  },
+  {
+    name: 'no kid, one key fits the alg',
+    token: () => signSegments(keys.ES384, segment({ alg: 'ES384' }), segment(defaultClaims())),
+  },
+  {
+    name: '"__proto__" and "constructor" claims',
+    token: () => withPayloadText(claimsText(',"__proto__":{"x":1},"constructor":{}')),
+  },
   // RFC 7515 §4 / RFC 8259: duplicate members may be rejected or the last one taken; both take the last.
   {
     name: 'a high-S ECDSA signature (n − s)',
@@ -153,57 +206,209 @@ const AGREE_ACCEPT: Case[] = [
 
 /** Both reject (our code pinned). */
 const AGREE_REJECT: Rejected[] = [
-  { name: 'expired beyond the tolerance', ours: 'ERR_TOKEN_EXPIRED', claim: 'exp', token: () => sign(keys.ES256, { claims: { exp: T - TOLERANCE - 1 } }) },
-  { name: 'exp exactly at the tolerance boundary', ours: 'ERR_TOKEN_EXPIRED', claim: 'exp', token: () => sign(keys.ES256, { claims: { exp: T - TOLERANCE } }) },
-  { name: 'nbf beyond the tolerance', ours: 'ERR_TOKEN_NOT_YET_VALID', claim: 'nbf', token: () => sign(keys.ES256, { claims: { nbf: T + TOLERANCE + 1 } }) },
-  { name: 'wrong iss', ours: 'ERR_CLAIM_INVALID', claim: 'iss', token: () => sign(keys.ES256, { claims: { iss: 'https://other.example' } }) },
-  { name: 'iss with a trailing slash', ours: 'ERR_CLAIM_INVALID', claim: 'iss', token: () => sign(keys.ES256, { claims: { iss: `${ISSUER}/` } }) },
+  {
+    name: 'expired beyond the tolerance',
+    ours: 'ERR_TOKEN_EXPIRED',
+    claim: 'exp',
+    token: () => sign(keys.ES256, { claims: { exp: T - TOLERANCE - 1 } }),
+  },
+  {
+    name: 'exp exactly at the tolerance boundary',
+    ours: 'ERR_TOKEN_EXPIRED',
+    claim: 'exp',
+    token: () => sign(keys.ES256, { claims: { exp: T - TOLERANCE } }),
+  },
+  {
+    name: 'nbf beyond the tolerance',
+    ours: 'ERR_TOKEN_NOT_YET_VALID',
+    claim: 'nbf',
+    token: () => sign(keys.ES256, { claims: { nbf: T + TOLERANCE + 1 } }),
+  },
+  {
+    name: 'wrong iss',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'iss',
+    token: () => sign(keys.ES256, { claims: { iss: 'https://other.example' } }),
+  },
+  {
+    name: 'iss with a trailing slash',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'iss',
+    token: () => sign(keys.ES256, { claims: { iss: `${ISSUER}/` } }),
+  },
   { name: 'missing iss', ours: 'ERR_CLAIM_INVALID', claim: 'iss', token: () => sign(keys.ES256, { omit: ['iss'] }) },
-  { name: 'wrong aud', ours: 'ERR_CLAIM_INVALID', claim: 'aud', token: () => sign(keys.ES256, { claims: { aud: 'other' } }) },
+  {
+    name: 'wrong aud',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'aud',
+    token: () => sign(keys.ES256, { claims: { aud: 'other' } }),
+  },
   { name: 'aud []', ours: 'ERR_CLAIM_INVALID', claim: 'aud', token: () => sign(keys.ES256, { claims: { aud: [] } }) },
   { name: 'missing aud', ours: 'ERR_CLAIM_INVALID', claim: 'aud', token: () => sign(keys.ES256, { omit: ['aud'] }) },
-  { name: 'exp a string', ours: 'ERR_TOKEN_MALFORMED', claim: 'exp', token: () => withPayloadText(claimsText(',"exp":"1800000600"', ['exp'])) },
-  { name: 'iat a string', ours: 'ERR_TOKEN_MALFORMED', claim: 'iat', token: () => withPayloadText(claimsText(',"iat":"1"', ['iat'])) },
-  { name: 'nbf a string', ours: 'ERR_TOKEN_MALFORMED', claim: 'nbf', token: () => withPayloadText(claimsText(',"nbf":"1"')) },
-  { name: 'nbf 1e400 (Infinity)', ours: 'ERR_TOKEN_MALFORMED', claim: 'nbf', token: () => withPayloadText(claimsText(',"nbf":1e400')) },
-  { name: 'aud a number', ours: 'ERR_TOKEN_MALFORMED', claim: 'aud', token: () => withPayloadText(claimsText(',"aud":42', ['aud'])) },
-  { name: 'alg none', ours: 'ERR_ALG_NOT_ALLOWED', token: async () => `${segment({ alg: 'none' })}.${segment(defaultClaims())}.` },
   {
-    name: 'HS256 keyed with the public key JSON', ours: 'ERR_ALG_NOT_ALLOWED',
+    name: 'exp a string',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'exp',
+    token: () => withPayloadText(claimsText(',"exp":"1800000600"', ['exp'])),
+  },
+  {
+    name: 'iat a string',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'iat',
+    token: () => withPayloadText(claimsText(',"iat":"1"', ['iat'])),
+  },
+  {
+    name: 'nbf a string',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'nbf',
+    token: () => withPayloadText(claimsText(',"nbf":"1"')),
+  },
+  {
+    name: 'nbf 1e400 (Infinity)',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'nbf',
+    token: () => withPayloadText(claimsText(',"nbf":1e400')),
+  },
+  {
+    name: 'aud a number',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'aud',
+    token: () => withPayloadText(claimsText(',"aud":42', ['aud'])),
+  },
+  {
+    name: 'alg none',
+    ours: 'ERR_ALG_NOT_ALLOWED',
+    token: async () => `${segment({ alg: 'none' })}.${segment(defaultClaims())}.`,
+  },
+  {
+    name: 'HS256 keyed with the public key JSON',
+    ours: 'ERR_ALG_NOT_ALLOWED',
     token: async () => {
       const input = `${segment({ alg: 'HS256', kid: keys.RS256.kid })}.${segment(defaultClaims())}`
       const { createHmac } = await import('node:crypto')
       return `${input}.${b64u(new Uint8Array(createHmac('sha256', JSON.stringify(keys.RS256.publicJwk)).update(input).digest()))}`
     },
   },
-  { name: 'crit with an unknown extension', ours: 'ERR_HEADER_UNSUPPORTED', token: () => signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid, crit: ['x'], x: 1 }), segment(defaultClaims())) },
-  { name: 'b64: false under crit', ours: 'ERR_HEADER_UNSUPPORTED', token: () => signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid, crit: ['b64'], b64: false }), segment(defaultClaims())) },
-  { name: 'two parts', ours: 'ERR_TOKEN_MALFORMED', token: async () => (await sign(keys.ES256)).split('.').slice(0, 2).join('.') },
+  {
+    name: 'crit with an unknown extension',
+    ours: 'ERR_HEADER_UNSUPPORTED',
+    token: () =>
+      signSegments(
+        keys.ES256,
+        segment({ alg: 'ES256', kid: keys.ES256.kid, crit: ['x'], x: 1 }),
+        segment(defaultClaims()),
+      ),
+  },
+  {
+    name: 'b64: false under crit',
+    ours: 'ERR_HEADER_UNSUPPORTED',
+    token: () =>
+      signSegments(
+        keys.ES256,
+        segment({ alg: 'ES256', kid: keys.ES256.kid, crit: ['b64'], b64: false }),
+        segment(defaultClaims()),
+      ),
+  },
+  {
+    name: 'two parts',
+    ours: 'ERR_TOKEN_MALFORMED',
+    token: async () => (await sign(keys.ES256)).split('.').slice(0, 2).join('.'),
+  },
   { name: 'four parts', ours: 'ERR_TOKEN_MALFORMED', token: async () => `${await sign(keys.ES256)}.AAAA` },
-  { name: '"+" or "/" in the signature', ours: 'ERR_TOKEN_MALFORMED', token: () => respellSignatureWith('ES256', (sig) => sig.replace(/-/g, '+').replace(/_/g, '/')) },
-  { name: 'a flipped signature byte', ours: 'ERR_SIGNATURE_INVALID', token: async () => { const t = await sign(keys.RS256); const s = signatureBytes(t); s[10] = s[10]! ^ 1; return withSignature(t, s) } },
-  { name: 'a truncated signature', ours: 'ERR_SIGNATURE_INVALID', token: async () => { const t = await sign(keys.PS256); return withSignature(t, signatureBytes(t).subarray(1)) } },
-  { name: 'a DER-encoded ECDSA signature', ours: 'ERR_SIGNATURE_INVALID', token: async () => { const t = await sign(keys.ES384); return withSignature(t, rawToDer(signatureBytes(t))) } },
-  { name: 'psychic ECDSA signature r = s = 0', ours: 'ERR_SIGNATURE_INVALID', token: async () => withSignature(await sign(keys.ES256), new Uint8Array(64)) },
+  {
+    name: '"+" or "/" in the signature',
+    ours: 'ERR_TOKEN_MALFORMED',
+    token: () => respellSignatureWith('ES256', (sig) => sig.replace(/-/g, '+').replace(/_/g, '/')),
+  },
+  {
+    name: 'a flipped signature byte',
+    ours: 'ERR_SIGNATURE_INVALID',
+    token: async () => {
+      const t = await sign(keys.RS256)
+      const s = signatureBytes(t)
+      s[10] = s[10]! ^ 1
+      return withSignature(t, s)
+    },
+  },
+  {
+    name: 'a truncated signature',
+    ours: 'ERR_SIGNATURE_INVALID',
+    token: async () => {
+      const t = await sign(keys.PS256)
+      return withSignature(t, signatureBytes(t).subarray(1))
+    },
+  },
+  {
+    name: 'a DER-encoded ECDSA signature',
+    ours: 'ERR_SIGNATURE_INVALID',
+    token: async () => {
+      const t = await sign(keys.ES384)
+      return withSignature(t, rawToDer(signatureBytes(t)))
+    },
+  },
+  {
+    name: 'psychic ECDSA signature r = s = 0',
+    ours: 'ERR_SIGNATURE_INVALID',
+    token: async () => withSignature(await sign(keys.ES256), new Uint8Array(64)),
+  },
   { name: 'an RSA 1024 key', ours: 'ERR_KEY_NOT_FOUND', jwks: () => rsa1024Jwks, token: async () => rsa1024Token },
   {
-    name: 'no kid, two keys fit the alg', ours: 'ERR_KEY_NOT_FOUND',
+    name: 'no kid, two keys fit the alg',
+    ours: 'ERR_KEY_NOT_FOUND',
     jwks: () => [noAlg(keys.RS256.publicJwk), noAlg(keys.RS384.publicJwk)],
     token: () => signSegments(keys.RS256, segment({ alg: 'RS256' }), segment(defaultClaims())),
   },
-  { name: 'key with use enc', ours: 'ERR_KEY_NOT_FOUND', jwks: () => [{ ...keys.ES256.publicJwk, use: 'enc' }], token: () => sign(keys.ES256) },
-  { name: 'key_ops without verify', ours: 'ERR_KEY_NOT_FOUND', jwks: () => [{ ...keys.ES256.publicJwk, key_ops: ['sign'] }], token: () => sign(keys.ES256) },
-  { name: 'key alg RS256 for a PS256 token', ours: 'ERR_KEY_NOT_FOUND', jwks: () => [{ ...keys.PS256.publicJwk, alg: 'RS256' }], token: () => sign(keys.PS256) },
-  { name: 'EC key on the wrong curve', ours: 'ERR_KEY_NOT_FOUND', jwks: () => [{ ...noAlg(keys.ES384.publicJwk), kid: keys.ES256.kid }], token: () => sign(keys.ES256) },
   {
-    name: 'a private JWK in the set', ours: 'ERR_KEY_NOT_FOUND',
-    jwks: () => privateJwks, token: () => sign(keys.ES256),
+    name: 'key with use enc',
+    ours: 'ERR_KEY_NOT_FOUND',
+    jwks: () => [{ ...keys.ES256.publicJwk, use: 'enc' }],
+    token: () => sign(keys.ES256),
+  },
+  {
+    name: 'key_ops without verify',
+    ours: 'ERR_KEY_NOT_FOUND',
+    jwks: () => [{ ...keys.ES256.publicJwk, key_ops: ['sign'] }],
+    token: () => sign(keys.ES256),
+  },
+  {
+    name: 'key alg RS256 for a PS256 token',
+    ours: 'ERR_KEY_NOT_FOUND',
+    jwks: () => [{ ...keys.PS256.publicJwk, alg: 'RS256' }],
+    token: () => sign(keys.PS256),
+  },
+  {
+    name: 'EC key on the wrong curve',
+    ours: 'ERR_KEY_NOT_FOUND',
+    jwks: () => [{ ...noAlg(keys.ES384.publicJwk), kid: keys.ES256.kid }],
+    token: () => sign(keys.ES256),
+  },
+  {
+    name: 'a private JWK in the set',
+    ours: 'ERR_KEY_NOT_FOUND',
+    jwks: () => privateJwks,
+    token: () => sign(keys.ES256),
   },
   { name: 'unknown kid', ours: 'ERR_KEY_NOT_FOUND', token: () => sign({ ...keys.ES256, kid: 'nope' }) },
-  { name: 'embedded jwk of an attacker with a real kid', ours: 'ERR_SIGNATURE_INVALID', token: async () => sign({ ...attacker, kid: keys.ES256.kid }, { header: { jwk: attacker.publicJwk } }) },
-  { name: 'header not JSON', ours: 'ERR_TOKEN_MALFORMED', token: () => withBytes('{alg:ES256}', JSON.stringify(defaultClaims())) },
+  {
+    name: 'embedded jwk of an attacker with a real kid',
+    ours: 'ERR_SIGNATURE_INVALID',
+    token: async () => sign({ ...attacker, kid: keys.ES256.kid }, { header: { jwk: attacker.publicJwk } }),
+  },
+  {
+    name: 'header not JSON',
+    ours: 'ERR_TOKEN_MALFORMED',
+    token: () => withBytes('{alg:ES256}', JSON.stringify(defaultClaims())),
+  },
   { name: 'payload a JSON array', ours: 'ERR_TOKEN_MALFORMED', token: () => withPayloadText('[]') },
-  { name: 'payload not UTF-8', ours: 'ERR_TOKEN_MALFORMED', token: () => withBytes(JSON.stringify({ alg: 'ES256', kid: keys.ES256.kid }), new Uint8Array([...encoder.encode(claimsText(',"x":"')), 0xff, 0x22, 0x7d])) },
+  {
+    name: 'payload not UTF-8',
+    ours: 'ERR_TOKEN_MALFORMED',
+    token: () =>
+      withBytes(
+        JSON.stringify({ alg: 'ES256', kid: keys.ES256.kid }),
+        new Uint8Array([...encoder.encode(claimsText(',"x":"')), 0xff, 0x22, 0x7d]),
+      ),
+  },
 ]
 
 /** We reject, jose accepts: each case is a rule of OpenID Connect or of this library's stricter parsing or key policy. */
@@ -214,33 +419,190 @@ const STRICTER_THAN_JWT: Documented[] = [
     why: 'RFC 7519 §4: a repeated claim name is refused (JSON.parse keeps the last, other parsers the first)',
     token: () => withPayloadText(`{"iss":"https://evil.example",${claimsText('').slice(1)}`),
   },
-  { name: 'missing exp', ours: 'ERR_CLAIM_INVALID', claim: 'exp', why: 'OIDC Core §2: exp is REQUIRED', token: () => sign(keys.ES256, { omit: ['exp'] }) },
-  { name: 'missing iat', ours: 'ERR_CLAIM_INVALID', claim: 'iat', why: 'OIDC Core §2: iat is REQUIRED', token: () => sign(keys.ES256, { omit: ['iat'] }) },
-  { name: 'missing sub', ours: 'ERR_CLAIM_INVALID', claim: 'sub', why: 'OIDC Core §2: sub is REQUIRED', token: () => sign(keys.ES256, { omit: ['sub'] }) },
-  { name: 'empty sub', ours: 'ERR_CLAIM_INVALID', claim: 'sub', why: 'OIDC Core §2: a locally unique identifier cannot be empty', token: () => sign(keys.ES256, { claims: { sub: '' } }) },
-  { name: 'sub a number', ours: 'ERR_TOKEN_MALFORMED', claim: 'sub', why: 'RFC 7519 §4.1.2: sub is a string; jose checks it only with a subject option', token: () => withPayloadText(claimsText(',"sub":42', ['sub'])) },
-  { name: 'iat beyond the tolerance in the future', ours: 'ERR_TOKEN_NOT_YET_VALID', claim: 'iat', why: 'OIDC Core 3.1.3.7 step 10; jose checks iat only with maxTokenAge', token: () => sign(keys.ES256, { claims: { iat: T + TOLERANCE + 1 } }) },
-  { name: 'iat 1e400 (Infinity)', ours: 'ERR_TOKEN_MALFORMED', claim: 'iat', why: 'a NumericDate is finite; jose only checks typeof number', token: () => withPayloadText(claimsText(',"iat":1e400', ['iat'])) },
-  { name: 'exp 1e400 (Infinity: never expires)', ours: 'ERR_TOKEN_MALFORMED', claim: 'exp', why: 'a NumericDate is finite; jose only checks typeof number', token: () => withPayloadText(claimsText(',"exp":1e400', ['exp'])) },
-  { name: 'several aud without azp', ours: 'ERR_CLAIM_INVALID', claim: 'azp', why: 'OIDC Core 3.1.3.7 step 4 (azp SHOULD be present; required here)', token: () => sign(keys.ES256, { claims: { aud: [CLIENT, 'other'] } }) },
-  { name: 'a foreign azp', ours: 'ERR_CLAIM_INVALID', claim: 'azp', why: 'OIDC Core 3.1.3.7 step 5', token: () => sign(keys.ES256, { claims: { azp: 'other' } }) },
-  { name: 'aud array with a number', ours: 'ERR_TOKEN_MALFORMED', claim: 'aud', why: 'RFC 7519 §4.1.3: an array of strings; jose only looks for its audience in it', token: () => withPayloadText(claimsText(`,"aud":["${CLIENT}",42]`, ['aud'])) },
-  { name: 'nonce an array', ours: 'ERR_TOKEN_MALFORMED', claim: 'nonce', why: 'OIDC Core §2: nonce is a string', token: () => withPayloadText(claimsText(',"nonce":["n"]')) },
-  { name: 'amr a string', ours: 'ERR_TOKEN_MALFORMED', claim: 'amr', why: 'OIDC Core §2: amr is an array of strings', token: () => withPayloadText(claimsText(',"amr":"pwd"')) },
-  { name: 'auth_time a string', ours: 'ERR_TOKEN_MALFORMED', claim: 'auth_time', why: 'OIDC Core §2: auth_time is a number', token: () => withPayloadText(claimsText(',"auth_time":"1"')) },
-  { name: 'auth_time beyond the tolerance in the future', ours: 'ERR_CLAIM_INVALID', claim: 'auth_time', why: 'an authentication cannot happen after the token was checked', token: () => sign(keys.ES256, { claims: { auth_time: T + TOLERANCE + 1 } }) },
-  { name: 'typ at+jwt', ours: 'ERR_HEADER_UNSUPPORTED', why: 'RFC 9068: an access token is not an ID token (token confusion)', token: () => sign(keys.ES256, { header: { typ: 'at+jwt' } }) },
-  { name: 'typ logout+jwt', ours: 'ERR_HEADER_UNSUPPORTED', why: 'OIDC Back-Channel Logout: a logout token is not an ID token', token: () => sign(keys.ES256, { header: { typ: 'logout+jwt' } }) },
-  { name: 'b64: false without crit', ours: 'ERR_HEADER_UNSUPPORTED', why: 'RFC 7797 §6 requires crit; jose then ignores b64, we refuse it outright', token: () => signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid, b64: false }), segment(defaultClaims())) },
-  { name: 'crit: ["b64"] with b64: true', ours: 'ERR_HEADER_UNSUPPORTED', why: 'we understand no critical extension, not even a no-op b64', token: () => signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid, b64: true, crit: ['b64'] }), segment(defaultClaims())) },
-  { name: 'BOM before the payload JSON', ours: 'ERR_TOKEN_MALFORMED', why: 'RFC 8259 §8.1: no BOM in networked JSON; jose\'s TextDecoder drops it', token: () => withBytes(JSON.stringify({ alg: 'ES256', kid: keys.ES256.kid }), bom(JSON.stringify(defaultClaims()))) },
-  { name: 'BOM before the header JSON', ours: 'ERR_TOKEN_MALFORMED', why: 'RFC 8259 §8.1, as above', token: () => withBytes(bom(JSON.stringify({ alg: 'ES256', kid: keys.ES256.kid })), JSON.stringify(defaultClaims())) },
-  { name: 'a newline at the end of the signature', ours: 'ERR_TOKEN_MALFORMED', why: 'RFC 7515 §2: base64url without whitespace; atob() strips it', token: () => respellSignatureWith('RS256', (sig) => `${sig}\n`) },
-  { name: 'a space inside the signature', ours: 'ERR_TOKEN_MALFORMED', why: 'RFC 7515 §2, as above', token: () => respellSignatureWith('EdDSA', (sig) => `${sig.slice(0, 10)} ${sig.slice(10)}`) },
-  { name: '"=" padding on the signature', ours: 'ERR_TOKEN_MALFORMED', why: 'RFC 7515 §2: no padding; atob() accepts it', token: () => respellSignatureWith('ES256', (sig) => `${sig}==`) },
-  { name: 'a non-canonical last signature character', ours: 'ERR_TOKEN_MALFORMED', why: 'one byte string, one spelling: non-zero trailing bits are refused; atob() ignores them', token: () => respellSignatureWith('EdDSA', lastCharNonCanonical) },
-  { name: 'an RSA key with e = 1 and a signature forged without the private key', ours: 'ERR_KEY_NOT_FOUND', why: 'key policy: e = 1 makes the signature equal the encoded message; WebCrypto imports such a key', jwks: () => e1Jwks, token: async () => e1Token },
-  { name: 'a token longer than maxTokenLength (16384)', ours: 'ERR_TOKEN_MALFORMED', why: 'bounded input before any parsing', token: () => sign(keys.ES256, { claims: { pad: 'p'.repeat(16_384) } }) },
+  {
+    name: 'missing exp',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'exp',
+    why: 'OIDC Core §2: exp is REQUIRED',
+    token: () => sign(keys.ES256, { omit: ['exp'] }),
+  },
+  {
+    name: 'missing iat',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'iat',
+    why: 'OIDC Core §2: iat is REQUIRED',
+    token: () => sign(keys.ES256, { omit: ['iat'] }),
+  },
+  {
+    name: 'missing sub',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'sub',
+    why: 'OIDC Core §2: sub is REQUIRED',
+    token: () => sign(keys.ES256, { omit: ['sub'] }),
+  },
+  {
+    name: 'empty sub',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'sub',
+    why: 'OIDC Core §2: a locally unique identifier cannot be empty',
+    token: () => sign(keys.ES256, { claims: { sub: '' } }),
+  },
+  {
+    name: 'sub a number',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'sub',
+    why: 'RFC 7519 §4.1.2: sub is a string; jose checks it only with a subject option',
+    token: () => withPayloadText(claimsText(',"sub":42', ['sub'])),
+  },
+  {
+    name: 'iat beyond the tolerance in the future',
+    ours: 'ERR_TOKEN_NOT_YET_VALID',
+    claim: 'iat',
+    why: 'OIDC Core 3.1.3.7 step 10; jose checks iat only with maxTokenAge',
+    token: () => sign(keys.ES256, { claims: { iat: T + TOLERANCE + 1 } }),
+  },
+  {
+    name: 'iat 1e400 (Infinity)',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'iat',
+    why: 'a NumericDate is finite; jose only checks typeof number',
+    token: () => withPayloadText(claimsText(',"iat":1e400', ['iat'])),
+  },
+  {
+    name: 'exp 1e400 (Infinity: never expires)',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'exp',
+    why: 'a NumericDate is finite; jose only checks typeof number',
+    token: () => withPayloadText(claimsText(',"exp":1e400', ['exp'])),
+  },
+  {
+    name: 'several aud without azp',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'azp',
+    why: 'OIDC Core 3.1.3.7 step 4 (azp SHOULD be present; required here)',
+    token: () => sign(keys.ES256, { claims: { aud: [CLIENT, 'other'] } }),
+  },
+  {
+    name: 'a foreign azp',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'azp',
+    why: 'OIDC Core 3.1.3.7 step 5',
+    token: () => sign(keys.ES256, { claims: { azp: 'other' } }),
+  },
+  {
+    name: 'aud array with a number',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'aud',
+    why: 'RFC 7519 §4.1.3: an array of strings; jose only looks for its audience in it',
+    token: () => withPayloadText(claimsText(`,"aud":["${CLIENT}",42]`, ['aud'])),
+  },
+  {
+    name: 'nonce an array',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'nonce',
+    why: 'OIDC Core §2: nonce is a string',
+    token: () => withPayloadText(claimsText(',"nonce":["n"]')),
+  },
+  {
+    name: 'amr a string',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'amr',
+    why: 'OIDC Core §2: amr is an array of strings',
+    token: () => withPayloadText(claimsText(',"amr":"pwd"')),
+  },
+  {
+    name: 'auth_time a string',
+    ours: 'ERR_TOKEN_MALFORMED',
+    claim: 'auth_time',
+    why: 'OIDC Core §2: auth_time is a number',
+    token: () => withPayloadText(claimsText(',"auth_time":"1"')),
+  },
+  {
+    name: 'auth_time beyond the tolerance in the future',
+    ours: 'ERR_CLAIM_INVALID',
+    claim: 'auth_time',
+    why: 'an authentication cannot happen after the token was checked',
+    token: () => sign(keys.ES256, { claims: { auth_time: T + TOLERANCE + 1 } }),
+  },
+  {
+    name: 'typ at+jwt',
+    ours: 'ERR_HEADER_UNSUPPORTED',
+    why: 'RFC 9068: an access token is not an ID token (token confusion)',
+    token: () => sign(keys.ES256, { header: { typ: 'at+jwt' } }),
+  },
+  {
+    name: 'typ logout+jwt',
+    ours: 'ERR_HEADER_UNSUPPORTED',
+    why: 'OIDC Back-Channel Logout: a logout token is not an ID token',
+    token: () => sign(keys.ES256, { header: { typ: 'logout+jwt' } }),
+  },
+  {
+    name: 'b64: false without crit',
+    ours: 'ERR_HEADER_UNSUPPORTED',
+    why: 'RFC 7797 §6 requires crit; jose then ignores b64, we refuse it outright',
+    token: () =>
+      signSegments(keys.ES256, segment({ alg: 'ES256', kid: keys.ES256.kid, b64: false }), segment(defaultClaims())),
+  },
+  {
+    name: 'crit: ["b64"] with b64: true',
+    ours: 'ERR_HEADER_UNSUPPORTED',
+    why: 'we understand no critical extension, not even a no-op b64',
+    token: () =>
+      signSegments(
+        keys.ES256,
+        segment({ alg: 'ES256', kid: keys.ES256.kid, b64: true, crit: ['b64'] }),
+        segment(defaultClaims()),
+      ),
+  },
+  {
+    name: 'BOM before the payload JSON',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: "RFC 8259 §8.1: no BOM in networked JSON; jose's TextDecoder drops it",
+    token: () => withBytes(JSON.stringify({ alg: 'ES256', kid: keys.ES256.kid }), bom(JSON.stringify(defaultClaims()))),
+  },
+  {
+    name: 'BOM before the header JSON',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: 'RFC 8259 §8.1, as above',
+    token: () => withBytes(bom(JSON.stringify({ alg: 'ES256', kid: keys.ES256.kid })), JSON.stringify(defaultClaims())),
+  },
+  {
+    name: 'a newline at the end of the signature',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: 'RFC 7515 §2: base64url without whitespace; atob() strips it',
+    token: () => respellSignatureWith('RS256', (sig) => `${sig}\n`),
+  },
+  {
+    name: 'a space inside the signature',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: 'RFC 7515 §2, as above',
+    token: () => respellSignatureWith('EdDSA', (sig) => `${sig.slice(0, 10)} ${sig.slice(10)}`),
+  },
+  {
+    name: '"=" padding on the signature',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: 'RFC 7515 §2: no padding; atob() accepts it',
+    token: () => respellSignatureWith('ES256', (sig) => `${sig}==`),
+  },
+  {
+    name: 'a non-canonical last signature character',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: 'one byte string, one spelling: non-zero trailing bits are refused; atob() ignores them',
+    token: () => respellSignatureWith('EdDSA', lastCharNonCanonical),
+  },
+  {
+    name: 'an RSA key with e = 1 and a signature forged without the private key',
+    ours: 'ERR_KEY_NOT_FOUND',
+    why: 'key policy: e = 1 makes the signature equal the encoded message; WebCrypto imports such a key',
+    jwks: () => e1Jwks,
+    token: async () => e1Token,
+  },
+  {
+    name: 'a token longer than maxTokenLength (16384)',
+    ours: 'ERR_TOKEN_MALFORMED',
+    why: 'bounded input before any parsing',
+    token: () => sign(keys.ES256, { claims: { pad: 'p'.repeat(16_384) } }),
+  },
 ]
 
 /** We accept, jose rejects: its key matching is stricter in these details. */
@@ -250,9 +612,17 @@ const LOOSER_THAN_JOSE: Case[] = [
   // the key's alg to the header's alg exactly.
   { name: 'header alg Ed25519, key alg EdDSA', token: () => sign(keys.EdDSA, { header: { alg: 'Ed25519' } }) },
   // jose requires key_ops without duplicates (RFC 7517 §4.3 "MUST NOT" list duplicates); we only ask for "verify".
-  { name: 'key_ops ["verify", "verify"]', jwks: () => [{ ...keys.ES256.publicJwk, key_ops: ['verify', 'verify'] }], token: () => sign(keys.ES256) },
+  {
+    name: 'key_ops ["verify", "verify"]',
+    jwks: () => [{ ...keys.ES256.publicJwk, key_ops: ['verify', 'verify'] }],
+    token: () => sign(keys.ES256),
+  },
   // jose requires ext, when present, to be a boolean; we ignore ext (it describes a private key's exportability).
-  { name: 'ext: "yes"', jwks: () => [{ ...keys.ES256.publicJwk, ext: 'yes' } as unknown as jose.JWK], token: () => sign(keys.ES256) },
+  {
+    name: 'ext: "yes"',
+    jwks: () => [{ ...keys.ES256.publicJwk, ext: 'yes' } as unknown as jose.JWK],
+    token: () => sign(keys.ES256),
+  },
 ]
 
 let attacker: TestKey
@@ -286,7 +656,11 @@ describe('agreement', () => {
   for (const testCase of AGREE_REJECT) {
     it(`both reject: ${testCase.name}`, async () => {
       const { ours, jose: theirs } = await run(testCase)
-      expect(ours).toMatchObject({ accepted: false, code: testCase.ours, ...(testCase.claim === undefined ? {} : { claim: testCase.claim }) })
+      expect(ours).toMatchObject({
+        accepted: false,
+        code: testCase.ours,
+        ...(testCase.claim === undefined ? {} : { claim: testCase.claim }),
+      })
       expect(theirs.accepted).toBe(false)
     })
   }
@@ -297,7 +671,11 @@ describe('STRICTER_THAN_JWT: OpenID Connect and strict parsing reject what jose 
     it(`${testCase.name} (${testCase.why})`, async () => {
       const { ours, jose: theirs } = await run(testCase)
       expect(theirs).toEqual({ accepted: true })
-      expect(ours).toMatchObject({ accepted: false, code: testCase.ours, ...(testCase.claim === undefined ? {} : { claim: testCase.claim }) })
+      expect(ours).toMatchObject({
+        accepted: false,
+        code: testCase.ours,
+        ...(testCase.claim === undefined ? {} : { claim: testCase.claim }),
+      })
     })
   }
 })
@@ -325,7 +703,8 @@ describe('mutated tokens', () => {
   for (const alg of ALGS) {
     it(`${alg}: ${PER_ALG} seeded mutations get the same verdict, except lax respellings of the signature`, async () => {
       const token = await sign(keys[alg])
-      const mutants = fc.sample(mutationsArb, { seed: 7_000 + ALGS.indexOf(alg), numRuns: PER_ALG })
+      const mutants = fc
+        .sample(mutationsArb, { seed: 7_000 + ALGS.indexOf(alg), numRuns: PER_ALG })
         .map((mutations) => applyMutations(token, mutations))
       // Lax respellings jose forgives, added so that every run exercises that class.
       const sig = token.slice(token.lastIndexOf('.') + 1)

@@ -22,7 +22,14 @@ beforeAll(async () => {
   ) as typeof keys
   const idp = fakeIdp(PROPERTY_ALGS.map((alg) => keys[alg].publicJwk))
   // cooldown 0: a mutated kid is an unknown kid, and inside a cooldown the refetch would wait in real time.
-  verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory', cooldown: 0 })
+  verifier = createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: idp.fetch,
+    now: () => NOW,
+    cache: 'memory',
+    cooldown: 0,
+  })
 })
 
 describe('mutated tokens never verify', () => {
@@ -68,13 +75,18 @@ describe('the strict base64url decoder makes respelling impossible', () => {
 
   it('changing one base64url character of an encoding never decodes to the same bytes', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 80 }), fc.nat(), fc.constantFrom(...BASE64URL), (bytes, at, char) => {
-        const encoded = b64u(bytes)
-        const index = at % encoded.length
-        fc.pre(encoded[index] !== char)
-        const respelled = encoded.slice(0, index) + char + encoded.slice(index + 1)
-        expect(sameBytes(decodeBase64Url(respelled), bytes)).toBe(false)
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 80 }),
+        fc.nat(),
+        fc.constantFrom(...BASE64URL),
+        (bytes, at, char) => {
+          const encoded = b64u(bytes)
+          const index = at % encoded.length
+          fc.pre(encoded[index] !== char)
+          const respelled = encoded.slice(0, index) + char + encoded.slice(index + 1)
+          expect(sameBytes(decodeBase64Url(respelled), bytes)).toBe(false)
+        },
+      ),
       { numRuns: 2000 },
     )
   })

@@ -22,7 +22,9 @@ const verifier = createVerifier({
     events.push(event)
     if (event.type === 'stale') outage = true
     if (event.type === 'fetched') outage = false
-    log(`${event.type}${event.url ? ` ${new URL(event.url).pathname}` : ''}${event.status ? ` HTTP ${event.status}` : ''}${event.error ? ` ${event.error.code}` : ''}`)
+    log(
+      `${event.type}${event.url ? ` ${new URL(event.url).pathname}` : ''}${event.status ? ` HTTP ${event.status}` : ''}${event.error ? ` ${event.error.code}` : ''}`,
+    )
   },
 })
 
@@ -30,20 +32,32 @@ function log(line) {
   $('log').textContent += `${new Date().toLocaleTimeString()}  ${line}\n`
 }
 
-const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+const b64url = (bytes) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
 const random = () => b64url(crypto.getRandomValues(new Uint8Array(32)))
 
 async function signIn() {
   const state = random()
   const nonce = random()
   const verifierCode = random()
-  const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifierCode))))
+  const challenge = b64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifierCode))),
+  )
   sessionStorage.setItem('login', JSON.stringify({ state, nonce, verifierCode }))
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()
   const url = new URL(discovery.authorization_endpoint)
   url.search = new URLSearchParams({
-    response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'openid profile email',
-    state, nonce, code_challenge: challenge, code_challenge_method: 'S256',
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    scope: 'openid profile email',
+    state,
+    nonce,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
   })
   location.assign(url)
 }
@@ -57,13 +71,19 @@ async function finishSignIn(params) {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
-      grant_type: 'authorization_code', code: params.get('code'), redirect_uri: redirectUri,
-      client_id: clientId, code_verifier: login.verifierCode,
+      grant_type: 'authorization_code',
+      code: params.get('code'),
+      redirect_uri: redirectUri,
+      client_id: clientId,
+      code_verifier: login.verifierCode,
     }),
   })
   const tokens = await response.json()
   if (!response.ok) throw new Error(`token endpoint: ${tokens.error}`)
-  sessionStorage.setItem('session', JSON.stringify({ idToken: tokens.id_token, accessToken: tokens.access_token, nonce: login.nonce }))
+  sessionStorage.setItem(
+    'session',
+    JSON.stringify({ idToken: tokens.id_token, accessToken: tokens.access_token, nonce: login.nonce }),
+  )
 }
 
 async function verifySession() {
@@ -71,7 +91,10 @@ async function verifySession() {
   if (session === null) return
   const before = events.length
   try {
-    const { payload, header } = await verifier.verify(session.idToken, { nonce: session.nonce, accessToken: session.accessToken })
+    const { payload, header } = await verifier.verify(session.idToken, {
+      nonce: session.nonce,
+      accessToken: session.accessToken,
+    })
     const fresh = events.slice(before)
     const source = outage
       ? 'stale copy: the IdP is unreachable, cached keys keep verifying (stale-if-error)'
@@ -82,18 +105,21 @@ async function verifySession() {
           : 'cache (IndexedDB or memory), fresh: no request'
     $('status').textContent = `Signed in as ${payload.name ?? payload.sub}: ID token verified.`
     $('status').className = 'ok'
-    $('claims').replaceChildren(...Object.entries(payload).flatMap(([name, value]) => {
-      const dt = document.createElement('dt')
-      const dd = document.createElement('dd')
-      dt.textContent = name
-      dd.textContent = JSON.stringify(value)
-      dd.dataset.claim = name
-      return [dt, dd]
-    }))
+    $('claims').replaceChildren(
+      ...Object.entries(payload).flatMap(([name, value]) => {
+        const dt = document.createElement('dt')
+        const dd = document.createElement('dd')
+        dt.textContent = name
+        dd.textContent = JSON.stringify(value)
+        dd.dataset.claim = name
+        return [dt, dd]
+      }),
+    )
     $('key').textContent = `${header.alg}, kid ${header.kid}`
     $('source').textContent = source
   } catch (error) {
-    $('status').textContent = error instanceof IdTokenError ? `Rejected: ${error.code}: ${error.message}` : String(error)
+    $('status').textContent =
+      error instanceof IdTokenError ? `Rejected: ${error.code}: ${error.message}` : String(error)
     $('status').className = 'bad'
   }
 }
@@ -109,7 +135,9 @@ async function control(method, path, body) {
 
 async function showIdpKeys() {
   const keys = await control('GET', 'keys')
-  $('idp-keys').textContent = (Array.isArray(keys) ? keys : keys.keys).map((k) => `${k.kid} (${k.alg}, ${k.status})`).join('; ')
+  $('idp-keys').textContent = (Array.isArray(keys) ? keys : keys.keys)
+    .map((k) => `${k.kid} (${k.alg}, ${k.status})`)
+    .join('; ')
 }
 
 $('sign-in').onclick = () => signIn().catch((e) => log(String(e)))

@@ -115,7 +115,10 @@ export function redisStore(redis: RedisLike, options: RedisStoreOptions = {}): J
     async set(key, entry) {
       // CryptoKeys do not survive JSON; the expiry is relative, so Redis' clock and the verifier's need not agree.
       const { cryptoKeys: _, ...plain } = entry
-      const lifetime = Math.max(0, Math.ceil((Math.max(entry.freshUntil, entry.staleUntil ?? 0) - entry.fetchedAt) / 1000))
+      const lifetime = Math.max(
+        0,
+        Math.ceil((Math.max(entry.freshUntil, entry.staleUntil ?? 0) - entry.fetchedAt) / 1000),
+      )
       await redis.set(prefix + key, JSON.stringify(plain), { px: (lifetime + retain) * 1000 })
       await unlock(key)
     },

@@ -20,7 +20,7 @@ export interface AlgorithmEntry {
  * @see [RFC 8037 §3.1](https://www.rfc-editor.org/rfc/rfc8037#section-3.1) (EdDSA)
  */
 export type SigningAlgorithm =
-  | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA' | 'Ed25519'
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA' | 'Ed25519'
 
 export const ALGORITHMS: Readonly<Record<SigningAlgorithm, AlgorithmEntry>> = {
   RS256: { kty: 'RSA', hash: 'SHA-256' },

@@ -15,7 +15,11 @@ export function endpointUrls(issuer: string): Record<MockIdpEndpoint, string> {
   }
 }
 
-export function discoveryDocument(issuer: string, algorithms: readonly string[], claims: readonly string[]): Record<string, unknown> {
+export function discoveryDocument(
+  issuer: string,
+  algorithms: readonly string[],
+  claims: readonly string[],
+): Record<string, unknown> {
   const urls = endpointUrls(issuer)
   return {
     issuer,
@@ -35,7 +39,9 @@ export function discoveryDocument(issuer: string, algorithms: readonly string[],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    claims_supported: [...new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', ...claims])],
+    claims_supported: [
+      ...new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', ...claims]),
+    ],
     authorization_response_iss_parameter_supported: true,
     claims_parameter_supported: false,
     request_parameter_supported: false,

@@ -12,7 +12,15 @@ export interface FaultState {
   reset(): void
 }
 
-const ENDPOINT_NAMES: readonly MockIdpEndpoint[] = ['discovery', 'jwks', 'authorize', 'token', 'userinfo', 'end_session', 'revocation']
+const ENDPOINT_NAMES: readonly MockIdpEndpoint[] = [
+  'discovery',
+  'jwks',
+  'authorize',
+  'token',
+  'userinfo',
+  'end_session',
+  'revocation',
+]
 
 /**
  * Response headers a fault may set: what a verifier or client reads (caching, validators, retry,
@@ -21,28 +29,47 @@ const ENDPOINT_NAMES: readonly MockIdpEndpoint[] = ['discovery', 'jwks', 'author
  * `transfer-encoding`, `connection`) and page policies (CSP, HSTS, `refresh`, `clear-site-data`).
  */
 export const FAULT_HEADERS: readonly string[] = [
-  'age', 'cache-control', 'content-encoding', 'content-language', 'content-type', 'date', 'etag', 'expires',
-  'last-modified', 'location', 'pragma', 'retry-after', 'vary', 'www-authenticate',
+  'age',
+  'cache-control',
+  'content-encoding',
+  'content-language',
+  'content-type',
+  'date',
+  'etag',
+  'expires',
+  'last-modified',
+  'location',
+  'pragma',
+  'retry-after',
+  'vary',
+  'www-authenticate',
 ]
 
 function validateHeaders(headers: unknown): void {
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw new TypeError('"headers" must be an object of header names to string values')
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+    throw new TypeError('"headers" must be an object of header names to string values')
   for (const [name, value] of Object.entries(headers)) {
     if (!FAULT_HEADERS.includes(name.toLowerCase())) {
-      throw new TypeError(`a fault may not set the header ${JSON.stringify(name)}; allowed: ${FAULT_HEADERS.join(', ')}`)
+      throw new TypeError(
+        `a fault may not set the header ${JSON.stringify(name)}; allowed: ${FAULT_HEADERS.join(', ')}`,
+      )
     }
     if (typeof value !== 'string') throw new TypeError(`the fault header ${JSON.stringify(name)} must be a string`)
   }
 }
 
 function validate(endpoint: MockIdpEndpoint, fault: Fault): void {
-  if (!ENDPOINT_NAMES.includes(endpoint)) throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}; use one of ${ENDPOINT_NAMES.join(', ')}`)
+  if (!ENDPOINT_NAMES.includes(endpoint))
+    throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}; use one of ${ENDPOINT_NAMES.join(', ')}`)
   if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)) {
     throw new TypeError('"status" must be an integer from 200 to 599')
   }
-  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) throw new TypeError('"times" must be a positive integer')
-  if (typeof fault.delay === 'number' && !(fault.delay >= 0)) throw new TypeError('"delay" must be a non-negative number of milliseconds')
-  if (fault.contentType !== undefined && typeof fault.contentType !== 'string') throw new TypeError('"contentType" must be a string')
+  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0))
+    throw new TypeError('"times" must be a positive integer')
+  if (typeof fault.delay === 'number' && !(fault.delay >= 0))
+    throw new TypeError('"delay" must be a non-negative number of milliseconds')
+  if (fault.contentType !== undefined && typeof fault.contentType !== 'string')
+    throw new TypeError('"contentType" must be a string')
   if (fault.headers !== undefined) validateHeaders(fault.headers)
   // Values the Fetch API would refuse (line breaks, ...) fail here rather than in a later response.
   new Headers({ ...(fault.contentType === undefined ? {} : { 'content-type': fault.contentType }), ...fault.headers })
@@ -55,7 +82,10 @@ function faultBody(fault: Fault, normal: Response): { body: BodyInit | null; con
   }
   if (fault.status !== undefined && fault.status >= 400) {
     const error = fault.status >= 500 ? 'server_error' : 'invalid_request'
-    return { body: JSON.stringify({ error, error_description: 'fault injected by the mock IdP' }), contentType: 'application/json' }
+    return {
+      body: JSON.stringify({ error, error_description: 'fault injected by the mock IdP' }),
+      contentType: 'application/json',
+    }
   }
   return { body: normal.body, contentType: normal.headers.get('content-type') }
 }
@@ -96,7 +126,13 @@ export function createFaultState(now: () => number): FaultState {
       if (fault.delay !== undefined) await delay(fault.delay)
       if (fault.networkError === true) return HttpResponse.error()
       const normal = await respond()
-      if (fault.status === undefined && fault.body === undefined && fault.contentType === undefined && fault.headers === undefined) return normal
+      if (
+        fault.status === undefined &&
+        fault.body === undefined &&
+        fault.contentType === undefined &&
+        fault.headers === undefined
+      )
+        return normal
       const { body, contentType } = faultBody(fault, normal)
       const headers = new Headers(normal.headers)
       headers.delete('content-length')
@@ -108,7 +144,7 @@ export function createFaultState(now: () => number): FaultState {
       const status = fault.status ?? normal.status
       return new Response(status === 204 || status === 304 ? null : body, { status, headers })
     },
-    count: (endpoint) => (endpoint === undefined ? log.length : counts.get(endpoint) ?? 0),
+    count: (endpoint) => (endpoint === undefined ? log.length : (counts.get(endpoint) ?? 0)),
     log,
     reset() {
       faults.clear()

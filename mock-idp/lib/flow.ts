@@ -40,7 +40,8 @@ type Audience = { aud?: string | string[] }
 function audienceOf(params: URLSearchParams): Audience | Response {
   const resources = params.getAll('resource')
   const audience = params.get('audience')
-  if (resources.length > 0 && audience !== null) return oauthError('invalid_request', 'send "resource" or "audience", not both')
+  if (resources.length > 0 && audience !== null)
+    return oauthError('invalid_request', 'send "resource" or "audience", not both')
   for (const resource of resources) {
     let url: URL | undefined
     try {
@@ -48,10 +49,12 @@ function audienceOf(params: URLSearchParams): Audience | Response {
     } catch {
       url = undefined
     }
-    if (url === undefined || resource.includes('#')) return oauthError('invalid_target', '"resource" must be an absolute URI without a fragment (RFC 8707)')
+    if (url === undefined || resource.includes('#'))
+      return oauthError('invalid_target', '"resource" must be an absolute URI without a fragment (RFC 8707)')
   }
   if (resources.length > 0) return { aud: resources.length === 1 ? resources[0]! : resources }
-  if (audience !== null) return audience === '' ? oauthError('invalid_request', '"audience" is empty') : { aud: audience }
+  if (audience !== null)
+    return audience === '' ? oauthError('invalid_request', '"audience" is empty') : { aud: audience }
   return {}
 }
 
@@ -89,7 +92,8 @@ function allowedUri(value: string | null, allowed: readonly string[] | undefined
   return allowed === undefined ? isLocalUri(value) : allowed.includes(value)
 }
 
-const UNREGISTERED = 'is not registered for this client (without registered URIs: loopback, localhost or .test URIs only)'
+const UNREGISTERED =
+  'is not registered for this client (without registered URIs: loopback, localhost or .test URIs only)'
 
 // RFC 6749 2.3.1: client_id and secret are form-encoded before being joined for Basic.
 function basicCredentials(request: Request): { id: string; secret: string } | undefined {
@@ -116,7 +120,11 @@ export function createFlow(ctx: FlowContext): Flow {
   async function readAccessToken(token: string): Promise<{ jti: string; clientId: string } | undefined> {
     try {
       const keys = createLocalJWKSet({ keys: ctx.ring.published().map((r) => r.publicJwk) })
-      const { payload } = await jwtVerify(token, keys, { issuer: ctx.issuer, typ: 'at+jwt', currentDate: new Date(ctx.now()) })
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: ctx.issuer,
+        typ: 'at+jwt',
+        currentDate: new Date(ctx.now()),
+      })
       return typeof payload.jti === 'string' ? { jti: payload.jti, clientId: String(payload.client_id) } : undefined
     } catch {
       return undefined
@@ -126,7 +134,12 @@ export function createFlow(ctx: FlowContext): Flow {
   const client = (id: string | null): MockIdpClient | undefined => ctx.clients.find((c) => c.clientId === id)
 
   async function issue(grant: Grant, nonce: string | undefined, audience: Audience): Promise<Response> {
-    const accessToken = await mintAccessToken(ctx, { sub: grant.sub, client_id: grant.clientId, scope: grant.scope, ...audience })
+    const accessToken = await mintAccessToken(ctx, {
+      sub: grant.sub,
+      client_id: grant.clientId,
+      scope: grant.scope,
+      ...audience,
+    })
     const body: Record<string, unknown> = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -157,7 +170,8 @@ export function createFlow(ctx: FlowContext): Flow {
     }
     if (found.clientSecret !== undefined) {
       const secret = basic?.secret ?? params.get('client_secret')
-      if (secret !== found.clientSecret) return oauthError('invalid_client', 'client authentication failed', 401, challenge)
+      if (secret !== found.clientSecret)
+        return oauthError('invalid_client', 'client authentication failed', 401, challenge)
     }
     return found
   }
@@ -170,7 +184,11 @@ export function createFlow(ctx: FlowContext): Flow {
       // RFC 6749 4.1.2.1: never redirect to an unverified redirect_uri.
       if (found === undefined) return oauthError('invalid_request', 'missing or unknown client_id')
       const redirectUri = params.get('redirect_uri')
-      if (!allowedUri(redirectUri, found.redirectUris)) return oauthError('invalid_request', redirectUri === null ? 'missing redirect_uri' : `redirect_uri ${UNREGISTERED}`)
+      if (!allowedUri(redirectUri, found.redirectUris))
+        return oauthError(
+          'invalid_request',
+          redirectUri === null ? 'missing redirect_uri' : `redirect_uri ${UNREGISTERED}`,
+        )
       const state = params.get('state')
       const back = (result: Record<string, string>): Response => {
         const target = new URL(redirectUri)
@@ -180,12 +198,14 @@ export function createFlow(ctx: FlowContext): Flow {
         return redirect(target.href)
       }
       const fail = (error: string, description: string): Response => back({ error, error_description: description })
-      if (params.get('response_type') !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported')
+      if (params.get('response_type') !== 'code')
+        return fail('unsupported_response_type', 'only response_type=code is supported')
       const challenge = params.get('code_challenge')
       const method = params.get('code_challenge_method')
       if (challenge !== null) {
         if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256')
-        if (!PKCE_CHALLENGE.test(challenge)) return fail('invalid_request', 'code_challenge must be 43 base64url characters')
+        if (!PKCE_CHALLENGE.test(challenge))
+          return fail('invalid_request', 'code_challenge must be 43 base64url characters')
       } else if (method !== null) {
         return fail('invalid_request', 'code_challenge_method without code_challenge')
       } else if (found.clientSecret === undefined) {
@@ -215,7 +235,8 @@ export function createFlow(ctx: FlowContext): Flow {
 
     async token(request) {
       const params = await formParams(request)
-      if (params === undefined) return oauthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
+      if (params === undefined)
+        return oauthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
       const authenticated = await authenticateClient(request, params)
       if (authenticated instanceof Response) return authenticated
       const audience = audienceOf(params)
@@ -227,33 +248,53 @@ export function createFlow(ctx: FlowContext): Flow {
         if (record.used) return oauthError('invalid_grant', 'authorization code already used')
         record.used = true
         if (record.expiresAt <= ctx.now()) return oauthError('invalid_grant', 'authorization code expired')
-        if (record.clientId !== authenticated.clientId) return oauthError('invalid_grant', 'authorization code was issued to another client')
-        if (params.get('redirect_uri') !== record.redirectUri) return oauthError('invalid_grant', 'redirect_uri does not match the authorization request')
+        if (record.clientId !== authenticated.clientId)
+          return oauthError('invalid_grant', 'authorization code was issued to another client')
+        if (params.get('redirect_uri') !== record.redirectUri)
+          return oauthError('invalid_grant', 'redirect_uri does not match the authorization request')
         const verifier = params.get('code_verifier')
         if (record.codeChallenge === undefined) {
           if (verifier !== null) return oauthError('invalid_grant', 'code_verifier sent but no code_challenge was')
         } else {
-          if (verifier === null || !PKCE_VERIFIER.test(verifier)) return oauthError('invalid_grant', 'missing or malformed code_verifier')
-          if ((await s256(verifier)) !== record.codeChallenge) return oauthError('invalid_grant', 'code_verifier does not match code_challenge')
+          if (verifier === null || !PKCE_VERIFIER.test(verifier))
+            return oauthError('invalid_grant', 'missing or malformed code_verifier')
+          if ((await s256(verifier)) !== record.codeChallenge)
+            return oauthError('invalid_grant', 'code_verifier does not match code_challenge')
         }
         return issue(record, record.nonce, audience)
       }
       if (grantType === 'refresh_token') {
         const grant = refreshTokens.get(params.get('refresh_token') ?? '')
         if (grant === undefined) return oauthError('invalid_grant', 'unknown refresh token')
-        if (grant.clientId !== authenticated.clientId) return oauthError('invalid_grant', 'refresh token was issued to another client')
+        if (grant.clientId !== authenticated.clientId)
+          return oauthError('invalid_grant', 'refresh token was issued to another client')
         const asked = params.get('scope')
         const granted = grant.scope.split(' ')
-        if (asked !== null && !asked.split(' ').every((s) => granted.includes(s))) return oauthError('invalid_scope', 'scope exceeds the original grant')
+        if (asked !== null && !asked.split(' ').every((s) => granted.includes(s)))
+          return oauthError('invalid_scope', 'scope exceeds the original grant')
         // OIDC Core 12.2: no nonce in an ID token from a refresh.
         return issue({ ...grant, scope: asked ?? grant.scope }, undefined, audience)
       }
       if (grantType === 'client_credentials') {
         // RFC 6749 4.4: confidential clients only; no refresh token (4.4.3), and no ID token: no user is involved.
-        if (authenticated.clientSecret === undefined) return oauthError('unauthorized_client', 'client_credentials is for confidential clients (with a secret) only')
+        if (authenticated.clientSecret === undefined)
+          return oauthError(
+            'unauthorized_client',
+            'client_credentials is for confidential clients (with a secret) only',
+          )
         const scope = params.get('scope')
-        const accessToken = await mintAccessToken(ctx, { sub: authenticated.clientId, client_id: authenticated.clientId, scope: scope ?? undefined, ...audience })
-        const body = { access_token: accessToken, token_type: 'Bearer', expires_in: ctx.tokenTtl, ...(scope === null ? {} : { scope }) }
+        const accessToken = await mintAccessToken(ctx, {
+          sub: authenticated.clientId,
+          client_id: authenticated.clientId,
+          scope: scope ?? undefined,
+          ...audience,
+        })
+        const body = {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: ctx.tokenTtl,
+          ...(scope === null ? {} : { scope }),
+        }
         return json(body, 200, { 'cache-control': 'no-store', pragma: 'no-cache' })
       }
       return oauthError('unsupported_grant_type', 'use authorization_code, refresh_token or client_credentials')
@@ -267,7 +308,9 @@ export function createFlow(ctx: FlowContext): Flow {
           'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
         })
       if (match === null || match[1] === undefined) {
-        return json({ error: 'invalid_token', error_description: 'no Bearer token' }, 401, { 'www-authenticate': 'Bearer' })
+        return json({ error: 'invalid_token', error_description: 'no Bearer token' }, 401, {
+          'www-authenticate': 'Bearer',
+        })
       }
       try {
         const keys = createLocalJWKSet({ keys: ctx.ring.published().map((r) => r.publicJwk) })
@@ -276,7 +319,8 @@ export function createFlow(ctx: FlowContext): Flow {
           typ: 'at+jwt',
           currentDate: new Date(ctx.now()),
         })
-        if (typeof payload.jti === 'string' && revokedAccessTokens.has(payload.jti)) return invalid('access token was revoked')
+        if (typeof payload.jti === 'string' && revokedAccessTokens.has(payload.jti))
+          return invalid('access token was revoked')
         const sub = String(payload.sub)
         const user: MockIdpUser | null = ctx.user()
         const claims = userClaims.get(sub) ?? (user?.sub === sub ? user.claims : undefined) ?? {}
@@ -294,11 +338,16 @@ export function createFlow(ctx: FlowContext): Flow {
       if (clientId !== null && named === undefined) return oauthError('invalid_request', 'unknown client_id')
       const target = params.get('post_logout_redirect_uri')
       if (target === null) {
-        return new Response('Signed out of the mock IdP.', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } })
+        return new Response('Signed out of the mock IdP.', {
+          status: 200,
+          headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        })
       }
-      const allowed = named?.postLogoutRedirectUris ?? (ctx.clients.some((c) => c.postLogoutRedirectUris !== undefined)
-        ? ctx.clients.flatMap((c) => c.postLogoutRedirectUris ?? [])
-        : undefined)
+      const allowed =
+        named?.postLogoutRedirectUris ??
+        (ctx.clients.some((c) => c.postLogoutRedirectUris !== undefined)
+          ? ctx.clients.flatMap((c) => c.postLogoutRedirectUris ?? [])
+          : undefined)
       if (!allowedUri(target, allowed)) return oauthError('invalid_request', `post_logout_redirect_uri ${UNREGISTERED}`)
       const url = new URL(target)
       const state = params.get('state')
@@ -309,7 +358,8 @@ export function createFlow(ctx: FlowContext): Flow {
     // RFC 7009: client authentication as at the token endpoint; 200 for tokens it does not know.
     async revoke(request) {
       const params = await formParams(request)
-      if (params === undefined) return oauthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
+      if (params === undefined)
+        return oauthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
       const authenticated = await authenticateClient(request, params)
       if (authenticated instanceof Response) return authenticated
       const token = params.get('token')
@@ -318,7 +368,8 @@ export function createFlow(ctx: FlowContext): Flow {
       const access = grant === undefined ? await readAccessToken(token) : undefined
       const owner = grant?.clientId ?? access?.clientId
       // RFC 7009 2.1: a client may revoke only its own tokens.
-      if (owner !== undefined && owner !== authenticated.clientId) return oauthError('unauthorized_client', 'the token was issued to another client')
+      if (owner !== undefined && owner !== authenticated.clientId)
+        return oauthError('unauthorized_client', 'the token was issued to another client')
       if (grant !== undefined) refreshTokens.delete(token)
       if (access !== undefined) revokedAccessTokens.add(access.jti)
       return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } })

@@ -42,7 +42,9 @@ async function cacheable(request: Request, body: string, contentType: string, ca
 
 export function createHandlers(ctx: HandlerContext): RequestHandler[] {
   const route = (
-    endpoint: MockIdpEndpoint, methods: readonly string[], respond: (request: Request) => Promise<Response>,
+    endpoint: MockIdpEndpoint,
+    methods: readonly string[],
+    respond: (request: Request) => Promise<Response>,
   ): RequestHandler =>
     http.all(ctx.endpoints[endpoint], async ({ request }) => {
       const response = await ctx.faults.apply(endpoint, request, async () => {
@@ -56,9 +58,11 @@ export function createHandlers(ctx: HandlerContext): RequestHandler[] {
 
   return [
     route('discovery', ['GET'], (request) =>
-      cacheable(request, JSON.stringify(ctx.discovery()), 'application/json', ctx.cacheControl)),
+      cacheable(request, JSON.stringify(ctx.discovery()), 'application/json', ctx.cacheControl),
+    ),
     route('jwks', ['GET'], (request) =>
-      cacheable(request, JSON.stringify(ctx.jwks()), ctx.jwksContentType, ctx.cacheControl)),
+      cacheable(request, JSON.stringify(ctx.jwks()), ctx.jwksContentType, ctx.cacheControl),
+    ),
     route('authorize', ['GET', 'POST'], (request) => ctx.flow.authorize(request)),
     route('token', ['POST'], (request) => ctx.flow.token(request)),
     route('userinfo', ['GET', 'POST'], (request) => ctx.flow.userinfo(request)),
@@ -66,4 +70,3 @@ export function createHandlers(ctx: HandlerContext): RequestHandler[] {
     route('revocation', ['POST'], (request) => ctx.flow.revoke(request)),
   ]
 }
-

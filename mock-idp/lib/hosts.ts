@@ -12,7 +12,12 @@ function bare(hostname: string): string {
  */
 export function isLoopbackHostname(hostname: string): boolean {
   const name = bare(hostname)
-  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  )
 }
 
 /** An IP literal (IPv4 in canonical dotted form, or bracketed IPv6). */
@@ -28,7 +33,10 @@ export function normalizeHostNames(names: readonly string[], option: string): st
   if (!Array.isArray(names)) throw new TypeError(`"${option}" must be an array of host names`)
   return names.map((value: unknown) => {
     const name = typeof value === 'string' ? value.trim().toLowerCase() : ''
-    if (!NAME.test(name)) throw new TypeError(`"${option}" entries must be host names like idp.local or .example.test (no scheme, port or path), got ${JSON.stringify(value)}`)
+    if (!NAME.test(name))
+      throw new TypeError(
+        `"${option}" entries must be host names like idp.local or .example.test (no scheme, port or path), got ${JSON.stringify(value)}`,
+      )
     return name.startsWith('.') ? `.${bare(name.slice(1))}` : bare(name)
   })
 }
@@ -50,6 +58,8 @@ export function createHostCheck(names: () => readonly string[]): (header: string
       return false
     }
     if (isIpLiteral(hostname) || isLoopbackHostname(hostname)) return true
-    return names().some((name) => (name.startsWith('.') ? hostname === name.slice(1) || hostname.endsWith(name) : hostname === name))
+    return names().some((name) =>
+      name.startsWith('.') ? hostname === name.slice(1) || hostname.endsWith(name) : hostname === name,
+    )
   }
 }

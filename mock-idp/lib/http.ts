@@ -10,7 +10,12 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 /** RFC 6749 5.2 error body; token responses must not be cached (5.1). */
-export function oauthError(error: string, description: string, status = 400, headers: Record<string, string> = {}): Response {
+export function oauthError(
+  error: string,
+  description: string,
+  status = 400,
+  headers: Record<string, string> = {},
+): Response {
   return json({ error, error_description: description }, status, { 'cache-control': 'no-store', ...headers })
 }
 
@@ -71,17 +76,28 @@ export function isJson(request: Request): boolean {
 /** `scheme://host[:port]` of each entry; anything else (a path, `*`, `null`) is a TypeError. */
 export function normalizeOrigins(origins: readonly string[], option: string): Set<string> {
   if (!Array.isArray(origins)) throw new TypeError(`"${option}" must be an array of origins`)
-  return new Set(origins.map((value: unknown) => {
-    let url: URL | undefined
-    try {
-      url = typeof value === 'string' ? new URL(value) : undefined
-    } catch {
-      url = undefined
-    }
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== ''
-      || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
-      throw new TypeError(`"${option}" entries must be http(s) origins like http://127.0.0.1:4001, got ${JSON.stringify(value)}`)
-    }
-    return url.origin
-  }))
+  return new Set(
+    origins.map((value: unknown) => {
+      let url: URL | undefined
+      try {
+        url = typeof value === 'string' ? new URL(value) : undefined
+      } catch {
+        url = undefined
+      }
+      if (
+        url === undefined ||
+        (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+        url.username !== '' ||
+        url.password !== '' ||
+        url.pathname !== '/' ||
+        url.search !== '' ||
+        url.hash !== ''
+      ) {
+        throw new TypeError(
+          `"${option}" entries must be http(s) origins like http://127.0.0.1:4001, got ${JSON.stringify(value)}`,
+        )
+      }
+      return url.origin
+    }),
+  )
 }

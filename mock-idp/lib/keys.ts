@@ -35,8 +35,13 @@ export interface KeyRingOptions {
 const PUBLIC_MEMBERS = { RSA: ['kty', 'n', 'e'], EC: ['kty', 'crv', 'x', 'y'], OKP: ['kty', 'crv', 'x'] } as const
 
 async function toRecord(
-  alg: SigningAlgorithm, privateKey: CryptoKey, publicKey: CryptoKey, source: JWK, kid: string | undefined,
-  status: KeyStatus, createdAt: number,
+  alg: SigningAlgorithm,
+  privateKey: CryptoKey,
+  publicKey: CryptoKey,
+  source: JWK,
+  kid: string | undefined,
+  status: KeyStatus,
+  createdAt: number,
 ): Promise<KeyRecord> {
   const entry = algorithmEntry(alg)
   if (source.kty !== entry.kty) throw new TypeError(`key for "${alg}" must have "kty" ${entry.kty}`)
@@ -63,9 +68,11 @@ export async function importKey(jwk: JWK, createdAt: number): Promise<KeyRecord>
   if (typeof jwk.d !== 'string') throw new TypeError('an imported key must be a private JWK (it has no "d")')
   const privateKey = await importJWK(jwk, alg, { extractable: true })
   const publicSource: JWK = { ...jwk }
-  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'key_ops', 'ext'] as const) delete publicSource[member]
+  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'key_ops', 'ext'] as const)
+    delete publicSource[member]
   const publicKey = await importJWK(publicSource, alg, { extractable: true })
-  if (!(privateKey instanceof CryptoKey) || !(publicKey instanceof CryptoKey)) throw new TypeError('expected an asymmetric JWK')
+  if (!(privateKey instanceof CryptoKey) || !(publicKey instanceof CryptoKey))
+    throw new TypeError('expected an asymmetric JWK')
   return toRecord(alg as SigningAlgorithm, privateKey, publicKey, jwk, jwk.kid, 'signing', createdAt)
 }
 
@@ -102,7 +109,8 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   function signer(alg?: string): KeyRecord {
     const wanted = alg ?? algorithms[0]
     const record = records.find((r) => r.alg === wanted && r.status === 'signing')
-    if (record === undefined) throw new TypeError(`no signing key for "alg" ${JSON.stringify(wanted)}; configured: ${algorithms.join(', ')}`)
+    if (record === undefined)
+      throw new TypeError(`no signing key for "alg" ${JSON.stringify(wanted)}; configured: ${algorithms.join(', ')}`)
     return record
   }
 
@@ -118,7 +126,8 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
 
   function promote(kid: string): void {
     const record = require(kid)
-    if (record.decoy === true) throw new TypeError(`key ${JSON.stringify(kid)} is the catalogue's second key; it never signs by default`)
+    if (record.decoy === true)
+      throw new TypeError(`key ${JSON.stringify(kid)} is the catalogue's second key; it never signs by default`)
     if (record.status === 'retired') throw new TypeError(`key ${JSON.stringify(kid)} is retired; it cannot sign again`)
     for (const other of records) {
       if (other !== record && other.alg === record.alg && other.status === 'signing') other.status = 'verify-only'
@@ -128,8 +137,10 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
 
   function retire(kid: string): void {
     const record = require(kid)
-    if (record.decoy === true) throw new TypeError(`key ${JSON.stringify(kid)} is the catalogue's second key; it stays published`)
-    if (record.status === 'signing') throw new TypeError(`key ${JSON.stringify(kid)} is the signing key; promote another first`)
+    if (record.decoy === true)
+      throw new TypeError(`key ${JSON.stringify(kid)} is the catalogue's second key; it stays published`)
+    if (record.status === 'signing')
+      throw new TypeError(`key ${JSON.stringify(kid)} is the signing key; promote another first`)
     record.status = 'retired'
   }
 
@@ -189,7 +200,11 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
       const decoyAlg = algorithms[0]
       const [decoy, ...made] = await Promise.all([
         decoyAlg === undefined ? undefined : generateKey(decoyAlg, 'verify-only', created),
-        ...algorithms.map((alg) => records.some((r) => r.alg === alg && r.status === 'signing') ? undefined : generateKey(alg, 'signing', created)),
+        ...algorithms.map((alg) =>
+          records.some((r) => r.alg === alg && r.status === 'signing')
+            ? undefined
+            : generateKey(alg, 'signing', created),
+        ),
       ])
       for (const record of made) if (record !== undefined) records.push(record)
       // A second key of the default alg, published for the provider's whole life, so that a token without
@@ -201,7 +216,8 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     signer,
     find,
     all: () => records,
-    published: () => records.filter((r) => r.status === 'signing' || r.status === 'verify-only' || r.status === 'staged'),
+    published: () =>
+      records.filter((r) => r.status === 'signing' || r.status === 'verify-only' || r.status === 'staged'),
     unpublished(alg) {
       let pending = unpublishedByAlg.get(alg)
       if (pending === undefined) {
@@ -210,11 +226,13 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
       }
       return pending
     },
-    rotate: (alg, stage) => serial(async () => {
-      algorithmEntry(alg)
-      if (!algorithms.includes(alg)) throw new TypeError(`"alg" ${alg} is not configured; configured: ${algorithms.join(', ')}`)
-      return rotateNow(alg, stage, now())
-    }),
+    rotate: (alg, stage) =>
+      serial(async () => {
+        algorithmEntry(alg)
+        if (!algorithms.includes(alg))
+          throw new TypeError(`"alg" ${alg} is not configured; configured: ${algorithms.join(', ')}`)
+        return rotateNow(alg, stage, now())
+      }),
     promote,
     retire,
     applySchedule: () => serial(runSchedule),

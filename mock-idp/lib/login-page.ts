@@ -21,7 +21,12 @@ const HEADERS = {
 }
 
 /** The page for an authorization request: `action` is the endpoint's path, `params` the request's parameters. */
-export function loginPage(action: string, params: URLSearchParams, personas: readonly Persona[], hint: string | undefined): Response {
+export function loginPage(
+  action: string,
+  params: URLSearchParams,
+  personas: readonly Persona[],
+  hint: string | undefined,
+): Response {
   const hidden = [...params]
     .filter(([name]) => name !== PERSONA_FIELD && name !== CLAIMS_FIELD)
     .map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`)

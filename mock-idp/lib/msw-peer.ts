@@ -6,7 +6,8 @@ import type * as Msw from 'msw'
 /** What the mock uses of msw: its environment-neutral core. */
 export type MswCore = Pick<typeof Msw, 'http' | 'HttpResponse' | 'delay' | 'getResponse'>
 
-const INSTALL = 'idtoken-verify/mock-idp needs msw (an optional peer dependency), which is not installed: npm install --save-dev msw'
+const INSTALL =
+  'idtoken-verify/mock-idp needs msw (an optional peer dependency), which is not installed: npm install --save-dev msw'
 
 let loaded: MswCore | undefined
 let fallback: (() => Promise<MswCore>) | undefined
@@ -24,7 +25,10 @@ export function isMissingModule(error: unknown, name: string): boolean {
   if (typeof error !== 'object' || error === null) return false
   const { code, message } = error as { code?: unknown; message?: unknown }
   if (typeof message !== 'string' || !new RegExp(`['"\`]${name}['"\`]`).test(message)) return false
-  return code === 'ERR_MODULE_NOT_FOUND' || /cannot find|could not find|failed to resolve|not found|unable to resolve/i.test(message)
+  return (
+    code === 'ERR_MODULE_NOT_FOUND' ||
+    /cannot find|could not find|failed to resolve|not found|unable to resolve/i.test(message)
+  )
 }
 
 /**

@@ -35,9 +35,11 @@ export function createPersonas(users: Record<string, MockIdpPersona> | undefined
     get: (name) => list.find((p) => p.name === name),
     find(hint) {
       const email = hint.toLowerCase()
-      return list.find((p) => p.name === hint)
-        ?? list.find((p) => p.user.sub === hint)
-        ?? list.find((p) => typeof p.user.claims?.email === 'string' && p.user.claims.email.toLowerCase() === email)
+      return (
+        list.find((p) => p.name === hint) ??
+        list.find((p) => p.user.sub === hint) ??
+        list.find((p) => typeof p.user.claims?.email === 'string' && p.user.claims.email.toLowerCase() === email)
+      )
     },
   }
 }

@@ -12,12 +12,22 @@ import { selfSignedCertificate, type CertificateMembers } from './x509.ts'
 import type { MockIdpEndpoint, MockIdpProfile } from '../types.ts'
 
 /** The profiles, in the order the docs list them. */
-export const PROFILE_NAMES: readonly MockIdpProfile[] = ['google', 'entra', 'firebase', 'cognito', 'keycloak', 'auth0', 'okta', 'apple']
+export const PROFILE_NAMES: readonly MockIdpProfile[] = [
+  'google',
+  'entra',
+  'firebase',
+  'cognito',
+  'keycloak',
+  'auth0',
+  'okta',
+  'apple',
+]
 
 /** The tenant the `entra` profile's tokens come from unless `tid` says otherwise. */
 export const MOCK_ENTRA_TENANT = '11111111-1111-4111-8111-111111111111'
 const ENTRA = 'https://login.microsoftonline.com'
-const entraIssuer = (tid: string, ver: unknown): string => (ver === '1.0' ? `https://sts.windows.net/${tid}/` : `${ENTRA}/${tid}/v2.0`)
+const entraIssuer = (tid: string, ver: unknown): string =>
+  ver === '1.0' ? `https://sts.windows.net/${tid}/` : `${ENTRA}/${tid}/v2.0`
 
 type Claims = Record<string, unknown>
 
@@ -57,26 +67,46 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
     jwksUri: () => 'https://www.googleapis.com/oauth2/v3/certs',
     discovery: true,
     tokens: {
-      idToken: (d, _c, ctx) => ({ ...d, azp: ctx.clientId, email: userClaim(ctx, 'email') ?? 'test-user@gmail.com', email_verified: true, name: userClaim(ctx, 'name') }),
+      idToken: (d, _c, ctx) => ({
+        ...d,
+        azp: ctx.clientId,
+        email: userClaim(ctx, 'email') ?? 'test-user@gmail.com',
+        email_verified: true,
+        name: userClaim(ctx, 'name'),
+      }),
     },
   },
   // https://learn.microsoft.com/entra/identity-platform/access-tokens#validate-the-issuer: keys without `alg`, with
   // certificates and an `issuer` member (the tenant's at its own URL, the {tenantid} template at common/organizations).
   entra: {
     issuer: entraIssuer(MOCK_ENTRA_TENANT, '2.0'),
-    issuerForm: /^https:\/\/login\.microsoftonline\.com\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/v2\.0$/,
+    issuerForm:
+      /^https:\/\/login\.microsoftonline\.com\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/v2\.0$/,
     example: `${ENTRA}/${MOCK_ENTRA_TENANT}/v2.0`,
     jwksUri: (issuer) => `${ENTRA}/${tenantOf(issuer)}/discovery/v2.0/keys`,
     discovery: true,
     certificates: true,
-    key: ({ alg: _alg, ...jwk }, cert, keyIssuer) => ({ kty: jwk.kty, use: 'sig', kid: jwk.kid, x5t: cert?.x5t, n: jwk.n, e: jwk.e, x5c: cert?.x5c, issuer: keyIssuer } as JWK),
+    key: ({ alg: _alg, ...jwk }, cert, keyIssuer) =>
+      ({
+        kty: jwk.kty,
+        use: 'sig',
+        kid: jwk.kid,
+        x5t: cert?.x5t,
+        n: jwk.n,
+        e: jwk.e,
+        x5c: cert?.x5c,
+        issuer: keyIssuer,
+      }) as JWK,
     aliases: () => {
       const template = `${ENTRA}/{tenantid}/v2.0`
       const jwks: Record<string, string> = {}
       const discovery: Record<string, Claims> = {}
       for (const tenant of ['common', 'organizations']) {
         jwks[`${ENTRA}/${tenant}/discovery/v2.0/keys`] = template
-        discovery[`${ENTRA}/${tenant}/v2.0/.well-known/openid-configuration`] = { issuer: template, jwks_uri: `${ENTRA}/${tenant}/discovery/v2.0/keys` }
+        discovery[`${ENTRA}/${tenant}/v2.0/.well-known/openid-configuration`] = {
+          issuer: template,
+          jwks_uri: `${ENTRA}/${tenant}/discovery/v2.0/keys`,
+        }
       }
       return { jwks, discovery }
     },
@@ -85,15 +115,32 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
       idToken: (d, c, ctx) => {
         const tid = typeof c.tid === 'string' ? c.tid : tenantOf(ctx.issuer)
         return {
-          ...d, iss: entraIssuer(tid, c.ver), nbf: d.iat, ver: '2.0', tid, oid: '00000000-0000-0000-66f3-3332eca7ea81',
-          preferred_username: userClaim(ctx, 'email') ?? 'test-user@example.test', name: userClaim(ctx, 'name'), aio: randomToken(24),
-          rh: '0.ARoAv4j5cvGGr0GRqy180BHbR.', sid: randomToken(12), uti: randomToken(16),
+          ...d,
+          iss: entraIssuer(tid, c.ver),
+          nbf: d.iat,
+          ver: '2.0',
+          tid,
+          oid: '00000000-0000-0000-66f3-3332eca7ea81',
+          preferred_username: userClaim(ctx, 'email') ?? 'test-user@example.test',
+          name: userClaim(ctx, 'name'),
+          aio: randomToken(24),
+          rh: '0.ARoAv4j5cvGGr0GRqy180BHbR.',
+          sid: randomToken(12),
+          uti: randomToken(16),
         }
       },
       accessToken: (d, c, ctx) => {
         const tid = typeof c.tid === 'string' ? c.tid : tenantOf(ctx.issuer)
         const { client_id: _client, scope: _scope, ...rest } = d
-        return { ...rest, iss: entraIssuer(tid, c.ver), ver: '2.0', tid, azp: ctx.clientId, scp: 'access_as_user', oid: '00000000-0000-0000-66f3-3332eca7ea81' }
+        return {
+          ...rest,
+          iss: entraIssuer(tid, c.ver),
+          ver: '2.0',
+          tid,
+          azp: ctx.clientId,
+          scp: 'access_as_user',
+          oid: '00000000-0000-0000-66f3-3332eca7ea81',
+        }
       },
       accessTokenHeader: { typ: 'JWT' },
     },
@@ -111,7 +158,11 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
       idToken: (d, c, ctx) => {
         const email = userClaim(ctx, 'email') ?? 'test-user@example.test'
         return {
-          ...d, auth_time: d.iat, user_id: c.sub ?? d.sub, email, email_verified: true,
+          ...d,
+          auth_time: d.iat,
+          user_id: c.sub ?? d.sub,
+          email,
+          email_verified: true,
           firebase: { identities: { email: [email] }, sign_in_provider: 'password' },
         }
       },
@@ -127,12 +178,26 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
     discovery: true,
     tokens: {
       idToken: (d, c) => ({
-        ...d, token_use: 'id', 'cognito:username': c.sub ?? d.sub, auth_time: d.iat, email_verified: true,
-        event_id: crypto.randomUUID(), origin_jti: crypto.randomUUID(), jti: crypto.randomUUID(),
+        ...d,
+        token_use: 'id',
+        'cognito:username': c.sub ?? d.sub,
+        auth_time: d.iat,
+        email_verified: true,
+        event_id: crypto.randomUUID(),
+        origin_jti: crypto.randomUUID(),
+        jti: crypto.randomUUID(),
       }),
       accessToken: (d, c) => {
         const { aud: _aud, ...rest } = d
-        return { ...rest, token_use: 'access', username: c.sub ?? d.sub, scope: 'openid email', auth_time: d.iat, origin_jti: crypto.randomUUID(), event_id: crypto.randomUUID() }
+        return {
+          ...rest,
+          token_use: 'access',
+          username: c.sub ?? d.sub,
+          scope: 'openid email',
+          auth_time: d.iat,
+          origin_jti: crypto.randomUUID(),
+          event_id: crypto.randomUUID(),
+        }
       },
       idTokenHeader: { typ: undefined },
       accessTokenHeader: { typ: undefined },
@@ -155,12 +220,27 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
     },
     tokens: {
       idToken: (d, _c, ctx) => ({
-        ...d, auth_time: d.iat, jti: crypto.randomUUID(), typ: 'ID', azp: ctx.clientId, sid: crypto.randomUUID(),
-        acr: '1', email_verified: true, preferred_username: d.sub,
+        ...d,
+        auth_time: d.iat,
+        jti: crypto.randomUUID(),
+        typ: 'ID',
+        azp: ctx.clientId,
+        sid: crypto.randomUUID(),
+        acr: '1',
+        email_verified: true,
+        preferred_username: d.sub,
       }),
       accessToken: (d, _c, ctx) => {
         const { client_id: _client, ...rest } = d
-        return { ...rest, typ: 'Bearer', azp: ctx.clientId, sid: crypto.randomUUID(), acr: '1', scope: 'openid email profile', realm_access: { roles: ['default-roles-main'] } }
+        return {
+          ...rest,
+          typ: 'Bearer',
+          azp: ctx.clientId,
+          sid: crypto.randomUUID(),
+          acr: '1',
+          scope: 'openid email profile',
+          realm_access: { roles: ['default-roles-main'] },
+        }
       },
       accessTokenHeader: { typ: 'JWT' },
     },
@@ -176,10 +256,20 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
     key: (jwk, cert) => withCert(jwk, cert),
     tokens: {
       idToken: (d, _c, ctx) => ({
-        ...d, nickname: 'test-user', name: userClaim(ctx, 'name') ?? 'Test User', email: userClaim(ctx, 'email') ?? 'test-user@example.test',
-        email_verified: true, updated_at: new Date(Number(d.iat) * 1000).toISOString(), sid: randomToken(24),
+        ...d,
+        nickname: 'test-user',
+        name: userClaim(ctx, 'name') ?? 'Test User',
+        email: userClaim(ctx, 'email') ?? 'test-user@example.test',
+        email_verified: true,
+        updated_at: new Date(Number(d.iat) * 1000).toISOString(),
+        sid: randomToken(24),
       }),
-      accessToken: (d, _c, ctx) => ({ ...d, aud: [`${ctx.issuer}api/v2/`, `${ctx.issuer}userinfo`], azp: ctx.clientId, scope: 'openid profile email' }),
+      accessToken: (d, _c, ctx) => ({
+        ...d,
+        aud: [`${ctx.issuer}api/v2/`, `${ctx.issuer}userinfo`],
+        azp: ctx.clientId,
+        scope: 'openid profile email',
+      }),
       accessTokenHeader: { typ: 'JWT' },
     },
   },
@@ -191,10 +281,26 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
     jwksUri: (issuer) => (issuer.includes('/oauth2/') ? `${issuer}/v1/keys` : `${issuer}/oauth2/v1/keys`),
     discovery: true,
     tokens: {
-      idToken: (d) => ({ ...d, ver: 1, jti: `ID.${randomToken(32)}`, amr: ['pwd'], idp: '00o1a2b3c4d5e6f7g8h9', auth_time: d.iat, preferred_username: 'test-user@example.test' }),
+      idToken: (d) => ({
+        ...d,
+        ver: 1,
+        jti: `ID.${randomToken(32)}`,
+        amr: ['pwd'],
+        idp: '00o1a2b3c4d5e6f7g8h9',
+        auth_time: d.iat,
+        preferred_username: 'test-user@example.test',
+      }),
       accessToken: (d, _c, ctx) => {
         const { client_id: _client, scope: _scope, ...rest } = d
-        return { ...rest, ver: 1, jti: `AT.${randomToken(32)}`, aud: 'api://default', cid: ctx.clientId, uid: '00u1a2b3c4d5e6f7g8h9', scp: ['openid', 'email'] }
+        return {
+          ...rest,
+          ver: 1,
+          jti: `AT.${randomToken(32)}`,
+          aud: 'api://default',
+          cid: ctx.clientId,
+          uid: '00u1a2b3c4d5e6f7g8h9',
+          scp: ['openid', 'email'],
+        }
       },
       idTokenHeader: { typ: undefined },
       accessTokenHeader: { typ: undefined },
@@ -209,7 +315,14 @@ const PROFILES: Record<MockIdpProfile, ProfileRecord> = {
     jwksUri: () => 'https://appleid.apple.com/auth/keys',
     discovery: true,
     tokens: {
-      idToken: (d) => ({ ...d, auth_time: d.iat, email: 'test-user@privaterelay.appleid.com', email_verified: 'true', is_private_email: 'true', nonce_supported: true }),
+      idToken: (d) => ({
+        ...d,
+        auth_time: d.iat,
+        email: 'test-user@privaterelay.appleid.com',
+        email_verified: 'true',
+        is_private_email: 'true',
+        nonce_supported: true,
+      }),
       idTokenHeader: { typ: undefined },
     },
   },
@@ -231,7 +344,8 @@ export function profileOf(name: unknown): ProfileRecord | undefined {
 /** The issuer of a profile: its default, or the given one if it has the provider's form. */
 export function profileIssuer(profile: ProfileRecord, given: string | undefined): string {
   if (given === undefined) return profile.issuer
-  if (!profile.issuerForm.test(given)) throw new TypeError(`this profile's "issuer" must have the provider's form, like "${profile.example}"`)
+  if (!profile.issuerForm.test(given))
+    throw new TypeError(`this profile's "issuer" must have the provider's form, like "${profile.example}"`)
   return given
 }
 
@@ -251,7 +365,9 @@ export function served(profile: ProfileRecord | undefined, issuer: string): Serv
   const endpoints = endpointUrls(issuer)
   if (profile === undefined) {
     return {
-      endpoints, clientId: undefined, tokens: undefined,
+      endpoints,
+      clientId: undefined,
+      tokens: undefined,
       keyRing: (ring) => ring,
       jwks: (records) => ({ keys: records.map((r) => ({ ...r.publicJwk })) }),
       discovery: (document) => document,
@@ -266,12 +382,17 @@ export function served(profile: ProfileRecord | undefined, issuer: string): Serv
     if (profile!.extraKeys !== undefined && extra.length === 0) extra = await profile!.extraKeys()
     if (profile!.certificates !== true) return
     for (const record of ring.all()) {
-      if (!certificates.has(record.kid)) certificates.set(record.kid, await selfSignedCertificate(record, host, record.createdAt))
+      if (!certificates.has(record.kid))
+        certificates.set(record.kid, await selfSignedCertificate(record, host, record.createdAt))
     }
   }
   const keysFor = (records: readonly KeyRecord[], keyIssuer: string): { keys: JWK[] } => ({
     keys: [
-      ...records.map((r) => (profile.key === undefined ? { ...r.publicJwk } : profile.key({ ...r.publicJwk }, certificates.get(r.kid), keyIssuer))),
+      ...records.map((r) =>
+        profile.key === undefined
+          ? { ...r.publicJwk }
+          : profile.key({ ...r.publicJwk }, certificates.get(r.kid), keyIssuer),
+      ),
       ...extra.map((jwk) => ({ ...jwk })),
     ],
   })
@@ -299,19 +420,38 @@ export function served(profile: ProfileRecord | undefined, issuer: string): Serv
     discovery: (document) => ({ ...document, jwks_uri: endpoints.jwks }),
     handlers(ctx) {
       const pathOf = (handler: RequestHandler): unknown => (handler.info as { path?: unknown }).path
-      const handlers = createHandlers(ctx).filter((handler) => profile.discovery || pathOf(handler) !== endpoints.discovery)
+      const handlers = createHandlers(ctx).filter(
+        (handler) => profile.discovery || pathOf(handler) !== endpoints.discovery,
+      )
       // Firebase publishes no discovery document: its URL is a 404 page, as Google's servers answer.
       if (!profile.discovery) {
-        handlers.push(http.all(endpoints.discovery, () => new Response('<!DOCTYPE html><title>Error 404 (Not Found)</title>', { status: 404, headers: { 'content-type': 'text/html; charset=UTF-8' } })))
+        handlers.push(
+          http.all(
+            endpoints.discovery,
+            () =>
+              new Response('<!DOCTYPE html><title>Error 404 (Not Found)</title>', {
+                status: 404,
+                headers: { 'content-type': 'text/html; charset=UTF-8' },
+              }),
+          ),
+        )
       }
       const aliases = profile.aliases?.(issuer, endpoints.jwks)
       for (const [url, keyIssuer] of Object.entries(aliases?.jwks ?? {})) {
         const jwks = (): { keys: unknown[] } => keysFor(ctx.ring.published(), keyIssuer)
-        handlers.push(...createHandlers({ ...ctx, endpoints: { ...ctx.endpoints, jwks: url }, jwks }).filter((h) => pathOf(h) === url))
+        handlers.push(
+          ...createHandlers({ ...ctx, endpoints: { ...ctx.endpoints, jwks: url }, jwks }).filter(
+            (h) => pathOf(h) === url,
+          ),
+        )
       }
       for (const [url, members] of Object.entries(aliases?.discovery ?? {})) {
         const discovery = (): Claims => ({ ...ctx.discovery(), ...members })
-        handlers.push(...createHandlers({ ...ctx, endpoints: { ...ctx.endpoints, discovery: url }, discovery }).filter((h) => pathOf(h) === url))
+        handlers.push(
+          ...createHandlers({ ...ctx, endpoints: { ...ctx.endpoints, discovery: url }, discovery }).filter(
+            (h) => pathOf(h) === url,
+          ),
+        )
       }
       return handlers
     },

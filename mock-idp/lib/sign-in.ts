@@ -23,13 +23,18 @@ export interface SignInError {
  * The user to issue a code for; an error for the client; or a page (the login page, or a 400 for a
  * broken login form) to answer with instead of a redirect.
  */
-export function signInFor(ctx: SignInContext, params: URLSearchParams, action: string): MockIdpUser | SignInError | Response {
+export function signInFor(
+  ctx: SignInContext,
+  params: URLSearchParams,
+  action: string,
+): MockIdpUser | SignInError | Response {
   const prompt = (params.get('prompt') ?? '').split(' ').filter((value) => value !== '')
   const hint = params.get('login_hint') ?? undefined
   const personas = ctx.personas.list()
   const current = ctx.user()
   if (prompt.includes('none')) {
-    if (prompt.length > 1) return { error: 'invalid_request', description: 'prompt=none cannot be combined with other values' }
+    if (prompt.length > 1)
+      return { error: 'invalid_request', description: 'prompt=none cannot be combined with other values' }
     if (current === null) return { error: 'login_required', description: 'no user is signed in at the mock IdP' }
     // The hinted user has no session unless they are the one signed in.
     const hinted = hint === undefined ? undefined : ctx.personas.find(hint)
@@ -39,7 +44,13 @@ export function signInFor(ctx: SignInContext, params: URLSearchParams, action: s
     return current
   }
   if (ctx.loginPage) {
-    if (!params.has(PERSONA_FIELD)) return loginPage(action, params, pagePersonas(personas, current), hint === undefined ? undefined : ctx.personas.find(hint)?.name)
+    if (!params.has(PERSONA_FIELD))
+      return loginPage(
+        action,
+        params,
+        pagePersonas(personas, current),
+        hint === undefined ? undefined : ctx.personas.find(hint)?.name,
+      )
     const chosen = userFromForm(params)
     if (typeof chosen === 'string') return oauthError('invalid_request', chosen)
     ctx.signIn(chosen)
@@ -48,7 +59,10 @@ export function signInFor(ctx: SignInContext, params: URLSearchParams, action: s
   if (hint !== undefined && personas.length > 0) {
     const persona = ctx.personas.find(hint)
     if (persona === undefined) {
-      return { error: 'login_required', description: `login_hint names no persona (known: ${personas.map((p) => p.name).join(', ')})` }
+      return {
+        error: 'login_required',
+        description: `login_hint names no persona (known: ${personas.map((p) => p.name).join(', ')})`,
+      }
     }
     ctx.signIn(persona.user)
     return persona.user

@@ -19,8 +19,16 @@ export interface TokenContext {
 
 /** How a provider profile shapes tokens: more default claims (derived from the caller's), and header members. */
 export interface TokenProfile {
-  idToken?(defaults: Record<string, unknown>, claims: Record<string, unknown>, ctx: TokenContext): Record<string, unknown>
-  accessToken?(defaults: Record<string, unknown>, claims: Record<string, unknown>, ctx: TokenContext): Record<string, unknown>
+  idToken?(
+    defaults: Record<string, unknown>,
+    claims: Record<string, unknown>,
+    ctx: TokenContext,
+  ): Record<string, unknown>
+  accessToken?(
+    defaults: Record<string, unknown>,
+    claims: Record<string, unknown>,
+    ctx: TokenContext,
+  ): Record<string, unknown>
   /** Header members of ID tokens (one set to `undefined` is left out). */
   readonly idTokenHeader?: Record<string, unknown>
   /** Header members of access tokens, e.g. `typ: 'JWT'` where the provider does not use `at+jwt`. */
@@ -31,7 +39,8 @@ export async function pickKey(ctx: TokenContext, options: MintOptions): Promise<
   if (options.kid !== undefined) {
     const record = ctx.ring.find(options.kid)
     if (record === undefined) throw new TypeError(`no key with "kid" ${JSON.stringify(options.kid)}`)
-    if (options.alg !== undefined && options.alg !== record.alg) throw new TypeError(`key ${options.kid} is for "alg" ${record.alg}, not ${options.alg}`)
+    if (options.alg !== undefined && options.alg !== record.alg)
+      throw new TypeError(`key ${options.kid} is for "alg" ${record.alg}, not ${options.alg}`)
     return record
   }
   const alg = options.alg ?? ctx.ring.algorithms[0]
@@ -47,14 +56,22 @@ export function defaultSub(ctx: TokenContext): string {
 }
 
 async function sign(
-  key: KeyRecord, typ: string, defaults: Record<string, unknown>, claims: Record<string, unknown>, options: MintOptions,
+  key: KeyRecord,
+  typ: string,
+  defaults: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  options: MintOptions,
 ): Promise<string> {
   const header = compact({ alg: key.alg, typ, kid: key.kid, ...options.header })
   const payload = compact({ ...defaults, ...claims })
   return signCompact(header, utf8(JSON.stringify(payload)), key)
 }
 
-export async function mintIdToken(ctx: TokenContext, claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
+export async function mintIdToken(
+  ctx: TokenContext,
+  claims: Record<string, unknown> = {},
+  options: MintOptions = {},
+): Promise<string> {
   const key = await pickKey(ctx, options)
   const iat = ctx.nowSeconds()
   const defaults: Record<string, unknown> = {
@@ -68,12 +85,19 @@ export async function mintIdToken(ctx: TokenContext, claims: Record<string, unkn
   if (options.code !== undefined) defaults.c_hash = await halfHash(key.alg, options.code)
   const profile = ctx.tokenProfile
   if (profile !== undefined) {
-    return sign(key, 'JWT', profile.idToken?.(defaults, claims, ctx) ?? defaults, claims, { ...options, header: { ...profile.idTokenHeader, ...options.header } })
+    return sign(key, 'JWT', profile.idToken?.(defaults, claims, ctx) ?? defaults, claims, {
+      ...options,
+      header: { ...profile.idTokenHeader, ...options.header },
+    })
   }
   return sign(key, 'JWT', defaults, claims, options)
 }
 
-export async function mintAccessToken(ctx: TokenContext, claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
+export async function mintAccessToken(
+  ctx: TokenContext,
+  claims: Record<string, unknown> = {},
+  options: MintOptions = {},
+): Promise<string> {
   const key = await pickKey(ctx, options)
   const iat = ctx.nowSeconds()
   const defaults = {
@@ -88,7 +112,10 @@ export async function mintAccessToken(ctx: TokenContext, claims: Record<string, 
   }
   const profile = ctx.tokenProfile
   if (profile !== undefined) {
-    return sign(key, 'at+jwt', profile.accessToken?.(defaults, claims, ctx) ?? defaults, claims, { ...options, header: { ...profile.accessTokenHeader, ...options.header } })
+    return sign(key, 'at+jwt', profile.accessToken?.(defaults, claims, ctx) ?? defaults, claims, {
+      ...options,
+      header: { ...profile.accessTokenHeader, ...options.header },
+    })
   }
   return sign(key, 'at+jwt', defaults, claims, options)
 }
@@ -96,7 +123,11 @@ export async function mintAccessToken(ctx: TokenContext, claims: Record<string, 
 /** OpenID Connect Back-Channel Logout 1.0 §2.4: the event that makes a JWT a logout token. */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
-export async function mintLogoutToken(ctx: TokenContext, claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
+export async function mintLogoutToken(
+  ctx: TokenContext,
+  claims: Record<string, unknown> = {},
+  options: MintOptions = {},
+): Promise<string> {
   const key = await pickKey(ctx, options)
   const iat = ctx.nowSeconds()
   // §2.4: a short lifetime (two minutes is common), and never a nonce, so it cannot pass as an ID token.

@@ -29,7 +29,14 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 function tlv(tag: number, ...body: Uint8Array[]): Uint8Array {
   const content = concat(body)
   const n = content.length
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]
+  const length =
+    n < 0x80
+      ? [n]
+      : n < 0x100
+        ? [0x81, n]
+        : n < 0x10000
+          ? [0x82, n >> 8, n & 0xff]
+          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]
   return concat([Uint8Array.of(tag, ...length), content])
 }
 
@@ -57,10 +64,13 @@ function oid(dotted: string): Uint8Array {
 function time(ms: number): Uint8Array {
   const iso = new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14)
   // RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
-  return ms < Date.UTC(2050, 0, 1) ? tlv(0x17, new TextEncoder().encode(`${iso.slice(2)}Z`)) : tlv(0x18, new TextEncoder().encode(`${iso}Z`))
+  return ms < Date.UTC(2050, 0, 1)
+    ? tlv(0x17, new TextEncoder().encode(`${iso.slice(2)}Z`))
+    : tlv(0x18, new TextEncoder().encode(`${iso}Z`))
 }
 
-const name = (commonName: string): Uint8Array => sequence(tlv(0x31, sequence(oid('2.5.4.3'), tlv(0x0c, new TextEncoder().encode(commonName)))))
+const name = (commonName: string): Uint8Array =>
+  sequence(tlv(0x31, sequence(oid('2.5.4.3'), tlv(0x0c, new TextEncoder().encode(commonName)))))
 
 function base64(bytes: Uint8Array): string {
   let binary = ''
@@ -73,7 +83,9 @@ function base64(bytes: Uint8Array): string {
  * for other keys (the providers that publish certificates sign with RS256).
  */
 export async function selfSignedCertificate(
-  keys: { readonly privateKey: CryptoKey; readonly publicKey: CryptoKey }, commonName: string, notBefore: number,
+  keys: { readonly privateKey: CryptoKey; readonly publicKey: CryptoKey },
+  commonName: string,
+  notBefore: number,
 ): Promise<CertificateMembers | undefined> {
   const algorithm = keys.privateKey.algorithm as RsaHashedKeyAlgorithm
   const signatureOid = algorithm.name === 'RSASSA-PKCS1-v1_5' ? SIGNATURE_OIDS[algorithm.hash.name] : undefined
@@ -89,8 +101,14 @@ export async function selfSignedCertificate(
     name(commonName),
     spki,
   )
-  const signature = new Uint8Array(await crypto.subtle.sign(algorithm.name, keys.privateKey, tbs as Uint8Array<ArrayBuffer>))
+  const signature = new Uint8Array(
+    await crypto.subtle.sign(algorithm.name, keys.privateKey, tbs as Uint8Array<ArrayBuffer>),
+  )
   const der = sequence(tbs, signatureAlgorithm, tlv(0x03, Uint8Array.of(0), signature))
-  const [sha1, sha256] = await Promise.all(['SHA-1', 'SHA-256'].map(async (hash) => new Uint8Array(await crypto.subtle.digest(hash, der as Uint8Array<ArrayBuffer>))))
+  const [sha1, sha256] = await Promise.all(
+    ['SHA-1', 'SHA-256'].map(
+      async (hash) => new Uint8Array(await crypto.subtle.digest(hash, der as Uint8Array<ArrayBuffer>)),
+    ),
+  )
   return { x5c: [base64(der)], x5t: b64u(sha1!), 'x5t#S256': b64u(sha256!) }
 }

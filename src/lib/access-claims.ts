@@ -93,7 +93,11 @@ export function checkAccessClaimTypes(payload: Record<string, unknown>): AccessT
 
 /** RFC 9068 §4 steps 3, 4 and 7, then the authorization checks. `now` is in seconds. */
 export function checkAccessClaims(
-  payload: AccessTokenPayload, policy: ClaimPolicy, access: AccessPolicy, checks: AccessTokenChecks, now: number,
+  payload: AccessTokenPayload,
+  policy: ClaimPolicy,
+  access: AccessPolicy,
+  checks: AccessTokenChecks,
+  now: number,
 ): void {
   checkRequired(payload, access.required)
   if (policy.issuers.match(payload.iss) === undefined) checkIssuer(payload, policy)
@@ -101,7 +105,11 @@ export function checkAccessClaims(
   const aud = payload[claim] as string | readonly string[]
   const audiences = typeof aud === 'string' ? [aud] : aud
   if (!audiences.some((value) => policy.audiences.includes(value))) {
-    fail('ERR_CLAIM_INVALID', `the "${claim}" claim does not contain the configured audience ${listed(policy.audiences)}${policy.hint(payload)}`, claim)
+    fail(
+      'ERR_CLAIM_INVALID',
+      `the "${claim}" claim does not contain the configured audience ${listed(policy.audiences)}${policy.hint(payload)}`,
+      claim,
+    )
   }
   checkSubject(payload as JwtClaims)
   checkTimes(payload as JwtClaims, policy, now)
@@ -114,17 +122,27 @@ export function checkAccessClaims(
     // RFC 6749 §3.3: space-delimited, case-sensitive.
     const granted = new Set(payload.scope?.split(' '))
     const missing = scopes.filter((scope) => !granted.has(scope))
-    if (missing.length > 0) fail('ERR_CLAIM_INVALID', `the "scope" claim lacks the required scope ${missing.map((scope) => JSON.stringify(scope)).join(' and ')}`, 'scope')
+    if (missing.length > 0)
+      fail(
+        'ERR_CLAIM_INVALID',
+        `the "scope" claim lacks the required scope ${missing.map((scope) => JSON.stringify(scope)).join(' and ')}`,
+        'scope',
+      )
   }
   const acr = checks.acr ?? access.acr
   if (acr !== undefined && (payload.acr === undefined || !acr.includes(payload.acr))) {
-    fail('ERR_CLAIM_INVALID', `the "acr" claim is ${payload.acr === undefined ? 'missing' : 'not an accepted value'}: accepted are ${listed(acr)}`, 'acr')
+    fail(
+      'ERR_CLAIM_INVALID',
+      `the "acr" claim is ${payload.acr === undefined ? 'missing' : 'not an accepted value'}: accepted are ${listed(acr)}`,
+      'acr',
+    )
   }
   const tolerance = policy.clockTolerance
   const maxAuthAge = checks.maxAuthAge ?? access.maxAuthAge
   if (maxAuthAge !== undefined) {
     const authTime = payload.auth_time
-    if (authTime === undefined) fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is required with maxAuthAge', 'auth_time')
+    if (authTime === undefined)
+      fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is required with maxAuthAge', 'auth_time')
     if (authTime + maxAuthAge + tolerance < now) {
       fail('ERR_CLAIM_INVALID', 'the end-user authenticated longer ago than maxAuthAge ("auth_time")', 'auth_time')
     }

@@ -17,10 +17,17 @@
  * @see [RFC 9864](https://www.rfc-editor.org/rfc/rfc9864) (Ed25519)
  */
 export const SUPPORTED_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512',
-  'EdDSA', 'Ed25519',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
 ] as const
 
 /**
@@ -96,10 +103,18 @@ export function algorithmSpec(alg: string): AlgorithmSpec | undefined {
     PS384: pss('SHA-384', 48),
     PS512: pss('SHA-512', 64),
     ES256: ec('P-256', 'SHA-256', 32, 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
-    ES384: ec('P-384', 'SHA-384', 48,
-      'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973'),
-    ES512: ec('P-521', 'SHA-512', 66,
-      '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409'),
+    ES384: ec(
+      'P-384',
+      'SHA-384',
+      48,
+      'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+    ),
+    ES512: ec(
+      'P-521',
+      'SHA-512',
+      66,
+      '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
+    ),
     EdDSA: ed25519,
     Ed25519: ed25519,
   }

@@ -12,7 +12,11 @@ const TABLE = /* @__PURE__ */ (() => {
 type FromBase64 = (input: string, options: { alphabet: string; lastChunkHandling: string }) => Uint8Array<ArrayBuffer>
 
 /** Decodes `input.slice(start, end)`; returns `undefined` if it is not exact base64url. */
-export function decodeBase64Url(input: string, start = 0, end: number = input.length): Uint8Array<ArrayBuffer> | undefined {
+export function decodeBase64Url(
+  input: string,
+  start = 0,
+  end: number = input.length,
+): Uint8Array<ArrayBuffer> | undefined {
   const length = end - start
   const tail = length & 3
   if (tail === 1) return undefined
@@ -25,7 +29,10 @@ export function decodeBase64Url(input: string, start = 0, end: number = input.le
     const last = tail === 0 ? 0 : sextet(input, end - 1)
     if (last > 63 || (last & (tail === 2 ? 15 : tail === 3 ? 3 : 0)) !== 0) return undefined
     try {
-      const bytes = native.call(Uint8Array, input.slice(start, end), { alphabet: 'base64url', lastChunkHandling: 'loose' })
+      const bytes = native.call(Uint8Array, input.slice(start, end), {
+        alphabet: 'base64url',
+        lastChunkHandling: 'loose',
+      })
       return bytes.length === size ? bytes : undefined
     } catch {
       return undefined

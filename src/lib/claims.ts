@@ -93,9 +93,21 @@ export interface ClaimPolicy {
 
 type Kind = 'string' | 'number' | 'audience' | 'strings'
 export const CLAIM_TYPES: ReadonlyArray<readonly [string, Kind]> = [
-  ['iss', 'string'], ['sub', 'string'], ['aud', 'audience'], ['exp', 'number'], ['iat', 'number'],
-  ['nbf', 'number'], ['auth_time', 'number'], ['nonce', 'string'], ['azp', 'string'], ['at_hash', 'string'],
-  ['c_hash', 'string'], ['acr', 'string'], ['amr', 'strings'], ['sid', 'string'], ['jti', 'string'],
+  ['iss', 'string'],
+  ['sub', 'string'],
+  ['aud', 'audience'],
+  ['exp', 'number'],
+  ['iat', 'number'],
+  ['nbf', 'number'],
+  ['auth_time', 'number'],
+  ['nonce', 'string'],
+  ['azp', 'string'],
+  ['at_hash', 'string'],
+  ['c_hash', 'string'],
+  ['acr', 'string'],
+  ['amr', 'strings'],
+  ['sid', 'string'],
+  ['jti', 'string'],
 ]
 const REQUIRED = ['iss', 'sub', 'aud', 'exp', 'iat'] as const
 
@@ -105,10 +117,13 @@ export function checkClaimTypes(payload: Record<string, unknown>): IdTokenPayloa
     if (!Object.hasOwn(payload, claim)) continue
     const value = payload[claim]
     const ok =
-      kind === 'string' ? typeof value === 'string'
-      : kind === 'number' ? typeof value === 'number' && Number.isFinite(value)
-      : kind === 'audience' ? typeof value === 'string' || isStringArray(value)
-      : isStringArray(value)
+      kind === 'string'
+        ? typeof value === 'string'
+        : kind === 'number'
+          ? typeof value === 'number' && Number.isFinite(value)
+          : kind === 'audience'
+            ? typeof value === 'string' || isStringArray(value)
+            : isStringArray(value)
     if (!ok) fail('ERR_TOKEN_MALFORMED', `the "${claim}" claim is not ${describe(kind)}`, claim)
   }
   return payload as IdTokenPayload
@@ -119,23 +134,31 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 function describe(kind: Kind): string {
-  return kind === 'string' ? 'a string'
-    : kind === 'number' ? 'a number'
-    : kind === 'audience' ? 'a string or an array of strings'
-    : 'an array of strings'
+  return kind === 'string'
+    ? 'a string'
+    : kind === 'number'
+      ? 'a number'
+      : kind === 'audience'
+        ? 'a string or an array of strings'
+        : 'an array of strings'
 }
 
 /** OpenID Connect Core 3.1.3.7 steps 2–5 and 9–13, in that order. `now` is in seconds. */
 export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks: VerifyChecks, now: number): void {
   for (const claim of REQUIRED) {
-    if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing${accessTokenHint(payload)}`, claim)
+    if (!Object.hasOwn(payload, claim))
+      fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing${accessTokenHint(payload)}`, claim)
   }
   if (policy.issuers.match(payload.iss) === undefined) checkIssuer(payload, policy)
 
   const aud = payload.aud
   const audiences = typeof aud === 'string' ? [aud] : aud
   if (!audiences.some((value) => policy.audiences.includes(value))) {
-    fail('ERR_CLAIM_INVALID', `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${accessTokenHint(payload)}`, 'aud')
+    fail(
+      'ERR_CLAIM_INVALID',
+      `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${accessTokenHint(payload)}`,
+      'aud',
+    )
   }
   // Several audiences: the party the token was issued to must be named, and must be us.
   if (audiences.length > 1 && payload.azp === undefined) {
@@ -151,7 +174,8 @@ export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks
   if (payload.nbf !== undefined && payload.nbf > now + tolerance) {
     fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet ("nbf")', 'nbf')
   }
-  if (payload.iat > now + tolerance) fail('ERR_TOKEN_NOT_YET_VALID', 'the token was issued in the future ("iat")', 'iat')
+  if (payload.iat > now + tolerance)
+    fail('ERR_TOKEN_NOT_YET_VALID', 'the token was issued in the future ("iat")', 'iat')
   if (policy.maxTokenAge !== undefined && now - payload.iat > policy.maxTokenAge + tolerance) {
     fail('ERR_CLAIM_INVALID', 'the token is older than maxTokenAge ("iat")', 'iat')
   }
@@ -177,8 +201,12 @@ export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks
 /** Refuses a token whose `iss` is none of the configured issuers, naming them (never the token's value). */
 export function checkIssuer(payload: Record<string, unknown>, policy: ClaimPolicy): never {
   const configured = policy.issuers.configured
-  return fail('ERR_CLAIM_INVALID', `the "iss" claim is not the configured issuer ${listed(configured)}` +
-    `${typeof payload.iss === 'string' ? issuerHint(payload.iss, configured) : ''}${policy.hint(payload)}`, 'iss')
+  return fail(
+    'ERR_CLAIM_INVALID',
+    `the "iss" claim is not the configured issuer ${listed(configured)}` +
+      `${typeof payload.iss === 'string' ? issuerHint(payload.iss, configured) : ''}${policy.hint(payload)}`,
+    'iss',
+  )
 }
 
 // Configuration, not token content: safe to quote.
@@ -186,8 +214,12 @@ export const listed = (values: readonly string[]): string => values.map((value) 
 
 // Access tokens of several providers are JWTs too, and end up in ID-token verifiers.
 export function accessTokenHint(payload: Record<string, unknown>): string {
-  const looksLikeAccessToken = payload.scope !== undefined || payload.scp !== undefined || payload.client_id !== undefined ||
-    payload.token_use === 'access' || payload.typ === 'Bearer'
+  const looksLikeAccessToken =
+    payload.scope !== undefined ||
+    payload.scp !== undefined ||
+    payload.client_id !== undefined ||
+    payload.token_use === 'access' ||
+    payload.typ === 'Bearer'
   return looksLikeAccessToken ? ' (the token looks like an access token, not an ID token)' : ''
 }
 

@@ -41,12 +41,19 @@ export async function getJson(
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      // The same reason AbortSignal.timeout() gives, kept as the cause.
-      const reason = new DOMException(`timed out after ${http.timeout} ms`, 'TimeoutError')
-      reject(new IdTokenError('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: ${reason.message}`, { cause: reason }))
-      controller.abort(reason)
-    }, Math.min(http.timeout, MAX_DELAY))
+    timer = setTimeout(
+      () => {
+        // The same reason AbortSignal.timeout() gives, kept as the cause.
+        const reason = new DOMException(`timed out after ${http.timeout} ms`, 'TimeoutError')
+        reject(
+          new IdTokenError('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: ${reason.message}`, {
+            cause: reason,
+          }),
+        )
+        controller.abort(reason)
+      },
+      Math.min(http.timeout, MAX_DELAY),
+    )
   })
   const work = exchange(http, url, subject, headers, controller.signal)
   // Once the deadline has won, whatever the abandoned exchange does later must not surface as unhandled.
@@ -116,7 +123,12 @@ async function exchange(
     body = JSON.parse(text)
   } catch (cause) {
     const type = response.headers.get('content-type') ?? ''
-    fail('ERR_JWKS_INVALID', `${subject} is not valid JSON${/html/i.test(type) ? ' (an HTML page: is the URL right?)' : ''}`, undefined, cause)
+    fail(
+      'ERR_JWKS_INVALID',
+      `${subject} is not valid JSON${/html/i.test(type) ? ' (an HTML page: is the URL right?)' : ''}`,
+      undefined,
+      cause,
+    )
   }
   return { body, headers: response.headers, status: response.status }
 }
@@ -130,7 +142,10 @@ function refuseRedirect(response: Response, url: string, subject: string): void 
   // A transport that followed anyway (a wrapper overriding `redirect`): the keys came from elsewhere.
   if (response.redirected) {
     discard(response)
-    fail('ERR_JWKS_INVALID', `${subject} was answered through a redirect, which is not followed: ${hint} (${shown(response.url)})`)
+    fail(
+      'ERR_JWKS_INVALID',
+      `${subject} was answered through a redirect, which is not followed: ${hint} (${shown(response.url)})`,
+    )
   }
   const { status } = response
   if (status < 300 || status > 399 || status === 304) return

@@ -84,7 +84,11 @@ export function createIndexedDbStore(name: string, factory: unknown): TabStore {
     return database
   }
 
-  function run<T>(db: IDBDatabase, mode: IDBTransactionMode, operation: (store: IDBObjectStore, done: (value: T) => void) => void): Promise<T> {
+  function run<T>(
+    db: IDBDatabase,
+    mode: IDBTransactionMode,
+    operation: (store: IDBObjectStore, done: (value: T) => void) => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const transaction = db.transaction(OBJECT_STORE, mode)
       let result: T
@@ -147,7 +151,12 @@ function isRecord(record: unknown): record is { version: number; entry: CachedEn
 }
 
 function sameFetch(stored: CachedEntry, expected: CachedEntry): boolean {
-  return typeof stored === 'object' && stored !== null && stored.fetchedAt === expected.fetchedAt &&
-    stored.freshUntil === expected.freshUntil && stored.etag === expected.etag &&
+  return (
+    typeof stored === 'object' &&
+    stored !== null &&
+    stored.fetchedAt === expected.fetchedAt &&
+    stored.freshUntil === expected.freshUntil &&
+    stored.etag === expected.etag &&
     JSON.stringify(stored.value) === JSON.stringify(expected.value)
+  )
 }

@@ -30,11 +30,14 @@ export function issuersOf(configured: readonly string[]): Issuers {
   const exact = new Set(configured.filter((issuer) => !isTemplate(issuer)))
   const templates = configured.filter(isTemplate).map((template) => {
     const names: string[] = []
-    const source = template.split(PLACEHOLDER).map((part, i) => {
-      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      names.push(part)
-      return VALUE
-    }).join('')
+    const source = template
+      .split(PLACEHOLDER)
+      .map((part, i) => {
+        if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        names.push(part)
+        return VALUE
+      })
+      .join('')
     return { template, names, pattern: new RegExp(`^${source}$`) }
   })
   return {
@@ -45,7 +48,11 @@ export function issuersOf(configured: readonly string[]): Issuers {
       for (const { template, names, pattern } of templates) {
         const found = pattern.exec(iss)
         if (found !== null) {
-          return { issuer: iss, configured: template, params: Object.fromEntries(names.map((name, i) => [name, found[i + 1]!])) }
+          return {
+            issuer: iss,
+            configured: template,
+            params: Object.fromEntries(names.map((name, i) => [name, found[i + 1]!])),
+          }
         }
       }
       return undefined
@@ -59,7 +66,8 @@ export function issuersOf(configured: readonly string[]): Issuers {
  */
 export function issuerHint(iss: string, configured: readonly string[]): string {
   for (const expected of configured) {
-    if (iss.replace(/\/$/, '') === expected.replace(/\/$/, '')) return ` (the configured "${expected}" differs only by a trailing slash)`
+    if (iss.replace(/\/$/, '') === expected.replace(/\/$/, ''))
+      return ` (the configured "${expected}" differs only by a trailing slash)`
     const strip = (url: string): string => url.replace(/^[a-z]+:\/\//i, '')
     if (strip(iss) === strip(expected)) return ` (the configured "${expected}" differs only by the scheme)`
     try {

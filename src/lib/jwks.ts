@@ -57,7 +57,10 @@ export type Selection = KeyEntry | { readonly problem: string; readonly unknownK
 export function selectKey(set: KeySet, kid: string | undefined, alg: string, spec: AlgorithmSpec): Selection {
   const candidates = kid === undefined ? set.entries : set.byKid.get(kid)
   if (candidates === undefined || candidates.length === 0) {
-    return { problem: kid === undefined ? 'the key set is empty' : 'no key in the set has the token\'s "kid"', unknownKid: true }
+    return {
+      problem: kid === undefined ? 'the key set is empty' : 'no key in the set has the token\'s "kid"',
+      unknownKid: true,
+    }
   }
   let found: KeyEntry | undefined
   let firstProblem: string | undefined
@@ -81,9 +84,10 @@ export function selectKey(set: KeySet, kid: string | undefined, alg: string, spe
   if (usable > 1) {
     // Ambiguity is refused rather than resolved by trying keys in turn (OIDC Core 10.1).
     return {
-      problem: kid === undefined
-        ? `the token has no "kid" and ${usable} keys in the set fit its "alg"`
-        : `${usable} keys in the set share the token's "kid"`,
+      problem:
+        kid === undefined
+          ? `the token has no "kid" and ${usable} keys in the set fit its "alg"`
+          : `${usable} keys in the set share the token's "kid"`,
       unknownKid: false,
     }
   }
@@ -103,12 +107,18 @@ function adoptStoredKeys(entry: KeyEntry, index: number, stored: CachedEntry | u
   for (const [name, key] of Object.entries(keys)) {
     const [position, alg = ''] = name.split(':')
     const spec = algorithmSpec(alg)
-    if (Number(position) !== index || spec === undefined || !(key instanceof CryptoKey) || entry.ready.has(alg)) continue
+    if (Number(position) !== index || spec === undefined || !(key instanceof CryptoKey) || entry.ready.has(alg))
+      continue
     const algorithm = key.algorithm as RsaHashedKeyAlgorithm & EcKeyAlgorithm
     const expected = spec.importParams as RsaHashedImportParams & EcKeyImportParams
-    if (key.type !== 'public' || !key.usages.includes('verify') || algorithm.name !== expected.name ||
+    if (
+      key.type !== 'public' ||
+      !key.usages.includes('verify') ||
+      algorithm.name !== expected.name ||
       (expected.hash !== undefined && algorithm.hash?.name !== expected.hash) ||
-      (expected.namedCurve !== undefined && algorithm.namedCurve !== expected.namedCurve)) continue
+      (expected.namedCurve !== undefined && algorithm.namedCurve !== expected.namedCurve)
+    )
+      continue
     entry.ready.set(alg, key)
     entry.imported.set(alg, Promise.resolve(key))
   }
@@ -119,7 +129,13 @@ export function cryptoKeyFor(entry: KeyEntry, alg: string, spec: AlgorithmSpec):
   if (key === undefined) {
     key = importVerifyKey(entry.jwk, spec).then(
       (imported) => (entry.ready.set(alg, imported), imported),
-      (cause: unknown) => fail('ERR_KEY_NOT_FOUND', 'the key for this token could not be imported (invalid key material)', undefined, cause),
+      (cause: unknown) =>
+        fail(
+          'ERR_KEY_NOT_FOUND',
+          'the key for this token could not be imported (invalid key material)',
+          undefined,
+          cause,
+        ),
     )
     entry.imported.set(alg, key)
   }

@@ -17,7 +17,10 @@ export function splitCompact(token: unknown, maxLength: number): CompactParts {
   if (token.length > maxLength) fail('ERR_TOKEN_MALFORMED', `the token is longer than ${maxLength} characters`)
   // An Authorization header value passed whole: say so rather than "not base64url".
   if (token.charCodeAt(6) === 32 && /^bearer /i.test(token)) {
-    fail('ERR_TOKEN_MALFORMED', 'the token starts with "Bearer ": pass the token alone, without the authorization scheme')
+    fail(
+      'ERR_TOKEN_MALFORMED',
+      'the token starts with "Bearer ": pass the token alone, without the authorization scheme',
+    )
   }
   const dot1 = token.indexOf('.')
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1)
@@ -57,8 +60,35 @@ export function decodeJsonSegment(token: string, start: number, end: number, wha
 // JOSE header parameters (RFC 7515 §4.1, RFC 7516 §4.1, RFC 7797) and ID token claims (RFC 7519 §4.1,
 // OpenID Connect Core §2).
 const REGISTERED_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'b64', 'enc', 'zip',
-  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'nonce', 'azp', 'auth_time', 'at_hash', 'c_hash', 'acr', 'amr', 'sid',
+  'alg',
+  'jku',
+  'jwk',
+  'kid',
+  'x5u',
+  'x5c',
+  'x5t',
+  'x5t#S256',
+  'typ',
+  'cty',
+  'crit',
+  'b64',
+  'enc',
+  'zip',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'nonce',
+  'azp',
+  'auth_time',
+  'at_hash',
+  'c_hash',
+  'acr',
+  'amr',
+  'sid',
 ])
 
 export function decodeSignature(parts: CompactParts): Uint8Array<ArrayBuffer> {

@@ -27,14 +27,19 @@ export function checkIssuerAndAudience(payload: JwtClaims, policy: ClaimPolicy):
   const aud = payload.aud!
   const audiences = typeof aud === 'string' ? [aud] : aud
   if (!audiences.some((value) => policy.audiences.includes(value))) {
-    fail('ERR_CLAIM_INVALID', `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${policy.hint(payload)}`, 'aud')
+    fail(
+      'ERR_CLAIM_INVALID',
+      `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${policy.hint(payload)}`,
+      'aud',
+    )
   }
 }
 
 /** `exp` when present (a profile that requires it checked that before), `nbf`, `iat` and `maxTokenAge`. */
 export function checkTimes(payload: JwtClaims, policy: ClaimPolicy, now: number): void {
   const tolerance = policy.clockTolerance
-  if (payload.exp !== undefined && payload.exp + tolerance <= now) fail('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', 'exp')
+  if (payload.exp !== undefined && payload.exp + tolerance <= now)
+    fail('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', 'exp')
   if (payload.nbf !== undefined && payload.nbf > now + tolerance) {
     fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet ("nbf")', 'nbf')
   }
@@ -48,5 +53,6 @@ export function checkTimes(payload: JwtClaims, policy: ClaimPolicy, now: number)
 
 /** `sub`, when present, is not empty. */
 export function checkSubject(payload: JwtClaims): void {
-  if (payload.sub !== undefined && payload.sub.length === 0) fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', 'sub')
+  if (payload.sub !== undefined && payload.sub.length === 0)
+    fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', 'sub')
 }

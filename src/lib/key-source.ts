@@ -49,10 +49,12 @@ export function createKeySource(options: KeySourceOptions): KeySource {
   const { issuers, cache, cooldown, maxKidWait } = options
   const issuer = issuers[0]!
   const now = cache.now
-  const discovery: RemoteDocument<Discovery> | undefined = options.jwksUri === undefined
-    ? remoteDocument(cache, storeKey('discovery', issuer), 'discovery document',
-      discoveryUrl(issuer), (body) => parseDiscovery(body, issuer, discoveryUrl(issuer)))
-    : undefined
+  const discovery: RemoteDocument<Discovery> | undefined =
+    options.jwksUri === undefined
+      ? remoteDocument(cache, storeKey('discovery', issuer), 'discovery document', discoveryUrl(issuer), (body) =>
+          parseDiscovery(body, issuer, discoveryUrl(issuer)),
+        )
+      : undefined
   // Only the key set at the URL discovery names now: a provider that changes it often must not grow memory
   // or the store without bound.
   let keySet: { readonly uri: string; readonly document: RemoteDocument<KeySet> } | undefined
@@ -129,9 +131,10 @@ export function createKeySource(options: KeySourceOptions): KeySource {
       let set = document.fresh() ?? (await document.get())
       let selection = selectKey(set, kid, alg, spec)
       // A set fetched for this very call is as new as it gets: refetching it again would be waste.
-      const refetch = 'problem' in selection && selection.unknownKid && document.fetchedAt() === fetchedBefore
-        ? refetchForUnknownKid(document)
-        : undefined
+      const refetch =
+        'problem' in selection && selection.unknownKid && document.fetchedAt() === fetchedBefore
+          ? refetchForUnknownKid(document)
+          : undefined
       if (refetch !== undefined) {
         set = await refetch
         selection = selectKey(set, kid, alg, spec)
@@ -139,7 +142,10 @@ export function createKeySource(options: KeySourceOptions): KeySource {
       if ('problem' in selection) {
         // During an outage an unknown kid may be a rotation we cannot see: the same code as for any other token.
         if (selection.unknownKid && document.failing()) {
-          fail('ERR_JWKS_UNAVAILABLE', `the key set at ${document.url} cannot be fetched, and the token's key is not in the cached copy`)
+          fail(
+            'ERR_JWKS_UNAVAILABLE',
+            `the key set at ${document.url} cannot be fetched, and the token's key is not in the cached copy`,
+          )
         }
         fail('ERR_KEY_NOT_FOUND', selection.problem)
       }
@@ -167,23 +173,29 @@ function parseDiscovery(body: unknown, issuer: string, url: string): Discovery {
   // OpenID Connect Discovery 1.0 §4.3: the issuer in the document must be exactly the one configured.
   if (body.issuer !== issuer) {
     const announced = typeof body.issuer === 'string' ? body.issuer : undefined
-    fail('ERR_JWKS_INVALID', `the discovery document at ${url} announces the issuer ${JSON.stringify(announced ?? null)}, ` +
-      `not the configured "${issuer}"${announced === undefined ? '' : issuerHint(announced, [issuer])}: set "issuer" to the ` +
-      'announced value, or, for an issuer template such as Entra\'s multi-tenant one, use the preset from ' +
-      'idtoken-verify/providers')
+    fail(
+      'ERR_JWKS_INVALID',
+      `the discovery document at ${url} announces the issuer ${JSON.stringify(announced ?? null)}, ` +
+        `not the configured "${issuer}"${announced === undefined ? '' : issuerHint(announced, [issuer])}: set "issuer" to the ` +
+        "announced value, or, for an issuer template such as Entra's multi-tenant one, use the preset from " +
+        'idtoken-verify/providers',
+    )
   }
   const jwksUri = body.jwks_uri
   if (typeof jwksUri !== 'string') fail('ERR_JWKS_INVALID', `the discovery document at ${url} has no "jwks_uri"`)
   const problem = jwksUriProblem(jwksUri, issuer)
-  if (problem !== undefined) fail('ERR_JWKS_INVALID', `the discovery document at ${url} has a "jwks_uri" that ${problem}`)
+  if (problem !== undefined)
+    fail('ERR_JWKS_INVALID', `the discovery document at ${url} has a "jwks_uri" that ${problem}`)
   const announced = body.id_token_signing_alg_values_supported
   let algorithms: string[] | undefined
   if (announced !== undefined) {
     if (!Array.isArray(announced)) {
-      fail('ERR_JWKS_INVALID', `the discovery document at ${url} has an "id_token_signing_alg_values_supported" that is not an array`)
+      fail(
+        'ERR_JWKS_INVALID',
+        `the discovery document at ${url} has an "id_token_signing_alg_values_supported" that is not an array`,
+      )
     }
     algorithms = announced.filter((alg): alg is string => typeof alg === 'string' && isSupportedAlgorithm(alg))
   }
   return { jwksUri, algorithms }
 }
-

@@ -89,8 +89,8 @@ export function importVerifyKey(jwk: Jwk, spec: AlgorithmSpec): Promise<CryptoKe
 // small primes, a power of 65537. An honest modulus passes that test for all of them with negligible
 // probability, so the fingerprint has no false positives in practice. Checked once per key.
 const ROCA_PRIMES = [
-  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103,
-  107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113,
+  127, 131, 137, 139, 149, 151, 157, 163, 167,
 ]
 let rocaSubgroups: Array<Set<number>> | undefined
 

@@ -44,7 +44,8 @@ export interface LogoutTokenPayload {
 /** Shape before values: the registered claims (as for ID tokens), then `events`. */
 export function checkLogoutClaimTypes(payload: Record<string, unknown>): LogoutTokenPayload {
   checkClaimTypes(payload)
-  if (Object.hasOwn(payload, 'events') && !isObject(payload.events)) fail('ERR_TOKEN_MALFORMED', 'the "events" claim is not a JSON object', 'events')
+  if (Object.hasOwn(payload, 'events') && !isObject(payload.events))
+    fail('ERR_TOKEN_MALFORMED', 'the "events" claim is not a JSON object', 'events')
   return payload as unknown as LogoutTokenPayload
 }
 
@@ -67,5 +68,6 @@ export function checkLogoutClaims(payload: LogoutTokenPayload, policy: ClaimPoli
     fail('ERR_CLAIM_INVALID', `the "events" member "${BACKCHANNEL_LOGOUT_EVENT}" is not a JSON object`, 'events')
   }
   // §2.4: prohibited, so that a logout token can never pass as an ID token in an authentication response.
-  if (Object.hasOwn(payload, 'nonce')) fail('ERR_CLAIM_INVALID', 'a logout token must not have a "nonce" claim', 'nonce')
+  if (Object.hasOwn(payload, 'nonce'))
+    fail('ERR_CLAIM_INVALID', 'a logout token must not have a "nonce" claim', 'nonce')
 }

@@ -3,19 +3,31 @@
 
 export type Misuse = (message: string) => never
 
-export const misuseOf = (name: string): Misuse => (message) => {
-  throw new TypeError(`${name}: ${message}`)
-}
+export const misuseOf =
+  (name: string): Misuse =>
+  (message) => {
+    throw new TypeError(`${name}: ${message}`)
+  }
 
 // RFC 6749 §3.3 scope-token, the grammar RFC 6750 §3 also uses in challenges: printable ASCII but space, `"`, `\`.
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
 
 /** A non-empty array of non-empty strings (scope tokens when `scopes`), or undefined when absent. */
-export function stringsOption(value: unknown, option: string, misuse: Misuse, scopes = false): readonly string[] | undefined {
+export function stringsOption(
+  value: unknown,
+  option: string,
+  misuse: Misuse,
+  scopes = false,
+): readonly string[] | undefined {
   if (value === undefined) return undefined
-  if (!Array.isArray(value) || (!scopes && value.length === 0) ||
-    !value.every((item) => typeof item === 'string' && item !== '' && (!scopes || SCOPE_TOKEN.test(item)))) {
-    misuse(`"${option}" must be ${scopes ? 'an array of scope tokens (no spaces or quotes)' : 'a non-empty array of non-empty strings'}`)
+  if (
+    !Array.isArray(value) ||
+    (!scopes && value.length === 0) ||
+    !value.every((item) => typeof item === 'string' && item !== '' && (!scopes || SCOPE_TOKEN.test(item)))
+  ) {
+    misuse(
+      `"${option}" must be ${scopes ? 'an array of scope tokens (no spaces or quotes)' : 'a non-empty array of non-empty strings'}`,
+    )
   }
   return [...value] as string[]
 }

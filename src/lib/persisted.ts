@@ -35,12 +35,13 @@ export function storeKey(kind: 'discovery' | 'jwks', ...parts: readonly string[]
 export function persistedCopy(context: PersistenceContext, key: string, onChanged: () => void): PersistedCopy {
   const { store, tabStore, now } = context
   // Only between tabs: a BroadcastChannel in a server runtime would keep the process alive for nothing.
-  const channel = tabStore === undefined
-    ? undefined
-    : openChannel((changed) => {
-      // Another tab stored a newer copy: read it on next use instead of keeping ours.
-      if (changed === key) onChanged()
-    })
+  const channel =
+    tabStore === undefined
+      ? undefined
+      : openChannel((changed) => {
+          // Another tab stored a newer copy: read it on next use instead of keeping ours.
+          if (changed === key) onChanged()
+        })
 
   return {
     async read(always = false) {

@@ -50,10 +50,14 @@ export interface Pipeline<P, C> {
 const NO_CHECKS = Object.freeze({})
 const DEFAULT_ALGORITHMS: readonly SupportedAlgorithm[] = ['RS256']
 
-export function createPipeline<P extends JwtClaims, C extends object>(resolved: ResolvedOptions, profile: Profile<P, C>): Pipeline<P, C> {
+export function createPipeline<P extends JwtClaims, C extends object>(
+  resolved: ResolvedOptions,
+  profile: Profile<P, C>,
+): Pipeline<P, C> {
   const { now, check } = resolved
   // Without discovery nothing announces algorithms: the default allowlist is fixed up front.
-  const allowlist = resolved.allowlist ?? (resolved.jwksUri === undefined ? undefined : new Set<string>(DEFAULT_ALGORITHMS))
+  const allowlist =
+    resolved.allowlist ?? (resolved.jwksUri === undefined ? undefined : new Set<string>(DEFAULT_ALGORITHMS))
   const emit = emitter(resolved.onEvent)
   const clock = createClock(resolved.serverTime, now, emit)
   const cache = resolved.cache
@@ -86,12 +90,19 @@ export function createPipeline<P extends JwtClaims, C extends object>(resolved: 
     maxTokenAge: resolved.maxTokenAge,
     hint: profile.hint,
   }
-  const decodePayload = (parts: CompactParts): P => profile.decode(decodeJsonSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload'))
+  const decodePayload = (parts: CompactParts): P =>
+    profile.decode(decodeJsonSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload'))
 
   // Where a token's keys come from: one source for `jwksUri` (or a single issuer), else one per issuer,
   // made when a token first names it.
   function route(names: readonly string[]): Route {
-    const source = createKeySource({ issuers: names, jwksUri: resolved.jwksUri, cooldown: resolved.cooldown * 1000, maxKidWait: resolved.timeout, cache: context })
+    const source = createKeySource({
+      issuers: names,
+      jwksUri: resolved.jwksUri,
+      cooldown: resolved.cooldown * 1000,
+      maxKidWait: resolved.timeout,
+      cache: context,
+    })
     let announced: readonly string[] | undefined
     let announcedSet: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
     return {
@@ -182,7 +193,13 @@ interface Route {
   allowedBy(discovered: readonly string[] | undefined): ReadonlySet<string>
 }
 
-function runCheck(check: (token: CheckedToken<never>) => void, payload: unknown, header: JwsHeader, match: IssuerMatch, key: Jwk): void {
+function runCheck(
+  check: (token: CheckedToken<never>) => void,
+  payload: unknown,
+  header: JwsHeader,
+  match: IssuerMatch,
+  key: Jwk,
+): void {
   try {
     check({ payload: payload as never, header, issuer: match.configured, params: match.params, key })
   } catch (error) {

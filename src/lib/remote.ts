@@ -92,8 +92,12 @@ export function remoteDocument<T>(
     context.waitUntil?.(settled)
   }
 
-  const snapshotOf = (value: T, entry: CachedEntry, storable: boolean): Snapshot<T> =>
-    ({ value, entry, storable, refreshAt: refreshAheadAt(entry.fetchedAt, entry.freshUntil) })
+  const snapshotOf = (value: T, entry: CachedEntry, storable: boolean): Snapshot<T> => ({
+    value,
+    entry,
+    storable,
+    refreshAt: refreshAheadAt(entry.fetchedAt, entry.freshUntil),
+  })
 
   async function readStored(always = false): Promise<Snapshot<T> | undefined> {
     const entry = await persisted.read(always)
@@ -148,8 +152,12 @@ export function remoteDocument<T>(
 
   function fetchOnce(force: boolean, after: number): Promise<Snapshot<T>> {
     if (!force && backoff.blocked(now())) {
-      return Promise.reject(new IdTokenError('ERR_JWKS_UNAVAILABLE',
-        `the ${what} at ${url} is unavailable (the last fetch failed; retrying after a back-off)`))
+      return Promise.reject(
+        new IdTokenError(
+          'ERR_JWKS_UNAVAILABLE',
+          `the ${what} at ${url} is unavailable (the last fetch failed; retrying after a back-off)`,
+        ),
+      )
     }
     if (!context.shared) {
       return request().then((next) => {
@@ -165,8 +173,12 @@ export function remoteDocument<T>(
         // tab's localStorage mark can reach this one late, so having waited is reason enough to read.)
         const stored = await readStored(waited)
         const at = now()
-        if (stored !== undefined && stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity) &&
-          stored.entry.fetchedAt >= after && at < stored.refreshAt) {
+        if (
+          stored !== undefined &&
+          stored.entry.fetchedAt > (snapshot?.entry.fetchedAt ?? -Infinity) &&
+          stored.entry.fetchedAt >= after &&
+          at < stored.refreshAt
+        ) {
           snapshot = stored
           fetchedByUs = true
           emit({ type: 'shared', url })
@@ -207,9 +219,10 @@ export function remoteDocument<T>(
       return next
     } catch (error) {
       const retryAt = backoff.failed(now())
-      const failure = error instanceof IdTokenError
-        ? error
-        : new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} at ${url} could not be fetched`, { cause: error })
+      const failure =
+        error instanceof IdTokenError
+          ? error
+          : new IdTokenError('ERR_JWKS_UNAVAILABLE', `the ${what} at ${url} could not be fetched`, { cause: error })
       emit({ type: 'fetch-failed', url, error: failure, retryAt })
       throw failure
     }
@@ -266,8 +279,13 @@ export function remoteDocument<T>(
       const current = snapshot
       // Only for the copy the key was found in (a newer set may number its keys differently), and never for a
       // copy that must not be stored.
-      if (context.tabStore === undefined || current?.value !== of || !current.storable ||
-        current.entry.cryptoKeys?.[name] === cryptoKey) return
+      if (
+        context.tabStore === undefined ||
+        current?.value !== of ||
+        !current.storable ||
+        current.entry.cryptoKeys?.[name] === cryptoKey
+      )
+        return
       const entry = { ...current.entry, cryptoKeys: { ...current.entry.cryptoKeys, [name]: cryptoKey } }
       snapshot = { ...current, entry }
       persisted.addKeys(current.entry, { [name]: cryptoKey })

@@ -26,11 +26,13 @@ export function nextEntry(
   const { freshFor, staleFor, storable } = freshnessOf(response.headers, policy)
   const times = { fetchedAt: at, freshUntil: at + freshFor, staleUntil: at + freshFor + staleFor }
   if (response.status === 304) {
-    if (previous === undefined) fail('ERR_JWKS_INVALID', `the ${what} at ${url} answered 304 to an unconditional request`)
+    if (previous === undefined)
+      fail('ERR_JWKS_INVALID', `the ${what} at ${url} answered 304 to an unconditional request`)
     // Only freshness changes: the keys, the ETag and any imported keys stay as they were.
     return { entry: { ...previous, ...times }, storable, revalidated: true }
   }
   const etag = response.headers.get('etag')
-  const entry: CachedEntry = etag === null ? { value: response.body, ...times } : { value: response.body, ...times, etag }
+  const entry: CachedEntry =
+    etag === null ? { value: response.body, ...times } : { value: response.body, ...times, etag }
   return { entry, storable, revalidated: false }
 }

@@ -15,7 +15,13 @@ export interface TypRule {
 }
 
 /** The typed rule for `name`: `x+jwt` and `application/x+jwt`, plus `extra` values. */
-export function typRule(name: string, kind: string, kinds: string, untyped = false, extra: readonly string[] = []): TypRule {
+export function typRule(
+  name: string,
+  kind: string,
+  kinds: string,
+  untyped = false,
+  extra: readonly string[] = [],
+): TypRule {
   return { name, kind, kinds, untyped, types: new Set([name, `application/${name}`, ...extra]) }
 }
 
@@ -31,7 +37,8 @@ export function checkTypedHeader(header: JwsHeader, rule: TypRule): void {
     fail('ERR_HEADER_UNSUPPORTED', `the header has "b64": unencoded payloads are not ${rule.kinds}`)
   }
   if (header.typ === undefined) {
-    if (!rule.untyped) fail('ERR_HEADER_UNSUPPORTED', `the header has no "typ": ${rule.kind} must be typed "${rule.name}"`)
+    if (!rule.untyped)
+      fail('ERR_HEADER_UNSUPPORTED', `the header has no "typ": ${rule.kind} must be typed "${rule.name}"`)
   } else if (!rule.types.has(header.typ.toLowerCase())) {
     fail('ERR_HEADER_UNSUPPORTED', `the header "typ" names a token kind other than ${rule.kind} ("${rule.name}")`)
   }

@@ -37,6 +37,12 @@ export interface Auth0Options {
  */
 export function auth0(options: Auth0Options): VerifierOptions {
   requireObject('auth0', options)
-  const domain = part('auth0', 'domain', options.domain, /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'a host name like "example.eu.auth0.com", without a scheme, path or trailing "/"')
+  const domain = part(
+    'auth0',
+    'domain',
+    options.domain,
+    /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/,
+    'a host name like "example.eu.auth0.com", without a scheme, path or trailing "/"',
+  )
   return { issuer: `https://${domain.toLowerCase()}/`, audience: strings('auth0', 'clientId', options.clientId) }
 }

@@ -40,10 +40,23 @@ export interface CognitoOptions {
  */
 export function cognito(options: CognitoOptions): VerifierOptions {
   requireObject('cognito', options)
-  const userPoolId = part('cognito', 'userPoolId', options.userPoolId, /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, 'a user pool ID like "eu-west-1_AbCdEf123"')
+  const userPoolId = part(
+    'cognito',
+    'userPoolId',
+    options.userPoolId,
+    /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/,
+    'a user pool ID like "eu-west-1_AbCdEf123"',
+  )
   const poolRegion = userPoolId.slice(0, userPoolId.indexOf('_'))
-  const region = options.region === undefined ? poolRegion : part('cognito', 'region', options.region, /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region like "eu-west-1"')
-  if (region !== poolRegion) misuse('cognito', `"userPoolId" "${userPoolId}" is a user pool of the region "${poolRegion}", not of "region" "${region}"`)
+  const region =
+    options.region === undefined
+      ? poolRegion
+      : part('cognito', 'region', options.region, /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region like "eu-west-1"')
+  if (region !== poolRegion)
+    misuse(
+      'cognito',
+      `"userPoolId" "${userPoolId}" is a user pool of the region "${poolRegion}", not of "region" "${region}"`,
+    )
   return {
     issuer: `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`,
     audience: strings('cognito', 'clientId', options.clientId),
@@ -53,8 +66,11 @@ export function cognito(options: CognitoOptions): VerifierOptions {
 
 function checkToken({ payload }: CheckedToken): void {
   if (payload.token_use !== 'id') {
-    refuse('token_use', payload.token_use === 'access'
-      ? 'the "token_use" claim is not "id": the token is a Cognito access token, not an ID token'
-      : 'the "token_use" claim is not "id" (Cognito ID tokens carry token_use "id")')
+    refuse(
+      'token_use',
+      payload.token_use === 'access'
+        ? 'the "token_use" claim is not "id": the token is a Cognito access token, not an ID token'
+        : 'the "token_use" claim is not "id" (Cognito ID tokens carry token_use "id")',
+    )
   }
 }

@@ -74,27 +74,50 @@ export function entra(options: EntraOptions): VerifierOptions {
   const audience = strings('entra', 'clientId', options.clientId)
   const { tenant, tenants, v1 = false } = options
   if (typeof v1 !== 'boolean') misuse('entra', '"v1" must be a boolean')
-  if (typeof tenant !== 'string' || !(tenant === 'common' || tenant === 'organizations' || tenant === 'consumers' || GUID.test(tenant.toLowerCase()))) {
-    misuse('entra', '"tenant" must be the directory (tenant) ID, a GUID (not a domain name: tokens name the tenant by ID), ' +
-      'or "common", "organizations" or "consumers"')
+  if (
+    typeof tenant !== 'string' ||
+    !(tenant === 'common' || tenant === 'organizations' || tenant === 'consumers' || GUID.test(tenant.toLowerCase()))
+  ) {
+    misuse(
+      'entra',
+      '"tenant" must be the directory (tenant) ID, a GUID (not a domain name: tokens name the tenant by ID), ' +
+        'or "common", "organizations" or "consumers"',
+    )
   }
   const multi = tenant === 'common' || tenant === 'organizations'
   if (!multi) {
-    if (tenants !== undefined) misuse('entra', `"tenants" applies to a multi-tenant app only (tenant "common" or "organizations"), not to tenant "${tenant}"`)
+    if (tenants !== undefined)
+      misuse(
+        'entra',
+        `"tenants" applies to a multi-tenant app only (tenant "common" or "organizations"), not to tenant "${tenant}"`,
+      )
     const tid = tenant === 'consumers' ? CONSUMERS : tenant.toLowerCase()
     const check = checkToken({ tenants: [tid], organizationsOnly: false, configured: `tenant "${tenant}"` })
     // v1.0 tokens have their own issuer (and no discovery document at it): one key set for both versions.
     return v1
-      ? { issuer: [v2Issuer(tid), v1Issuer(tid)], audience, jwksUri: `${AUTHORITY}/${tid}/discovery/v2.0/keys`, algorithms: ['RS256'], check }
+      ? {
+          issuer: [v2Issuer(tid), v1Issuer(tid)],
+          audience,
+          jwksUri: `${AUTHORITY}/${tid}/discovery/v2.0/keys`,
+          algorithms: ['RS256'],
+          check,
+        }
       : { issuer: v2Issuer(tid), audience, check }
   }
   if (tenants === undefined) {
-    misuse('entra', `"tenants" is required with tenant "${tenant}": list the tenant IDs whose users may sign in, ` +
-      'or pass tenants: \'any\' to accept every tenant')
+    misuse(
+      'entra',
+      `"tenants" is required with tenant "${tenant}": list the tenant IDs whose users may sign in, ` +
+        "or pass tenants: 'any' to accept every tenant",
+    )
   }
   let allowed: readonly string[] | undefined
   if (tenants !== 'any') {
-    if (!Array.isArray(tenants) || tenants.length === 0 || !tenants.every((t) => typeof t === 'string' && GUID.test(t.toLowerCase()))) {
+    if (
+      !Array.isArray(tenants) ||
+      tenants.length === 0 ||
+      !tenants.every((t) => typeof t === 'string' && GUID.test(t.toLowerCase()))
+    ) {
       misuse('entra', '"tenants" must be \'any\' or a non-empty array of tenant IDs (GUIDs)')
     }
     allowed = tenants.map((t) => t.toLowerCase())
@@ -116,16 +139,22 @@ interface TenantPolicy {
 function checkToken(policy: TenantPolicy): (token: CheckedToken) => void {
   return ({ payload, params, key }) => {
     // An access token for an API of the same app registration has this aud, issuer and keys; ID tokens have no scopes.
-    if (payload.scp !== undefined) refuse('scp', 'the token has a "scp" claim: it is an Entra access token, not an ID token')
+    if (payload.scp !== undefined)
+      refuse('scp', 'the token has a "scp" claim: it is an Entra access token, not an ID token')
     const { tid } = payload
-    if (typeof tid !== 'string' || !GUID.test(tid)) refuse('tid', 'the "tid" claim is missing or not a tenant ID (a GUID)')
+    if (typeof tid !== 'string' || !GUID.test(tid))
+      refuse('tid', 'the "tid" claim is missing or not a tenant ID (a GUID)')
     // The tenant of a template issuer is the tenant of the token: tid and iss must name the same one.
-    if (params.tenantid !== undefined && params.tenantid !== tid) refuse('iss', 'the "iss" claim names another tenant than the "tid" claim')
+    if (params.tenantid !== undefined && params.tenantid !== tid)
+      refuse('iss', 'the "iss" claim names another tenant than the "tid" claim')
     if (policy.tenants !== undefined && !policy.tenants.includes(tid)) {
       refuse('tid', `the token is from another tenant than ${policy.configured} allows (${listed(policy.tenants)})`)
     }
     if (policy.organizationsOnly && tid === CONSUMERS) {
-      refuse('tid', 'the token is of a personal Microsoft account, and tenant "organizations" accepts work and school accounts only')
+      refuse(
+        'tid',
+        'the token is of a personal Microsoft account, and tenant "organizations" accepts work and school accounts only',
+      )
     }
     // Microsoft: a key whose issuer names one tenant signs for that tenant only; a templated one for any.
     const keyIssuer = key.issuer

@@ -16,7 +16,8 @@ export interface FirebaseOptions {
 }
 
 /** The Firebase ID tokens' key set, as a JWK set (the URL in Firebase's docs serves the same keys as X.509 PEM). */
-export const FIREBASE_JWKS_URI = 'https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com'
+export const FIREBASE_JWKS_URI =
+  'https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com'
 
 /**
  * Verifier options for Firebase Authentication (and Google Cloud Identity Platform) ID tokens, as Firebase's docs
@@ -40,9 +41,13 @@ export function firebase(options: FirebaseOptions): VerifierOptions {
   requireObject('firebase', options)
   const { projectId } = options
   if (typeof projectId !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(projectId)) {
-    misuse('firebase', '"projectId" must be the project ID (lower-case letters, digits and hyphens, like "my-project-1234")')
+    misuse(
+      'firebase',
+      '"projectId" must be the project ID (lower-case letters, digits and hyphens, like "my-project-1234")',
+    )
   }
-  if (/^\d+$/.test(projectId)) misuse('firebase', '"projectId" looks like the project number: pass the project ID (like "my-project-1234")')
+  if (/^\d+$/.test(projectId))
+    misuse('firebase', '"projectId" looks like the project number: pass the project ID (like "my-project-1234")')
   return {
     issuer: `https://securetoken.google.com/${projectId}`,
     audience: projectId,
@@ -54,6 +59,8 @@ export function firebase(options: FirebaseOptions): VerifierOptions {
 
 function checkToken({ payload }: CheckedToken): void {
   // The verifier already refuses an auth_time in the future; Firebase requires the claim.
-  if (payload.auth_time === undefined) refuse('auth_time', 'the "auth_time" claim is missing (Firebase ID tokens carry it)')
-  if (payload.sub.length > 128) refuse('sub', 'the "sub" claim is longer than 128 characters (a Firebase uid is at most 128)')
+  if (payload.auth_time === undefined)
+    refuse('auth_time', 'the "auth_time" claim is missing (Firebase ID tokens carry it)')
+  if (payload.sub.length > 128)
+    refuse('sub', 'the "sub" claim is longer than 128 characters (a Firebase uid is at most 128)')
 }

@@ -55,9 +55,11 @@ export function google(options: GoogleOptions): VerifierOptions {
   if (options.hostedDomain === undefined) return result
   const domains = strings('google', 'hostedDomain', options.hostedDomain)
   const allowed = typeof domains === 'string' ? [domains] : domains
-  if (allowed.some((domain) => domain.includes('@') || domain.includes('/'))) misuse('google', '"hostedDomain" must be domain names like "example.com"')
+  if (allowed.some((domain) => domain.includes('@') || domain.includes('/')))
+    misuse('google', '"hostedDomain" must be domain names like "example.com"')
   result.check = ({ payload }: CheckedToken) => {
-    if (typeof payload.hd !== 'string') refuse('hd', `the "hd" claim is missing: not an account of the hosted domain ${listed(allowed)}`)
+    if (typeof payload.hd !== 'string')
+      refuse('hd', `the "hd" claim is missing: not an account of the hosted domain ${listed(allowed)}`)
     if (!allowed.includes(payload.hd)) refuse('hd', `the "hd" claim is not the hosted domain ${listed(allowed)}`)
   }
   return result

@@ -44,7 +44,8 @@ export function keycloak(options: KeycloakOptions): VerifierOptions {
   requireObject('keycloak', options)
   // http for a local development server (http://localhost:8080).
   const url = baseUrl('keycloak', 'url', options.url, 'https://sso.example.com', true)
-  if (/\/realms(\/|$)/.test(url)) misuse('keycloak', '"url" is the server\'s base URL, without "/realms/<realm>": pass the realm as "realm"')
+  if (/\/realms(\/|$)/.test(url))
+    misuse('keycloak', '"url" is the server\'s base URL, without "/realms/<realm>": pass the realm as "realm"')
   const realm = part('keycloak', 'realm', options.realm, /^[^/?#\s]+$/, 'a realm name like "main"')
   return {
     issuer: `${url}/realms/${encodeURIComponent(realm)}`,
@@ -55,8 +56,11 @@ export function keycloak(options: KeycloakOptions): VerifierOptions {
 
 function checkToken({ payload }: CheckedToken): void {
   if (payload.typ !== 'ID') {
-    refuse('typ', payload.typ === 'Bearer'
-      ? 'the "typ" claim is not "ID": the token is a Keycloak access token, not an ID token'
-      : 'the "typ" claim is not "ID" (Keycloak ID tokens carry typ "ID")')
+    refuse(
+      'typ',
+      payload.typ === 'Bearer'
+        ? 'the "typ" claim is not "ID": the token is a Keycloak access token, not an ID token'
+        : 'the "typ" claim is not "ID" (Keycloak ID tokens carry typ "ID")',
+    )
   }
 }

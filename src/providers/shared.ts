@@ -3,7 +3,6 @@
 // entry (dist/index.js), so that a preset throws the very IdTokenError class applications catch.
 import { IdTokenError } from '../errors.ts'
 
-
 export function misuse(preset: string, message: string): never {
   throw new TypeError(`${preset}: ${message}`)
 }
@@ -15,14 +14,18 @@ export function requireObject(preset: string, options: unknown): void {
 /** A non-empty string or a non-empty array of them, copied. */
 export function strings(preset: string, name: string, value: unknown): string | readonly string[] {
   if (typeof value === 'string' && value !== '') return value
-  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && item !== '')) return [...(value as string[])]
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && item !== ''))
+    return [...(value as string[])]
   return misuse(preset, `"${name}" must be a non-empty string or array of them`)
 }
 
 /** A value that becomes part of a URL: checked against `pattern`, with an example of the right form. */
 export function part(preset: string, name: string, value: unknown, pattern: RegExp, expected: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
-    misuse(preset, `"${name}" must be ${expected}${typeof value === 'string' && /^https?:/i.test(value) ? ' (without "https://")' : ''}`)
+    misuse(
+      preset,
+      `"${name}" must be ${expected}${typeof value === 'string' && /^https?:/i.test(value) ? ' (without "https://")' : ''}`,
+    )
   }
   return value as string
 }

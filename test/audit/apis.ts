@@ -38,10 +38,11 @@ export async function startApi(check: TokenCheck, header = 'authorization'): Pro
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}/api/me`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
 

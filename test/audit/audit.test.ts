@@ -12,10 +12,22 @@ import { freePort, noAudienceCheck, noSignatureCheck, startApi, type Api } from 
 
 const clientId = 'my-app'
 const names = (report: AuditReport, verdict: string): string[] =>
-  report.results.filter((row) => row.verdict === verdict).map((row) => row.name).sort()
+  report.results
+    .filter((row) => row.verdict === verdict)
+    .map((row) => row.name)
+    .sort()
 
 // What jose's jwtVerify (issuer set, no audience) accepts: its own laxness plus the missing aud check.
-const NO_AUDIENCE_HOLES = ['accessTokenAsIdToken', 'issuedInFuture', 'logoutTokenAsIdToken', 'missingExp', 'missingIat', 'missingSub', 'wrongAudience', 'wrongAzp']
+const NO_AUDIENCE_HOLES = [
+  'accessTokenAsIdToken',
+  'issuedInFuture',
+  'logoutTokenAsIdToken',
+  'missingExp',
+  'missingIat',
+  'missingSub',
+  'wrongAudience',
+  'wrongAzp',
+]
 const CONTEXT = ['authTimeTooOld', 'missingNonce', 'wrongAtHash', 'wrongCHash', 'wrongNonce']
 
 beforeAll(() => requireBuild())
@@ -40,10 +52,24 @@ describe('auditApi', () => {
       expectShape(report)
       expect(report.baseline).toEqual({ status: 200, accepted: true })
       const fails = names(report, 'fail')
-      for (const name of ['algNone', 'badSignature', 'tamperedPayload', 'unpublishedKey', 'hmacWithPublicKey', 'embeddedJwk', 'expired', 'wrongIssuer', 'wrongAudience', 'twoParts']) {
+      for (const name of [
+        'algNone',
+        'badSignature',
+        'tamperedPayload',
+        'unpublishedKey',
+        'hmacWithPublicKey',
+        'embeddedJwk',
+        'expired',
+        'wrongIssuer',
+        'wrongAudience',
+        'twoParts',
+      ]) {
         expect(fails, name).toContain(name)
       }
-      expect(report.results.find((row) => row.name === 'payloadNotJson')).toMatchObject({ status: 401, verdict: 'pass' })
+      expect(report.results.find((row) => row.name === 'payloadNotJson')).toMatchObject({
+        status: 401,
+        verdict: 'pass',
+      })
       expect(auditExitCode(report)).toBe(1)
     } finally {
       await api.close()
@@ -80,7 +106,7 @@ describe('auditApi', () => {
     }
   })
 
-  it('another header: --header \'X-Id-Token: {token}\'; the default header then reaches nothing', async () => {
+  it("another header: --header 'X-Id-Token: {token}'; the default header then reaches nothing", async () => {
     const port = await freePort()
     const verifier = createVerifier({ issuer: `http://127.0.0.1:${port}`, audience: clientId, cache: 'memory' })
     const api = await startApi(async (token) => Boolean(await verifier.verify(token)), 'x-id-token')
@@ -96,7 +122,11 @@ describe('auditApi', () => {
   })
 
   it('exit 2 when the target cannot be reached or refuses the good token (wrong audience)', async () => {
-    const unreachable = await auditApi({ target: `http://127.0.0.1:${await freePort()}/api`, clientId, port: await freePort() })
+    const unreachable = await auditApi({
+      target: `http://127.0.0.1:${await freePort()}/api`,
+      clientId,
+      port: await freePort(),
+    })
     expect(unreachable).toEqual({ baseline: { status: null, accepted: false }, results: [] })
     expect(auditExitCode(unreachable)).toBe(2)
     const port = await freePort()
@@ -129,8 +159,12 @@ describe('auditApi', () => {
   })
 
   it('a bad header or target is a TypeError before anything runs', async () => {
-    await expect(auditApi({ target: 'http://127.0.0.1:9/x', header: 'Authorization Bearer {token}' })).rejects.toThrow(TypeError)
-    await expect(auditApi({ target: 'http://127.0.0.1:9/x', header: 'Authorization: Bearer' })).rejects.toThrow(/\{token\}/)
+    await expect(auditApi({ target: 'http://127.0.0.1:9/x', header: 'Authorization Bearer {token}' })).rejects.toThrow(
+      TypeError,
+    )
+    await expect(auditApi({ target: 'http://127.0.0.1:9/x', header: 'Authorization: Bearer' })).rejects.toThrow(
+      /\{token\}/,
+    )
     await expect(auditApi({ target: 'ftp://127.0.0.1/x' })).rejects.toThrow(TypeError)
   })
 })
@@ -146,8 +180,14 @@ describe('idtoken-verify-mock-idp audit', () => {
     mkdirSync(outdir, { recursive: true })
     cli = `${outdir}/cli.mjs`
     await build({
-      entryPoints: [`${root}mock-idp/cli.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20',
-      external: ['jose', 'msw'], outfile: cli, logLevel: 'silent',
+      entryPoints: [`${root}mock-idp/cli.ts`],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['jose', 'msw'],
+      outfile: cli,
+      logLevel: 'silent',
     })
     noAudiencePort = await freePort()
     noAudience = await startApi(noAudienceCheck(`http://127.0.0.1:${noAudiencePort}`))
@@ -160,17 +200,26 @@ describe('idtoken-verify-mock-idp audit', () => {
     await careful?.close()
   })
 
-  const run = (args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, 'audit', ...args], { cwd: root })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    child.on('exit', (code) => resolve({ code, out, err }))
-  })
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, 'audit', ...args], { cwd: root })
+      let out = ''
+      let err = ''
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()))
+      child.on('exit', (code) => resolve({ code, out, err }))
+    })
 
   it('--json prints the report and exits 1 for the API without an audience check', async () => {
-    const { code, out } = await run(['--target', noAudience.url, '--port', String(noAudiencePort), '--client-id', clientId, '--json'])
+    const { code, out } = await run([
+      '--target',
+      noAudience.url,
+      '--port',
+      String(noAudiencePort),
+      '--client-id',
+      clientId,
+      '--json',
+    ])
     const report = JSON.parse(out) as AuditReport
     expectShape(report)
     expect(names(report, 'fail')).toEqual(NO_AUDIENCE_HOLES)
@@ -182,7 +231,12 @@ describe('idtoken-verify-mock-idp audit', () => {
     expect(out).toMatch(/^good token +200 +accepted$/m)
     expect(out).toMatch(/^wrongAudience +401 +pass +aud of another client only$/m)
     expect(out).toMatch(/^wrongNonce +200 +note /m)
-    expect(out).toMatch(new RegExp(`^0 fail, ${CONTEXT.length} note, ${BAD_TOKEN_NAMES.length - CONTEXT.length} pass: no forgery was accepted \\(exit 0\\)$`, 'm'))
+    expect(out).toMatch(
+      new RegExp(
+        `^0 fail, ${CONTEXT.length} note, ${BAD_TOKEN_NAMES.length - CONTEXT.length} pass: no forgery was accepted \\(exit 0\\)$`,
+        'm',
+      ),
+    )
     expect(code).toBe(0)
   })
 

@@ -40,7 +40,8 @@ describe('bench smoke', () => {
     expect(report.runtime).toMatch(/^node v\d+/)
     expect(report.contenders).toEqual(CONTENDERS)
     expect(report.results.map((r) => `${r.mode} ${r.alg}`)).toEqual(
-      MODES.flatMap((mode) => ['RS256', 'PS256', 'ES256', 'EdDSA'].map((alg) => `${mode.name} ${alg}`)))
+      MODES.flatMap((mode) => ['RS256', 'PS256', 'ES256', 'EdDSA'].map((alg) => `${mode.name} ${alg}`)),
+    )
     for (const row of report.results) {
       for (const contender of CONTENDERS) {
         const ops = row.opsPerSec[contender]

@@ -64,7 +64,8 @@ window.harness = {
   },
 }
 `
-const PAGE = '<!doctype html><meta charset="utf-8"><title>idtoken-verify cache</title><script type="module" src="/harness.js"></script>'
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><title>idtoken-verify cache</title><script type="module" src="/harness.js"></script>'
 
 interface Logged {
   method: string
@@ -95,23 +96,36 @@ async function startProvider(assets?: Record<string, { type: string; body: strin
     const path = new URL(request.url ?? '/', provider.origin).pathname
     const ifNoneMatch = request.headers['if-none-match'] ?? null
     const send = (status: number, headers: Record<string, string>, body?: string) => {
-      provider.log.push({ method: request.method ?? '', path, ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null, status })
+      provider.log.push({
+        method: request.method ?? '',
+        path,
+        ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null,
+        status,
+      })
       response.writeHead(status, headers)
       response.end(body)
     }
     const asset = assets?.[path]
     if (asset !== undefined) return send(200, { 'content-type': asset.type, 'cache-control': 'no-store' }, asset.body)
-    const cors: Record<string, string> = provider.corsFor === undefined ? {} : {
-      'access-control-allow-origin': provider.corsFor,
-      ...(provider.expose.length > 0 ? { 'access-control-expose-headers': provider.expose.join(', ') } : {}),
-    }
+    const cors: Record<string, string> =
+      provider.corsFor === undefined
+        ? {}
+        : {
+            'access-control-allow-origin': provider.corsFor,
+            ...(provider.expose.length > 0 ? { 'access-control-expose-headers': provider.expose.join(', ') } : {}),
+          }
     // A provider that does not answer preflights, as many do not: a preflight here is a failed request.
     if (request.method === 'OPTIONS') return send(403, {})
     let body: string
     if (path === DISCOVERY) {
-      body = JSON.stringify({ issuer: provider.origin, jwks_uri: provider.origin + JWKS, id_token_signing_alg_values_supported: ['ES256'] })
+      body = JSON.stringify({
+        issuer: provider.origin,
+        jwks_uri: provider.origin + JWKS,
+        id_token_signing_alg_values_supported: ['ES256'],
+      })
     } else if (path === JWKS) {
-      if (provider.jwksStatus !== undefined) return send(provider.jwksStatus, { ...cors, 'content-type': 'text/plain' }, 'unavailable')
+      if (provider.jwksStatus !== undefined)
+        return send(provider.jwksStatus, { ...cors, 'content-type': 'text/plain' }, 'unavailable')
       body = JSON.stringify({ keys: provider.keys })
     } else {
       return send(404, cors, 'not found')
@@ -179,8 +193,15 @@ beforeAll(async () => {
   remote = await startProvider()
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
 })
 
@@ -237,18 +258,24 @@ async function reload(page: Page): Promise<void> {
 
 /** Creates the page's verifier at page time `now`; no `cache` option unless given: the browser default. */
 function setup(page: Page, now: number, options: Record<string, unknown> = {}, issuer = site.origin): Promise<void> {
-  return page.evaluate(({ now, options }) => {
-    window.__now = now
-    window.harness.setup(options)
-  }, { now, options: { issuer, audience: CLIENT, ...options } })
+  return page.evaluate(
+    ({ now, options }) => {
+      window.__now = now
+      window.harness.setup(options)
+    },
+    { now, options: { issuer, audience: CLIENT, ...options } },
+  )
 }
 
 async function verify(page: Page, key: SigningKey, now: number, issuer = site.origin): Promise<Outcome> {
   const token = await mint(key, issuer, now)
-  return page.evaluate(({ token, now }) => {
-    window.__now = now
-    return window.harness.verify(token)
-  }, { token, now })
+  return page.evaluate(
+    ({ token, now }) => {
+      window.__now = now
+      return window.harness.verify(token)
+    },
+    { token, now },
+  )
 }
 
 const events = (page: Page) => page.evaluate(() => window.harness.events)
@@ -280,11 +307,10 @@ describe('in Chromium', () => {
     const later = T0 + (MAX_AGE + 1) * 1000
     await setup(page, later, { staleWhileRevalidate: 0 })
     expect(await verify(page, k1, later)).toEqual(OK)
-    expect(site.log.filter((r) => r.path === DISCOVERY || r.path === JWKS).slice(-2))
-      .toEqual([
-        { method: 'GET', path: DISCOVERY, ifNoneMatch: expect.stringMatching(/^"/), status: 304 },
-        { method: 'GET', path: JWKS, ifNoneMatch: expect.stringMatching(/^"/), status: 304 },
-      ])
+    expect(site.log.filter((r) => r.path === DISCOVERY || r.path === JWKS).slice(-2)).toEqual([
+      { method: 'GET', path: DISCOVERY, ifNoneMatch: expect.stringMatching(/^"/), status: 304 },
+      { method: 'GET', path: JWKS, ifNoneMatch: expect.stringMatching(/^"/), status: 304 },
+    ])
   })
 
   it('imported CryptoKeys are kept in IndexedDB: a reload verifies with no request and no key import', async () => {
@@ -355,12 +381,15 @@ describe('in Chromium', () => {
     await setup(page, T0)
     expect(await verify(page, k1, T0)).toEqual(OK)
     // Deleted while this page holds it open: the store must close on "versionchange" or this blocks.
-    const deletion = await page.evaluate(() => new Promise<string>((resolve) => {
-      const request = indexedDB.deleteDatabase('idtoken-verify')
-      request.onsuccess = () => resolve('deleted')
-      request.onerror = () => resolve('error')
-      request.onblocked = () => resolve('blocked')
-    }))
+    const deletion = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const request = indexedDB.deleteDatabase('idtoken-verify')
+          request.onsuccess = () => resolve('deleted')
+          request.onerror = () => resolve('error')
+          request.onblocked = () => resolve('blocked')
+        }),
+    )
     expect(deletion).toBe('deleted')
     await reload(page)
     await setup(page, T0 + 1000)
@@ -385,7 +414,9 @@ describe('in Chromium', () => {
     expect(await verify(page, k1, T0 + 1000)).toEqual(OK)
     expect([site.count(DISCOVERY), site.count(JWKS)]).toEqual([1, 1])
     // A first visit reads nothing (nothing was ever stored), so the first failure is the write.
-    expect((await events(page)).filter((e) => e.type === 'store-failed')).toEqual([{ type: 'store-failed', operation: 'set' }])
+    expect((await events(page)).filter((e) => e.type === 'store-failed')).toEqual([
+      { type: 'store-failed', operation: 'set' },
+    ])
     // Nothing could be kept: a reload asks again.
     await reload(page)
     await setup(page, T0 + 2000)
@@ -402,8 +433,14 @@ describe('in Chromium', () => {
     expect(await verify(page, k1, T0)).toEqual(OK) // a first visit does not wait for the database
     expect([site.count(DISCOVERY), site.count(JWKS)]).toEqual([1, 1])
     // The write times out after 2 s, in the background.
-    await page.waitForFunction(() => window.harness.events.some((e: { type: string }) => e.type === 'store-failed'), undefined, { timeout: 5000 })
-    expect((await events(page)).filter((e) => e.type === 'store-failed')).toEqual([{ type: 'store-failed', operation: 'set' }])
+    await page.waitForFunction(
+      () => window.harness.events.some((e: { type: string }) => e.type === 'store-failed'),
+      undefined,
+      { timeout: 5000 },
+    )
+    expect((await events(page)).filter((e) => e.type === 'store-failed')).toEqual([
+      { type: 'store-failed', operation: 'set' },
+    ])
   })
 
   it('a rotated key is found with one refetch, in the page and after a reload', async () => {
@@ -479,9 +516,13 @@ describe('in Chromium', () => {
     const later = T0 + (MAX_AGE + 5) * 1000
     expect(await verify(page, k2, later, remote.origin)).toEqual(OK)
     expect(remote.log.slice(-2).map((r) => r.status)).toEqual([304, 304])
-    expect((await events(page)).filter((e) => e.type === 'fetched').map((e) => e.status)).toEqual([200, 200, 200, 200, 200])
-    const visible = await page.evaluate(async (urls) => Promise.all(urls.map(async (url) => (await fetch(url)).headers.get('etag'))),
-      [remote.origin + JWKS, site.origin + JWKS])
+    expect((await events(page)).filter((e) => e.type === 'fetched').map((e) => e.status)).toEqual([
+      200, 200, 200, 200, 200,
+    ])
+    const visible = await page.evaluate(
+      async (urls) => Promise.all(urls.map(async (url) => (await fetch(url)).headers.get('etag'))),
+      [remote.origin + JWKS, site.origin + JWKS],
+    )
     expect(visible[0]).toBeNull()
     expect(visible[1]).toMatch(/^"/)
     expect(remote.count(DISCOVERY, 'OPTIONS') + remote.count(JWKS, 'OPTIONS')).toBe(0)
@@ -506,10 +547,13 @@ describe('in Chromium', () => {
     const page = await open()
     await setup(page, wrong, { serverTime: true }, remote.origin)
     const token = await mint(k1, remote.origin, Date.now())
-    const outcome = await page.evaluate(({ token, wrong }) => {
-      window.__now = wrong
-      return window.harness.verify(token)
-    }, { token, wrong })
+    const outcome = await page.evaluate(
+      ({ token, wrong }) => {
+        window.__now = wrong
+        return window.harness.verify(token)
+      },
+      { token, wrong },
+    )
     const skews = (await events(page)).filter((e) => e.type === 'skew').map((e) => e.skew ?? 0)
     // The page clock stands still at `wrong` while real time runs on: on a loaded machine the provider's Date
     // can be a few seconds further ahead than the hour.

@@ -49,7 +49,8 @@ interface Suite {
 function outcomes(report: Report): Record<string, boolean> {
   const out: Record<string, boolean> = {}
   const walk = (suite: Suite): void => {
-    for (const spec of suite.specs) out[`${suite.file} › ${spec.title}`] = spec.ok && spec.tests.every((t) => t.results.at(-1)?.status === 'passed')
+    for (const spec of suite.specs)
+      out[`${suite.file} › ${spec.title}`] = spec.ok && spec.tests.every((t) => t.results.at(-1)?.status === 'passed')
     for (const child of suite.suites ?? []) walk(child)
   }
   for (const suite of report.suites) walk(suite)
@@ -59,9 +60,23 @@ function outcomes(report: Report): Record<string, boolean> {
 async function playwright(config: string, env: Record<string, string>): Promise<Record<string, boolean>> {
   const name = config.replace(/\W+/g, '-')
   const reportFile = `${tmp}/${name}.json`
-  const { code, stdout, stderr } = await run(process.execPath, [
-    `${root}node_modules/@playwright/test/cli.js`, 'test', '-c', config, '--reporter=json', '--output', `${tmp}/${name}-results`,
-  ], { cwd: root, env: { ...env, PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' }, timeout: 280_000 })
+  const { code, stdout, stderr } = await run(
+    process.execPath,
+    [
+      `${root}node_modules/@playwright/test/cli.js`,
+      'test',
+      '-c',
+      config,
+      '--reporter=json',
+      '--output',
+      `${tmp}/${name}-results`,
+    ],
+    {
+      cwd: root,
+      env: { ...env, PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+      timeout: 280_000,
+    },
+  )
   let report: Report
   try {
     report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report
@@ -69,31 +84,40 @@ async function playwright(config: string, env: Record<string, string>): Promise<
     throw new Error(`playwright wrote no report (exit ${code}):\n${stdout}\n${stderr}`)
   }
   const results = outcomes(report)
-  expect({ code, failed: Object.keys(results).filter((key) => !results[key]), skipped: report.stats.skipped }, stderr).toEqual({ code: 0, failed: [], skipped: 0 })
+  expect(
+    { code, failed: Object.keys(results).filter((key) => !results[key]), skipped: report.stats.skipped },
+    stderr,
+  ).toEqual({ code: 0, failed: [], skipped: 0 })
   return results
 }
 
 describe('the Playwright fixture (idtoken-verify/mock-idp/playwright) in Chromium', () => {
   it('test/e2e: a SPA signing in by redirect, personas, faults, rotation, the clock; the CLI login page', async () => {
     const results = await playwright('test/e2e/playwright.config.ts', { E2E_SPA_PORT: String(await freePort()) })
-    expect(Object.keys(results).sort()).toEqual([
-      'login-page.spec.mjs › pick a persona on the login page, with edited claims',
-      'login-page.spec.mjs › the login page runs no script and cannot be framed',
-      'spa.spec.mjs › a failing network for the token endpoint reaches the page as a failed fetch',
-      'spa.spec.mjs › a key set that answers 503: the page reports ERR_JWKS_UNAVAILABLE',
-      'spa.spec.mjs › each test gets a fresh provider, with the worker\'s keys',
-      'spa.spec.mjs › login_hint=bob signs bob in',
-      'spa.spec.mjs › prompt=none with nobody signed in comes back with error=login_required',
-      'spa.spec.mjs › signInAs: the page shows the persona\'s claims, verified in the page',
-      'spa.spec.mjs › rotation: the token is signed by the new key, the page verifies it',
-      'spa.spec.mjs › the clock: a provider two hours behind issues tokens the page finds expired',
-    ].sort())
+    expect(Object.keys(results).sort()).toEqual(
+      [
+        'login-page.spec.mjs › pick a persona on the login page, with edited claims',
+        'login-page.spec.mjs › the login page runs no script and cannot be framed',
+        'spa.spec.mjs › a failing network for the token endpoint reaches the page as a failed fetch',
+        'spa.spec.mjs › a key set that answers 503: the page reports ERR_JWKS_UNAVAILABLE',
+        "spa.spec.mjs › each test gets a fresh provider, with the worker's keys",
+        'spa.spec.mjs › login_hint=bob signs bob in',
+        'spa.spec.mjs › prompt=none with nobody signed in comes back with error=login_required',
+        "spa.spec.mjs › signInAs: the page shows the persona's claims, verified in the page",
+        'spa.spec.mjs › rotation: the token is signed by the new key, the page verifies it',
+        'spa.spec.mjs › the clock: a provider two hours behind issues tokens the page finds expired',
+      ].sort(),
+    )
   })
 
   it('docs/examples/playwright: the Vite SPA and the server-rendered app recipes', async () => {
     const [vite, app, idp] = [await freePort(), await freePort(), await freePort()]
     const results = await playwright('docs/examples/playwright/playwright.config.mjs', {
-      VITE_PORT: String(vite), APP_PORT: String(app), IDP_PORT: String(idp), APP_URL: `http://127.0.0.1:${app}`, CHROMIUM,
+      VITE_PORT: String(vite),
+      APP_PORT: String(app),
+      IDP_PORT: String(idp),
+      APP_URL: `http://127.0.0.1:${app}`,
+      CHROMIUM,
     })
     expect(Object.keys(results).sort()).toEqual([
       'server-app.spec.mjs › login_hint picks bob',
@@ -114,7 +138,9 @@ describe('the Playwright fixture (idtoken-verify/mock-idp/playwright) in Chromiu
     const { code, stderr } = await run(process.execPath, ['check.mjs'], { cwd: project })
     expect(code).toBe(1)
     // Node frames an uncaught error in lines of its own; the error itself is the message, with no stack.
-    expect(stderr).toContain('idtoken-verify/mock-idp/playwright needs @playwright/test (an optional peer dependency), which is not installed: npm install --save-dev @playwright/test')
+    expect(stderr).toContain(
+      'idtoken-verify/mock-idp/playwright needs @playwright/test (an optional peer dependency), which is not installed: npm install --save-dev @playwright/test',
+    )
     expect(stderr).not.toMatch(/^\s+at /m)
     expect(stderr).not.toMatch(/MODULE_NOT_FOUND/)
   })

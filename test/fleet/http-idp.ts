@@ -64,14 +64,19 @@ export async function startHttpIdp(): Promise<HttpIdp> {
       response.writeHead(503, { 'content-type': 'text/plain' }).end('down')
       return
     }
-    const body = path === DISCOVERY
-      ? { issuer: idp.issuer, jwks_uri: idp.issuer + JWKS, id_token_signing_alg_values_supported: ['ES256'] }
-      : path === JWKS ? { keys: keys.map((key) => key.jwk) } : undefined
+    const body =
+      path === DISCOVERY
+        ? { issuer: idp.issuer, jwks_uri: idp.issuer + JWKS, id_token_signing_alg_values_supported: ['ES256'] }
+        : path === JWKS
+          ? { keys: keys.map((key) => key.jwk) }
+          : undefined
     if (body === undefined) {
       response.writeHead(404).end('not found')
       return
     }
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': idp.cacheControl }).end(JSON.stringify(body))
+    response
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': idp.cacheControl })
+      .end(JSON.stringify(body))
   }
 
   const server = createServer((request, response) => {
@@ -107,10 +112,11 @@ export async function startHttpIdp(): Promise<HttpIdp> {
           gate = undefined
           release()
         },
-        arrived: (n = 1) => new Promise<void>((resolve) => {
-          if (held >= n) resolve()
-          else waiters.push({ n, resolve })
-        }),
+        arrived: (n = 1) =>
+          new Promise<void>((resolve) => {
+            if (held >= n) resolve()
+            else waiters.push({ n, resolve })
+          }),
       }
     },
     reset() {
@@ -118,10 +124,11 @@ export async function startHttpIdp(): Promise<HttpIdp> {
       idp.down = false
       idp.cacheControl = 'public, max-age=600'
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
   return idp
 }

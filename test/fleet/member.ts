@@ -14,7 +14,11 @@ export interface Task {
 
 export type Outcome = { readonly id: number; readonly sub: string } | { readonly id: number; readonly error: string }
 
-const [ISSUER, AUDIENCE, REDIS_PORT] = ['ISSUER', 'AUDIENCE', 'REDIS_PORT'].map((name) => process.env[name] ?? '') as [string, string, string]
+const [ISSUER, AUDIENCE, REDIS_PORT] = ['ISSUER', 'AUDIENCE', 'REDIS_PORT'].map((name) => process.env[name] ?? '') as [
+  string,
+  string,
+  string,
+]
 let offset = 0
 const now = (): number => Date.now() + offset
 const client = await connectResp(Number(REDIS_PORT))
@@ -27,7 +31,8 @@ process.on('message', (task: Task) => {
   offset = task.offset
   verifiers[task.verifier].verify(task.token).then(
     ({ payload }) => process.send!({ id: task.id, sub: payload.sub } satisfies Outcome),
-    (error: { code?: string; message?: string }) => process.send!({ id: task.id, error: `${error.code ?? 'Error'}: ${error.message}` } satisfies Outcome),
+    (error: { code?: string; message?: string }) =>
+      process.send!({ id: task.id, error: `${error.code ?? 'Error'}: ${error.message}` } satisfies Outcome),
   )
 })
 process.on('disconnect', () => {

@@ -17,12 +17,18 @@ async function freePort(): Promise<number> {
 
 export async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
   if (!existsSync(REDIS_SERVER)) {
-    throw new Error(`${REDIS_SERVER} not found: these tests need a real Redis server (Debian: apt-get install redis-server; .ci/run installs it; or set REDIS_SERVER to its path)`)
+    throw new Error(
+      `${REDIS_SERVER} not found: these tests need a real Redis server (Debian: apt-get install redis-server; .ci/run installs it; or set REDIS_SERVER to its path)`,
+    )
   }
   const port = await freePort()
-  const child: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
@@ -45,10 +51,11 @@ export async function startRedis(): Promise<{ port: number; stop(): Promise<void
   }
   return {
     port,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
-      child.once('exit', () => resolve())
-      child.kill('SIGTERM')
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
   }
 }

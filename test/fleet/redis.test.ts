@@ -32,7 +32,10 @@ afterAll(async () => {
 })
 
 const entry = (fetchedAt: number, lifetime = 600_000): CachedEntry => ({
-  value: { keys: [] }, fetchedAt, freshUntil: fetchedAt + lifetime, etag: '"v1"',
+  value: { keys: [] },
+  fetchedAt,
+  freshUntil: fetchedAt + lifetime,
+  etag: '"v1"',
 })
 
 describe('redisStore', () => {
@@ -122,23 +125,40 @@ describe('a fleet of 50 processes', () => {
     const script = join(dir, 'member.mjs')
     const built = await esbuild.build({
       entryPoints: [join(root, 'test/fleet/member.ts')],
-      bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'silent',
-      plugins: [{
-        name: 'dist-external',
-        setup(build) {
-          build.onResolve({ filter: /dist\/index\.js$/ }, () => ({ path: join(root, 'dist/index.js'), external: true }))
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'dist-external',
+          setup(build) {
+            build.onResolve({ filter: /dist\/index\.js$/ }, () => ({
+              path: join(root, 'dist/index.js'),
+              external: true,
+            }))
+          },
         },
-      }],
+      ],
     })
     writeFileSync(script, built.outputFiles[0]!.text)
     const env = { ...process.env, ISSUER: idp.issuer, AUDIENCE, REDIS_PORT: String(redis.port) }
     for (let i = 0; i < FLEET; i += BATCH) {
-      const batch = Array.from({ length: Math.min(BATCH, FLEET - i) }, () => fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
-      await Promise.all(batch.map((child) => new Promise<void>((resolve, reject) => {
-        child.once('error', reject)
-        child.once('exit', (code) => reject(new Error(`a fleet member exited with ${code} before it was ready`)))
-        child.once('message', () => resolve())
-      })))
+      const batch = Array.from({ length: Math.min(BATCH, FLEET - i) }, () =>
+        fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      )
+      await Promise.all(
+        batch.map(
+          (child) =>
+            new Promise<void>((resolve, reject) => {
+              child.once('error', reject)
+              child.once('exit', (code) => reject(new Error(`a fleet member exited with ${code} before it was ready`)))
+              child.once('message', () => resolve())
+            }),
+        ),
+      )
       for (const child of batch) {
         child.removeAllListeners('exit')
         child.on('message', (outcome: Outcome) => waiting.get(outcome.id)?.(outcome))
@@ -148,11 +168,16 @@ describe('a fleet of 50 processes', () => {
   }, 120_000)
 
   afterAll(async () => {
-    await Promise.all(members.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
-      child.once('exit', () => resolve())
-      child.disconnect()
-    })))
+    await Promise.all(
+      members.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve()
+            child.once('exit', () => resolve())
+            child.disconnect()
+          }),
+      ),
+    )
     members = []
     await idp?.close()
   })
@@ -161,48 +186,57 @@ describe('a fleet of 50 processes', () => {
   async function round(verifier: Task['verifier'], offset: number): Promise<{ discovery: number; jwks: number }> {
     const before = { discovery: idp.count(DISCOVERY), jwks: idp.count(JWKS) }
     const token = await idp.mint('fleet-user', { at: Date.now() + offset })
-    const outcomes = await Promise.all(members.map((child) => new Promise<Outcome>((resolve) => {
-      const id = nextId++
-      waiting.set(id, resolve)
-      child.send({ id, token, verifier, offset } satisfies Task)
-    })))
+    const outcomes = await Promise.all(
+      members.map(
+        (child) =>
+          new Promise<Outcome>((resolve) => {
+            const id = nextId++
+            waiting.set(id, resolve)
+            child.send({ id, token, verifier, offset } satisfies Task)
+          }),
+      ),
+    )
     expect(outcomes.filter((outcome) => !('sub' in outcome))).toEqual([])
     return { discovery: idp.count(DISCOVERY) - before.discovery, jwks: idp.count(JWKS) - before.jwks }
   }
 
-  it('shares one key cache: about one request per document per freshness window instead of 50', { timeout: 120_000 }, async () => {
-    await client.command('FLUSHALL')
-    idp.reset() // Cache-Control: max-age=600
-    const shared = [
-      ['cold start, all 50 at once', 0],
-      ['fresh: nothing to fetch', 60_000],
-      ['last quarter of the window: renewed ahead', 500_000],
-      ['past the renewed copy\'s window', 1_200_000],
-    ] as const
-    const rows: string[] = []
-    const perRound: Array<{ discovery: number; jwks: number }> = []
-    for (const [what, offset] of shared) {
-      const before = idp.count()
-      await round('shared', offset)
-      // A renewal ahead of expiry runs behind the verifications: give it, and whoever waits for it, time to end.
-      await new Promise((resolve) => setTimeout(resolve, offset === 500_000 ? 1700 : 100))
-      const counts = { discovery: idp.count(DISCOVERY), jwks: idp.count(JWKS) }
-      rows.push(`shared store, t+${offset / 1000}s (${what}): ${idp.count() - before} requests`)
-      perRound.push(counts)
-    }
-    // The same fleet with each verifier on its own memory: every instance fetches both documents.
-    const solo = await round('solo', 0)
-    rows.push(`memory per instance, cold start: discovery ${solo.discovery}, key set ${solo.jwks}`)
-    console.log(`fleet of ${FLEET} processes, provider requests per round:\n  ${rows.join('\n  ')}`)
-    // Cumulative counts after each round: one of each document per window (the second round is within the
-    // first). One more is tolerated per window, for a member too slow to see the holder's copy within its wait.
-    const windows = [1, 1, 2, 3]
-    perRound.forEach((counts, i) => {
-      for (const n of [counts.discovery, counts.jwks]) {
-        expect(n).toBeGreaterThanOrEqual(windows[i]!)
-        expect(n).toBeLessThanOrEqual(windows[i]! * 2)
+  it(
+    'shares one key cache: about one request per document per freshness window instead of 50',
+    { timeout: 120_000 },
+    async () => {
+      await client.command('FLUSHALL')
+      idp.reset() // Cache-Control: max-age=600
+      const shared = [
+        ['cold start, all 50 at once', 0],
+        ['fresh: nothing to fetch', 60_000],
+        ['last quarter of the window: renewed ahead', 500_000],
+        ["past the renewed copy's window", 1_200_000],
+      ] as const
+      const rows: string[] = []
+      const perRound: Array<{ discovery: number; jwks: number }> = []
+      for (const [what, offset] of shared) {
+        const before = idp.count()
+        await round('shared', offset)
+        // A renewal ahead of expiry runs behind the verifications: give it, and whoever waits for it, time to end.
+        await new Promise((resolve) => setTimeout(resolve, offset === 500_000 ? 1700 : 100))
+        const counts = { discovery: idp.count(DISCOVERY), jwks: idp.count(JWKS) }
+        rows.push(`shared store, t+${offset / 1000}s (${what}): ${idp.count() - before} requests`)
+        perRound.push(counts)
       }
-    })
-    expect(solo).toEqual({ discovery: FLEET, jwks: FLEET })
-  })
+      // The same fleet with each verifier on its own memory: every instance fetches both documents.
+      const solo = await round('solo', 0)
+      rows.push(`memory per instance, cold start: discovery ${solo.discovery}, key set ${solo.jwks}`)
+      console.log(`fleet of ${FLEET} processes, provider requests per round:\n  ${rows.join('\n  ')}`)
+      // Cumulative counts after each round: one of each document per window (the second round is within the
+      // first). One more is tolerated per window, for a member too slow to see the holder's copy within its wait.
+      const windows = [1, 1, 2, 3]
+      perRound.forEach((counts, i) => {
+        for (const n of [counts.discovery, counts.jwks]) {
+          expect(n).toBeGreaterThanOrEqual(windows[i]!)
+          expect(n).toBeLessThanOrEqual(windows[i]! * 2)
+        }
+      })
+      expect(solo).toEqual({ discovery: FLEET, jwks: FLEET })
+    },
+  )
 })

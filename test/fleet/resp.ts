@@ -18,9 +18,12 @@ function parse(buffer: Buffer, at: number): { value: Reply | ReplyError; next: n
   if (end < 0) return undefined
   const line = buffer.toString('utf8', at + 1, end)
   switch (String.fromCharCode(buffer[at]!)) {
-    case '+': return { value: line, next: end + 2 }
-    case '-': return { value: new ReplyError(line), next: end + 2 }
-    case ':': return { value: Number(line), next: end + 2 }
+    case '+':
+      return { value: line, next: end + 2 }
+    case '-':
+      return { value: new ReplyError(line), next: end + 2 }
+    case ':':
+      return { value: Number(line), next: end + 2 }
     case '$': {
       const length = Number(line)
       if (length < 0) return { value: null, next: end + 2 }
@@ -40,7 +43,8 @@ function parse(buffer: Buffer, at: number): { value: Reply | ReplyError; next: n
       }
       return { value: items, next }
     }
-    default: throw new Error(`unexpected RESP type ${JSON.stringify(String.fromCharCode(buffer[at]!))}`)
+    default:
+      throw new Error(`unexpected RESP type ${JSON.stringify(String.fromCharCode(buffer[at]!))}`)
   }
 }
 
@@ -71,17 +75,19 @@ export function connectResp(port: number, host = '127.0.0.1'): Promise<RespClien
       reject(error)
     })
     socket.on('close', () => failAll(new Error('redis connection closed')))
-    socket.on('connect', () => resolve({
-      command(...args) {
-        const parts = args.map(String)
-        const frame = `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`
-        return new Promise<Reply>((ok, fail) => {
-          pending.push({ resolve: ok, reject: fail })
-          socket.write(frame)
-        })
-      },
-      close: () => socket.end(),
-    }))
+    socket.on('connect', () =>
+      resolve({
+        command(...args) {
+          const parts = args.map(String)
+          const frame = `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`
+          return new Promise<Reply>((ok, fail) => {
+            pending.push({ resolve: ok, reject: fail })
+            socket.write(frame)
+          })
+        },
+        close: () => socket.end(),
+      }),
+    )
   })
 }
 

@@ -52,7 +52,11 @@ export function cacheIdp(keys: jose.JWK[]): CacheIdp {
       }
       const body =
         path === '/.well-known/openid-configuration'
-          ? JSON.stringify({ issuer: ISSUER, jwks_uri: `${ISSUER}/jwks`, id_token_signing_alg_values_supported: [...ALGS] })
+          ? JSON.stringify({
+              issuer: ISSUER,
+              jwks_uri: `${ISSUER}/jwks`,
+              id_token_signing_alg_values_supported: [...ALGS],
+            })
           : path === '/jwks'
             ? JSON.stringify({ keys: idp.keys })
             : undefined
@@ -82,7 +86,11 @@ function hash(text: string): string {
 }
 
 /** A clock tests move by hand. */
-export function manualClock(start: number): { now: () => number; advance(seconds: number): void; set(ms: number): void } {
+export function manualClock(start: number): {
+  now: () => number
+  advance(seconds: number): void
+  set(ms: number): void
+} {
   let t = start
   return { now: () => t, advance: (s) => void (t += s * 1000), set: (ms) => void (t = ms) }
 }

@@ -67,7 +67,8 @@ export function withSignature(token: string, signature: Uint8Array | string): st
 export const CURVE_ORDER: Readonly<Record<'ES256' | 'ES384' | 'ES512', bigint>> = {
   ES256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
   ES384: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  ES512: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+  ES512:
+    0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
 }
 export const ECDSA_SIZE = { ES256: 32, ES384: 48, ES512: 66 } as const
 
@@ -171,7 +172,8 @@ export function assertNoLeak(error: IdTokenError, token: unknown, secrets: reado
   const visible = [error.message, error.code, String(error.claim), String(error), JSON.stringify(error)]
   for (const text of visible) {
     for (const needle of needles) {
-      if (text.includes(needle)) throw new Error(`the error exposes ${JSON.stringify(needle.slice(0, 40))}: ${text.slice(0, 200)}`)
+      if (text.includes(needle))
+        throw new Error(`the error exposes ${JSON.stringify(needle.slice(0, 40))}: ${text.slice(0, 200)}`)
     }
   }
 }

@@ -49,7 +49,12 @@ export async function sign(key: TestKey, options: SignOptions = {}): Promise<str
   const claims: Record<string, unknown> = { ...defaultClaims(), ...options.claims }
   for (const name of options.omit ?? []) delete claims[name]
   return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...options.header } as jose.CompactJWSHeaderParameters)
+    .setProtectedHeader({
+      alg: key.alg,
+      kid: key.kid,
+      typ: 'JWT',
+      ...options.header,
+    } as jose.CompactJWSHeaderParameters)
     .sign(key.privateKey)
 }
 
@@ -92,7 +97,9 @@ export function fakeIdp(keys: jose.JWK[], discovery: Record<string, unknown> = {
 }
 
 /** Asserts a promise rejects with an IdTokenError of `code` (and `claim`), returning the error. */
-export async function rejection(promise: Promise<unknown>): Promise<{ code: string; claim?: string; message: string; name: string }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ code: string; claim?: string; message: string; name: string }> {
   try {
     await promise
   } catch (error) {

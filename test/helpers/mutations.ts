@@ -5,8 +5,27 @@ import fc from 'fast-check'
 /** Characters an edit may write: the base64url alphabet and everything near it that lax decoders forgive. */
 export const EDIT_CHARS: readonly string[] = [
   ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
-  '.', '=', ' ', '+', '/', '\n', '\r', '\t', '\0', '%', '"', '\\',
-  'é', 'ÿ', '€', '\u00a0', '\u2028', '\ufeff', '\ud83d', '😀', 'Ａ',
+  '.',
+  '=',
+  ' ',
+  '+',
+  '/',
+  '\n',
+  '\r',
+  '\t',
+  '\0',
+  '%',
+  '"',
+  '\\',
+  'é',
+  'ÿ',
+  '€',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  '\ud83d',
+  '😀',
+  'Ａ',
 ]
 
 export type Mutation =
@@ -59,5 +78,8 @@ export function applyMutation(token: string, mutation: Mutation): string {
 }
 
 export function applyMutations(token: string, mutations: readonly Mutation[]): string {
-  return mutations.reduce((current, mutation) => (current.length === 0 ? current : applyMutation(current, mutation)), token)
+  return mutations.reduce(
+    (current, mutation) => (current.length === 0 ? current : applyMutation(current, mutation)),
+    token,
+  )
 }

@@ -10,11 +10,31 @@ export const T = Math.floor(NOW / 1000)
 export const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
 export function accessClaims(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { iss: ISSUER, aud: API, sub: 'user-1', client_id: CLIENT, iat: T, exp: T + 600, jti: 'at-1', scope: 'openid invoices:read', ...extra }
+  return {
+    iss: ISSUER,
+    aud: API,
+    sub: 'user-1',
+    client_id: CLIENT,
+    iat: T,
+    exp: T + 600,
+    jti: 'at-1',
+    scope: 'openid invoices:read',
+    ...extra,
+  }
 }
 
 export function logoutClaims(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { iss: ISSUER, aud: CLIENT, sub: 'user-1', sid: 'session-1', iat: T, exp: T + 120, jti: `lt-${Math.random()}`, events: { [LOGOUT_EVENT]: {} }, ...extra }
+  return {
+    iss: ISSUER,
+    aud: CLIENT,
+    sub: 'user-1',
+    sid: 'session-1',
+    iat: T,
+    exp: T + 120,
+    jti: `lt-${Math.random()}`,
+    events: { [LOGOUT_EVENT]: {} },
+    ...extra,
+  }
 }
 
 export interface SignProfileOptions {
@@ -25,12 +45,20 @@ export interface SignProfileOptions {
 
 /** An RFC 9068 access token (`typ: at+jwt`). */
 export function accessToken(key: TestKey, options: SignProfileOptions = {}): Promise<string> {
-  return sign(key, { claims: accessClaims(options.claims), header: { typ: 'at+jwt', ...options.header }, omit: options.omit ?? [] })
+  return sign(key, {
+    claims: accessClaims(options.claims),
+    header: { typ: 'at+jwt', ...options.header },
+    omit: options.omit ?? [],
+  })
 }
 
 /** A Back-Channel Logout token (`typ: logout+jwt`), with a fresh jti unless given. */
 export function logoutToken(key: TestKey, options: SignProfileOptions = {}): Promise<string> {
-  return sign(key, { claims: logoutClaims(options.claims), header: { typ: 'logout+jwt', ...options.header }, omit: options.omit ?? [] })
+  return sign(key, {
+    claims: logoutClaims(options.claims),
+    header: { typ: 'logout+jwt', ...options.header },
+    omit: options.omit ?? [],
+  })
 }
 
 interface AnyVerifier<C> {
@@ -39,7 +67,9 @@ interface AnyVerifier<C> {
 
 /** Asserts an IdTokenError of `code` (and `claim`) with no token content in it; records the code in `produced`. */
 export async function expectRejection<C>(
-  verifier: AnyVerifier<C>, token: string, code: IdTokenErrorCode,
+  verifier: AnyVerifier<C>,
+  token: string,
+  code: IdTokenErrorCode,
   options: { claim?: string; checks?: C; produced?: Set<string> } = {},
 ): Promise<IdTokenError> {
   let error: unknown

@@ -23,7 +23,12 @@ export type JwsStage =
   | 'signature' // verifySignature returned false
 
 /** Stages the real verifier reaches before it parses the payload as JSON. */
-export const STAGES_BEFORE_PAYLOAD: ReadonlySet<JwsStage> = new Set(['structure', 'header', 'algorithm', 'header-support'])
+export const STAGES_BEFORE_PAYLOAD: ReadonlySet<JwsStage> = new Set([
+  'structure',
+  'header',
+  'algorithm',
+  'header-support',
+])
 
 export type RawJwsOutcome =
   | { readonly ok: true; readonly header: JwsHeader; readonly payload: Uint8Array }
@@ -48,7 +53,8 @@ export async function verifyCompactJws(
     const header = checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
     stage = 'algorithm'
     const spec = algorithms.includes(header.alg) ? algorithmSpec(header.alg) : undefined
-    if (spec === undefined) throw new IdTokenError('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
+    if (spec === undefined)
+      throw new IdTokenError('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
     stage = 'header-support'
     checkHeaderSupported(header)
     stage = 'payload'
@@ -114,7 +120,11 @@ function payloadIsJsonObject(token: unknown): boolean {
 export async function verifierOutcome(
   verify: (token: string) => Promise<unknown>,
   token: unknown,
-): Promise<{ readonly ok: true } | { readonly ok: false; readonly code: IdTokenErrorCode } | { readonly ok: false; readonly threw: unknown }> {
+): Promise<
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: IdTokenErrorCode }
+  | { readonly ok: false; readonly threw: unknown }
+> {
   try {
     await verify(token as string)
     return { ok: true }

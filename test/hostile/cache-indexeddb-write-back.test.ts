@@ -16,8 +16,20 @@ beforeAll(async () => {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
 
-function tab(factory: IDBFactory, idp: ReturnType<typeof cacheIdp>, clock: { now: () => number }, options: Partial<VerifierOptions> = {}) {
-  return createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: clock.now, cache: indexedDbStore({ indexedDB: factory }), ...options })
+function tab(
+  factory: IDBFactory,
+  idp: ReturnType<typeof cacheIdp>,
+  clock: { now: () => number },
+  options: Partial<VerifierOptions> = {},
+) {
+  return createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: idp.fetch,
+    now: clock.now,
+    cache: indexedDbStore({ indexedDB: factory }),
+    ...options,
+  })
 }
 
 it('a tab importing a key never writes its older set over a newer one another tab stored', async () => {

@@ -18,7 +18,15 @@ it('a flood of forged kids inside the cooldown holds at most a few verifications
   idp.headers = { 'cache-control': 'max-age=3600' }
   const clock = manualClock(NOW)
   // Real timers for the wait, the injected clock for the cooldown.
-  const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: clock.now, cache: 'memory', cooldown: 30, timeout: 2000 })
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: idp.fetch,
+    now: clock.now,
+    cache: 'memory',
+    cooldown: 30,
+    timeout: 2000,
+  })
   await verifier.verify(await sign(key, { claims: defaultClaims(NOW) }))
   const forged = (i: number) => sign(key, { claims: defaultClaims(NOW), header: { kid: `forged-${i}` } })
   await expect(verifier.verify(await forged(-1))).rejects.toThrow(IdTokenError) // first unknown kid: refetch at once
@@ -28,12 +36,17 @@ it('a flood of forged kids inside the cooldown holds at most a few verifications
   const tokens = await Promise.all(Array.from({ length: 200 }, (_, i) => forged(i)))
   idp.keys = [key.publicJwk, rotated.publicJwk] // a genuine rotation lands meanwhile
   const started = performance.now()
-  const held = await Promise.all(tokens.map(async (token) => {
-    const error = await verifier.verify(token).then(() => undefined, (e: unknown) => e)
-    expect(error).toBeInstanceOf(IdTokenError)
-    expect((error as IdTokenError).code).toBe('ERR_KEY_NOT_FOUND')
-    return performance.now() - started
-  }))
+  const held = await Promise.all(
+    tokens.map(async (token) => {
+      const error = await verifier.verify(token).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(IdTokenError)
+      expect((error as IdTokenError).code).toBe('ERR_KEY_NOT_FOUND')
+      return performance.now() - started
+    }),
+  )
   const slow = held.filter((ms) => ms > 500) // waited for the refetch (1 s), not refused at once
   expect(slow.length).toBeGreaterThan(0) // some did wait for the refetch ...
   expect(slow.length).toBeLessThanOrEqual(4) // ... but only a few

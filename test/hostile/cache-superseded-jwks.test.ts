@@ -28,7 +28,14 @@ it('a provider that changes jwks_uri on every discovery fetch leaves one key set
     delete: async (k) => void entries.delete(k),
   }
   const clock = manualClock(NOW)
-  const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch, now: clock.now, cache: store, algorithms: ['ES256'] })
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch,
+    now: clock.now,
+    cache: store,
+    algorithms: ['ES256'],
+  })
   for (let i = 0; i < 20; i++) {
     await verifier.verify(await sign(key, { claims: defaultClaims(clock.now()) }))
     clock.advance(61)

@@ -31,7 +31,14 @@ it('an entry whose getters throw is a miss; the store is used again once it reco
     delete: async (k) => void entries.delete(k),
   }
   const events: VerifierEvent[] = []
-  const options = { issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: clock.now, cache: store, onEvent: (e: VerifierEvent) => events.push(e) }
+  const options = {
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: idp.fetch,
+    now: clock.now,
+    cache: store,
+    onEvent: (e: VerifierEvent) => events.push(e),
+  }
   const verifier = createVerifier(options)
   const result = await verifier.verify(await sign(key, { claims: defaultClaims(clock.now()) }))
   expect(result.payload.sub).toBe('user-1')

@@ -18,7 +18,15 @@ function setup(options: Partial<VerifierOptions> = {}) {
   const clock = manualClock(NOW)
   const events: VerifierEvent[] = []
   // Defaults on purpose: nothing here turns stale-while-revalidate off.
-  const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: clock.now, cache: 'memory', onEvent: (e) => events.push(e), ...options })
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: idp.fetch,
+    now: clock.now,
+    cache: 'memory',
+    onEvent: (e) => events.push(e),
+    ...options,
+  })
   const token = (key: TestKey) => sign(key, { claims: defaultClaims(clock.now()) })
   const withdraw = () => {
     idp.keys = [kept.publicJwk]

@@ -109,7 +109,11 @@ const IDENTITY = littleEndian(1n, 0)
 const ENCODINGS = smallOrderEncodings()
 
 /** R = identity, S = 0, over a payload tuned (by `jti`) so that h ≡ 0 mod 8: verifies under any small-order A. */
-function forgeFor(publicKey: Uint8Array, kid: string, alg = 'EdDSA'): { token: string; input: Uint8Array<ArrayBuffer>; signature: Uint8Array<ArrayBuffer> } {
+function forgeFor(
+  publicKey: Uint8Array,
+  kid: string,
+  alg = 'EdDSA',
+): { token: string; input: Uint8Array<ArrayBuffer>; signature: Uint8Array<ArrayBuffer> } {
   const header = segment({ alg, kid, typ: 'JWT' })
   for (let n = 0; ; n++) {
     const input = new TextEncoder().encode(`${header}.${segment({ ...defaultClaims(), jti: `forged-${n}` })}`)
@@ -123,10 +127,22 @@ function forgeFor(publicKey: Uint8Array, kid: string, alg = 'EdDSA'): { token: s
   }
 }
 
-const okp = (x: Uint8Array, kid: string): jose.JWK => ({ kty: 'OKP', crv: 'Ed25519', x: b64u(x), kid, alg: 'EdDSA', use: 'sig' })
+const okp = (x: Uint8Array, kid: string): jose.JWK => ({
+  kty: 'OKP',
+  crv: 'Ed25519',
+  x: b64u(x),
+  kid,
+  alg: 'EdDSA',
+  use: 'sig',
+})
 const verifierFor = (keys: jose.JWK[]): IdTokenVerifier =>
   createVerifier({
-    issuer: ISSUER, audience: CLIENT, fetch: fakeIdp(keys).fetch, now: () => NOW, cache: 'memory', cooldown: 0,
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: fakeIdp(keys).fetch,
+    now: () => NOW,
+    cache: 'memory',
+    cooldown: 0,
     algorithms: ['EdDSA', 'Ed25519'],
   })
 
@@ -139,12 +155,14 @@ describe('the small-order encodings', () => {
     expect(new Set(orders)).toEqual(new Set([1, 2, 4, 8]))
   })
 
-  it('match libsodium\'s blocklist exactly (sign bit masked)', () => {
-    const masked = new Set(ENCODINGS.map((encoding) => {
-      const copy = encoding.slice()
-      copy[31]! &= 0x7f
-      return hex(copy)
-    }))
+  it("match libsodium's blocklist exactly (sign bit masked)", () => {
+    const masked = new Set(
+      ENCODINGS.map((encoding) => {
+        const copy = encoding.slice()
+        copy[31]! &= 0x7f
+        return hex(copy)
+      }),
+    )
     expect([...masked].sort()).toEqual([...LIBSODIUM_BLOCKLIST].sort())
   })
 
@@ -155,14 +173,20 @@ describe('the small-order encodings', () => {
       const bytes = new Uint8Array(Buffer.from(x, 'base64url'))
       expect(orderOf(decodePoint(bytes)!)).toBe(Infinity)
     }
-    const base = littleEndian(4n * inv(5n) % P, 0) // RFC 8032 §5.1: B has y = 4/5 and an even x
+    const base = littleEndian((4n * inv(5n)) % P, 0) // RFC 8032 §5.1: B has y = 4/5 and an even x
     expect(orderOf(decodePoint(base)!)).toBe(Infinity)
   })
 })
 
 describe('a small-order Ed25519 key is refused, so a keyless forgery is ERR_KEY_NOT_FOUND', () => {
-  it('the threat is real: this runtime\'s WebCrypto accepts R = identity, S = 0 under the identity key', async () => {
-    const key = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: b64u(IDENTITY) }, { name: 'Ed25519' }, false, ['verify'])
+  it("the threat is real: this runtime's WebCrypto accepts R = identity, S = 0 under the identity key", async () => {
+    const key = await crypto.subtle.importKey(
+      'jwk',
+      { kty: 'OKP', crv: 'Ed25519', x: b64u(IDENTITY) },
+      { name: 'Ed25519' },
+      false,
+      ['verify'],
+    )
     const { input, signature } = forgeFor(IDENTITY, 'identity')
     // If an engine ever refuses this, the key check below still matters for every engine that does not.
     expect(await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, input)).toBe(true)
@@ -205,7 +229,9 @@ describe('legitimate Ed25519 keys still verify', () => {
     expect(keyProblem(rfc8037.publicJwk, 'EdDSA', algorithmSpec('EdDSA')!)).toBeUndefined()
     const verifier = verifierFor([rfc8037.publicJwk])
     await expect(verifier.verify(await sign(rfc8037))).resolves.toMatchObject({ payload: { sub: 'user-1' } })
-    await expect(verifier.verify(await sign(rfc8037, { header: { alg: 'Ed25519' } }))).resolves.toMatchObject({ header: { alg: 'Ed25519' } })
+    await expect(verifier.verify(await sign(rfc8037, { header: { alg: 'Ed25519' } }))).resolves.toMatchObject({
+      header: { alg: 'Ed25519' },
+    })
   })
 
   it('fresh keys: 20 generated keys all pass keyProblem', async () => {

@@ -8,7 +8,13 @@
 // (default fixed, so a failure reproduces: the message names the seed, the algorithm, the index and the
 // operator). Long run: FUZZ_SECONDS=600 npx vitest run test/hostile/fuzz.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createVerifier, ERROR_CODES, IdTokenError, type IdTokenVerifier, type SupportedAlgorithm } from '../../src/index.ts'
+import {
+  createVerifier,
+  ERROR_CODES,
+  IdTokenError,
+  type IdTokenVerifier,
+  type SupportedAlgorithm,
+} from '../../src/index.ts'
 import { ALGS, CLIENT, fakeIdp, ISSUER, keysForAllAlgs, NOW, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
 import { assertNoLeak, b64u } from '../helpers/forge.ts'
 import { applyMutation, EDIT_CHARS, type Mutation } from '../helpers/mutations.ts'
@@ -21,7 +27,8 @@ const BUDGET_MS = (TOTAL_SECONDS * 1000) / FUZZ_ALGS.length
 const HANG_MS = 5000
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
-if (!(TOTAL_SECONDS > 0) || !Number.isInteger(SEED)) throw new Error('FUZZ_SECONDS must be > 0 and FUZZ_SEED an integer')
+if (!(TOTAL_SECONDS > 0) || !Number.isInteger(SEED))
+  throw new Error('FUZZ_SECONDS must be > 0 and FUZZ_SEED an integer')
 
 // --- a small seeded PRNG (mulberry32), so that a seed replays the same mutants ---------------------------
 type Rng = {
@@ -54,7 +61,10 @@ interface Original {
 }
 
 const decode = (segment: string): Uint8Array => new Uint8Array(Buffer.from(segment, 'base64url'))
-const INTERESTING_BYTES = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0xc0, 0xed, 0xef, 0xbb, 0xbf, 0x30, 0x39, 0x2e, 0x65]
+const INTERESTING_BYTES = [
+  0x00, 0x01, 0x7f, 0x80, 0xff, 0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0xc0, 0xed, 0xef, 0xbb, 0xbf,
+  0x30, 0x39, 0x2e, 0x65,
+]
 
 function mutateBytes(r: Rng, bytes: Uint8Array): Uint8Array {
   const out = [...bytes]
@@ -87,7 +97,25 @@ function mutateBytes(r: Rng, bytes: Uint8Array): Uint8Array {
   return new Uint8Array(out)
 }
 
-const JSON_VALUES: readonly unknown[] = [null, true, 0, -1, 1e400, 2 ** 53 + 1, 1.5, '', 'x', [], ['x', 1], {}, { a: { b: [] } }, 'RS256', 'none', ISSUER, CLIENT]
+const JSON_VALUES: readonly unknown[] = [
+  null,
+  true,
+  0,
+  -1,
+  1e400,
+  2 ** 53 + 1,
+  1.5,
+  '',
+  'x',
+  [],
+  ['x', 1],
+  {},
+  { a: { b: [] } },
+  'RS256',
+  'none',
+  ISSUER,
+  CLIENT,
+]
 
 /** Structural edits of a JSON segment: a member's value replaced, removed, duplicated, or a member added. */
 function mutateJson(r: Rng, segment: string): string | undefined {
@@ -111,7 +139,8 @@ function mutateJson(r: Rng, segment: string): string | undefined {
       return b64u(`${text.slice(0, -1)},${JSON.stringify(name)}:${JSON.stringify(r.pick(JSON_VALUES))}}`)
     }
     default:
-      value[r.pick(['crit', 'b64', 'jku', 'jwk', 'x5u', 'kid', 'typ', 'nbf', 'azp', 'auth_time', 'nonce', 'at_hash'])] = r.pick(JSON_VALUES)
+      value[r.pick(['crit', 'b64', 'jku', 'jwk', 'x5u', 'kid', 'typ', 'nbf', 'azp', 'auth_time', 'nonce', 'at_hash'])] =
+        r.pick(JSON_VALUES)
       return b64u(JSON.stringify(value))
   }
 }
@@ -130,7 +159,9 @@ function respell(r: Rng, segment: string): string {
       return segment.replace(/-/g, '+').replace(/_/g, '/')
     case 3: {
       const at = r.int(segment.length + 1)
-      return segment.slice(0, at) + r.pick([' ', '\n', '\r\n', '\t', '\u00a0', '\ufeff', 'Ａ', '\u0000']) + segment.slice(at)
+      return (
+        segment.slice(0, at) + r.pick([' ', '\n', '\r\n', '\t', '\u00a0', '\ufeff', 'Ａ', '\u0000']) + segment.slice(at)
+      )
     }
     default:
       return segment.toUpperCase() === segment ? segment.toLowerCase() : segment.toUpperCase()
@@ -145,27 +176,29 @@ const OPERATORS: Readonly<Record<string, Operator>> = {
   'signature bytes': (r, o) => `${o.segments[0]}.${o.segments[1]}.${b64u(mutateBytes(r, decode(o.segments[2])))}`,
   'header JSON': (r, o) => `${mutateJson(r, o.segments[0]) ?? o.segments[0]}.${o.segments[1]}.${o.segments[2]}`,
   'payload JSON': (r, o) => `${o.segments[0]}.${mutateJson(r, o.segments[1]) ?? o.segments[1]}.${o.segments[2]}`,
-  'characters': (r, o) => {
+  characters: (r, o) => {
     let token = o.token
     for (let n = 1 + (r.chance(0.2) ? r.int(3) : 0); n > 0 && token.length > 0; n--) {
       const at = r.chance(0.5) ? r.int(80) : r.int(token.length + 1)
       const kind = r.pick(['replace', 'delete', 'insert', 'swap'] as const)
       const mutation: Mutation =
-        kind === 'swap' ? { kind, at, other: r.int(token.length) }
-          : kind === 'delete' ? { kind, at }
+        kind === 'swap'
+          ? { kind, at, other: r.int(token.length) }
+          : kind === 'delete'
+            ? { kind, at }
             : { kind, at, char: r.pick(EDIT_CHARS) }
       token = applyMutation(token, mutation)
     }
     return token
   },
-  'truncation': (r, o) => {
+  truncation: (r, o) => {
     if (r.chance(0.5)) return o.token.slice(0, r.int(o.token.length))
     const which = r.int(3)
     const segments = [...o.segments]
     segments[which] = segments[which]!.slice(0, r.int(segments[which]!.length))
     return segments.join('.')
   },
-  'dots': (r, o) => {
+  dots: (r, o) => {
     switch (r.int(6)) {
       case 0: {
         const at = r.int(o.token.length + 1)
@@ -209,16 +242,27 @@ const OPERATOR_NAMES = Object.keys(OPERATORS)
 let keys: Record<Alg, TestKey>
 let tokens: Map<SupportedAlgorithm, string>
 let verifier: IdTokenVerifier
-const stats: Array<{ alg: string; mutants: number; seconds: number; codes: Record<string, number>; verified: number }> = []
+const stats: Array<{ alg: string; mutants: number; seconds: number; codes: Record<string, number>; verified: number }> =
+  []
 
 beforeAll(async () => {
   keys = await keysForAllAlgs()
   // cooldown 0: a mutated kid is an unknown kid, and a refetch inside the cooldown would wait in real time.
   verifier = createVerifier({
-    issuer: ISSUER, audience: CLIENT, fetch: fakeIdp(ALGS.map((alg) => keys[alg].publicJwk)).fetch, now: () => NOW,
-    cache: 'memory', cooldown: 0, algorithms: [...FUZZ_ALGS],
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: fakeIdp(ALGS.map((alg) => keys[alg].publicJwk)).fetch,
+    now: () => NOW,
+    cache: 'memory',
+    cooldown: 0,
+    algorithms: [...FUZZ_ALGS],
   })
-  const claims = { nonce: 'n-0S6_WzA2Mj', email: 'someone@example.test', amr: ['pwd'], auth_time: Math.floor(NOW / 1000) - 60 }
+  const claims = {
+    nonce: 'n-0S6_WzA2Mj',
+    email: 'someone@example.test',
+    amr: ['pwd'],
+    auth_time: Math.floor(NOW / 1000) - 60,
+  }
   tokens = new Map()
   for (const alg of FUZZ_ALGS) {
     const key = alg === 'Ed25519' ? keys.EdDSA : keys[alg as Alg]
@@ -230,20 +274,36 @@ afterAll(() => {
   if (stats.length === 0) return
   const mutants = stats.reduce((sum, s) => sum + s.mutants, 0)
   const seconds = stats.reduce((sum, s) => sum + s.seconds, 0)
-  const lines = stats.map((s) => `  ${s.alg.padEnd(8)} ${String(s.mutants).padStart(7)} mutants ${String(Math.round(s.mutants / s.seconds)).padStart(6)}/s  ` +
-    Object.entries(s.codes).sort().map(([code, n]) => `${code.replace('ERR_', '')} ${n}`).join(', ') +
-    (s.verified > 0 ? `, verified (signature-only variant) ${s.verified}` : ''))
-  console.info(`fuzz: seed ${SEED}, ${mutants} mutants in ${seconds.toFixed(1)} s (${Math.round(mutants / seconds)}/s)\n${lines.join('\n')}`)
+  const lines = stats.map(
+    (s) =>
+      `  ${s.alg.padEnd(8)} ${String(s.mutants).padStart(7)} mutants ${String(Math.round(s.mutants / s.seconds)).padStart(6)}/s  ` +
+      Object.entries(s.codes)
+        .sort()
+        .map(([code, n]) => `${code.replace('ERR_', '')} ${n}`)
+        .join(', ') +
+      (s.verified > 0 ? `, verified (signature-only variant) ${s.verified}` : ''),
+  )
+  console.info(
+    `fuzz: seed ${SEED}, ${mutants} mutants in ${seconds.toFixed(1)} s (${Math.round(mutants / seconds)}/s)\n${lines.join('\n')}`,
+  )
 })
 
 /** Resolves with the outcome, or rejects if verification does not settle within HANG_MS. */
-async function outcome(token: string): Promise<{ result?: Awaited<ReturnType<IdTokenVerifier['verify']>>; error?: unknown }> {
+async function outcome(
+  token: string,
+): Promise<{ result?: Awaited<ReturnType<IdTokenVerifier['verify']>>; error?: unknown }> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`verification did not settle within ${HANG_MS} ms`)), HANG_MS)
   })
   try {
-    return await Promise.race([verifier.verify(token).then((result) => ({ result }), (error: unknown) => ({ error })), hang])
+    return await Promise.race([
+      verifier.verify(token).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      ),
+      hang,
+    ])
   } finally {
     clearTimeout(timer)
   }
@@ -251,52 +311,60 @@ async function outcome(token: string): Promise<{ result?: Awaited<ReturnType<IdT
 
 describe(`byte-mutation fuzzing, ${TOTAL_SECONDS} s over ${FUZZ_ALGS.length} algorithms`, () => {
   FUZZ_ALGS.forEach((alg, index) => {
-    it(`${alg}: every mutant verifies unchanged or is an IdTokenError with a documented code`, { timeout: BUDGET_MS + 30_000 }, async () => {
-      const token = tokens.get(alg)!
-      const original: Original = {
-        token,
-        segments: token.split('.') as [string, string, string],
-        others: [...tokens.entries()].filter(([other]) => other !== alg).map(([, t]) => t),
-      }
-      const valid = new Set(tokens.values())
-      const control = await verifier.verify(token)
-      expect(control.header.alg).toBe(alg)
-
-      const r = rng(SEED + index)
-      const codes: Record<string, number> = {}
-      let verified = 0
-      let mutants = 0
-      const started = performance.now()
-      while (performance.now() - started < BUDGET_MS) {
-        const operator = OPERATOR_NAMES[mutants % OPERATOR_NAMES.length]!
-        const mutant = OPERATORS[operator]!(r, original)
-        const where = `seed ${SEED}, ${alg}, mutant #${mutants} (${operator}): ${JSON.stringify(mutant.slice(0, 200))}`
-        mutants++
-        // A no-op edit, or a splice that rebuilt another algorithm's valid token (the claims are shared).
-        if (mutant === token || valid.has(mutant)) continue
-        const { result, error } = await outcome(mutant)
-        if (result !== undefined) {
-          // Only the signature may differ, and only to another valid signature of the same input, spelled
-          // canonically: a respelling of the same bytes verifying would mean a lax decoder.
-          expect(mutant.slice(0, mutant.lastIndexOf('.')), `verified with another signing input: ${where}`).toBe(token.slice(0, token.lastIndexOf('.')))
-          const signature = mutant.slice(mutant.lastIndexOf('.') + 1)
-          expect(b64u(decode(signature)), `verified with a non-canonical signature: ${where}`).toBe(signature)
-          expect(result.payload, where).toEqual(control.payload)
-          verified++
-          continue
+    it(
+      `${alg}: every mutant verifies unchanged or is an IdTokenError with a documented code`,
+      { timeout: BUDGET_MS + 30_000 },
+      async () => {
+        const token = tokens.get(alg)!
+        const original: Original = {
+          token,
+          segments: token.split('.') as [string, string, string],
+          others: [...tokens.entries()].filter(([other]) => other !== alg).map(([, t]) => t),
         }
-        if (!(error instanceof IdTokenError)) throw new Error(`not an IdTokenError (${String(error)}): ${where}`, { cause: error })
-        if (!(ERROR_CODES as readonly string[]).includes(error.code)) throw new Error(`undocumented code ${error.code}: ${where}`)
-        // A mutant of a few characters ("e") occurs in any message by chance; longer ones must not.
-        if (mutant.length >= 12) assertNoLeak(error, mutant)
-        codes[error.code] = (codes[error.code] ?? 0) + 1
-      }
-      const seconds = (performance.now() - started) / 1000
-      stats.push({ alg, mutants, seconds, codes, verified })
+        const valid = new Set(tokens.values())
+        const control = await verifier.verify(token)
+        expect(control.header.alg).toBe(alg)
 
-      expect(mutants).toBeGreaterThan(OPERATOR_NAMES.length)
-      // The mutants reach past parsing: some fail only at the signature, some at the key or the algorithm.
-      expect(Object.keys(codes)).toEqual(expect.arrayContaining(['ERR_TOKEN_MALFORMED', 'ERR_SIGNATURE_INVALID']))
-    })
+        const r = rng(SEED + index)
+        const codes: Record<string, number> = {}
+        let verified = 0
+        let mutants = 0
+        const started = performance.now()
+        while (performance.now() - started < BUDGET_MS) {
+          const operator = OPERATOR_NAMES[mutants % OPERATOR_NAMES.length]!
+          const mutant = OPERATORS[operator]!(r, original)
+          const where = `seed ${SEED}, ${alg}, mutant #${mutants} (${operator}): ${JSON.stringify(mutant.slice(0, 200))}`
+          mutants++
+          // A no-op edit, or a splice that rebuilt another algorithm's valid token (the claims are shared).
+          if (mutant === token || valid.has(mutant)) continue
+          const { result, error } = await outcome(mutant)
+          if (result !== undefined) {
+            // Only the signature may differ, and only to another valid signature of the same input, spelled
+            // canonically: a respelling of the same bytes verifying would mean a lax decoder.
+            expect(mutant.slice(0, mutant.lastIndexOf('.')), `verified with another signing input: ${where}`).toBe(
+              token.slice(0, token.lastIndexOf('.')),
+            )
+            const signature = mutant.slice(mutant.lastIndexOf('.') + 1)
+            expect(b64u(decode(signature)), `verified with a non-canonical signature: ${where}`).toBe(signature)
+            expect(result.payload, where).toEqual(control.payload)
+            verified++
+            continue
+          }
+          if (!(error instanceof IdTokenError))
+            throw new Error(`not an IdTokenError (${String(error)}): ${where}`, { cause: error })
+          if (!(ERROR_CODES as readonly string[]).includes(error.code))
+            throw new Error(`undocumented code ${error.code}: ${where}`)
+          // A mutant of a few characters ("e") occurs in any message by chance; longer ones must not.
+          if (mutant.length >= 12) assertNoLeak(error, mutant)
+          codes[error.code] = (codes[error.code] ?? 0) + 1
+        }
+        const seconds = (performance.now() - started) / 1000
+        stats.push({ alg, mutants, seconds, codes, verified })
+
+        expect(mutants).toBeGreaterThan(OPERATOR_NAMES.length)
+        // The mutants reach past parsing: some fail only at the signature, some at the key or the algorithm.
+        expect(Object.keys(codes)).toEqual(expect.arrayContaining(['ERR_TOKEN_MALFORMED', 'ERR_SIGNATURE_INVALID']))
+      },
+    )
   })
 })

@@ -16,26 +16,35 @@ export interface CountingBody {
  * (highWaterMark 0), so `pulled()` is what the reader asked for. `delay` ms between chunks; `stall` never
  * produces anything after the headers.
  */
-export function countingBody(options: { total: number; chunk?: number; fill?: number; delay?: number; stall?: boolean }): CountingBody {
+export function countingBody(options: {
+  total: number
+  chunk?: number
+  fill?: number
+  delay?: number
+  stall?: boolean
+}): CountingBody {
   const size = options.chunk ?? 64 * 1024
   const piece = new Uint8Array(size).fill(options.fill ?? 0x20)
   let pulled = 0
   let cancelled = false
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (options.stall === true) return new Promise<void>(() => {})
-      if (options.delay !== undefined) await new Promise((resolve) => setTimeout(resolve, options.delay))
-      if (cancelled) return
-      const left = options.total - pulled
-      if (left <= 0) return controller.close()
-      const next = left >= size ? piece.slice() : piece.slice(0, left)
-      pulled += next.byteLength
-      controller.enqueue(next)
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (options.stall === true) return new Promise<void>(() => {})
+        if (options.delay !== undefined) await new Promise((resolve) => setTimeout(resolve, options.delay))
+        if (cancelled) return
+        const left = options.total - pulled
+        if (left <= 0) return controller.close()
+        const next = left >= size ? piece.slice() : piece.slice(0, left)
+        pulled += next.byteLength
+        controller.enqueue(next)
+      },
+      cancel() {
+        cancelled = true
+      },
     },
-    cancel() {
-      cancelled = true
-    },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
   return { stream, pulled: () => pulled, cancelled: () => cancelled }
 }
 
@@ -53,7 +62,10 @@ export async function settleWithin(promise: Promise<unknown>, limit: number): Pr
   })
   try {
     const outcome = await Promise.race([
-      promise.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error })),
+      promise.then(
+        (value) => ({ state: 'resolved' as const, value }),
+        (error: unknown) => ({ state: 'rejected' as const, error }),
+      ),
       pending,
     ])
     const ms = performance.now() - start
@@ -72,7 +84,9 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function serve(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<TestServer> {
+export async function serve(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<TestServer> {
   const requests: string[] = []
   const server = createServer((request, response) => {
     requests.push(request.url ?? '')
@@ -83,10 +97,11 @@ export async function serve(handler: (request: IncomingMessage, response: Server
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 

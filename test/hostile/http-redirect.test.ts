@@ -22,9 +22,10 @@ beforeAll(async () => {
  */
 function redirectingFetch(status: number, from: string): { fetch: typeof fetch; urls: string[] } {
   const urls: string[] = []
-  const evilServe = (url: URL): Response => url.pathname === '/jwks'
-    ? Response.json({ keys: [attacker.publicJwk] })
-    : Response.json({ issuer: ISSUER, jwks_uri: `${ISSUER}/jwks`, id_token_signing_alg_values_supported: ['RS256'] })
+  const evilServe = (url: URL): Response =>
+    url.pathname === '/jwks'
+      ? Response.json({ keys: [attacker.publicJwk] })
+      : Response.json({ issuer: ISSUER, jwks_uri: `${ISSUER}/jwks`, id_token_signing_alg_values_supported: ['RS256'] })
   const fetchFn: typeof fetch = async (input, init) => {
     const url = new URL(String(input))
     urls.push(url.href)
@@ -40,9 +41,19 @@ function redirectingFetch(status: number, from: string): { fetch: typeof fetch; 
 describe('redirects are never followed', () => {
   it.each([301, 302, 303, 307, 308])('a key set answering %i over https -> http is refused', async (status) => {
     const idp = redirectingFetch(status, JWKS_URL)
-    const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, jwksUri: JWKS_URL, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: CLIENT,
+      jwksUri: JWKS_URL,
+      fetch: idp.fetch,
+      now: () => NOW,
+      cache: 'memory',
+    })
     const token = await sign(attacker)
-    const error = await verifier.verify(token).then(() => undefined, (e: unknown) => e as { code: string; message: string })
+    const error = await verifier.verify(token).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(error?.message).toBe(
       `the key set at ${JWKS_URL} answered HTTP ${status} (a redirect, which is not followed): configure the final URL (Location: ${EVIL}/jwks)`,
@@ -52,8 +63,17 @@ describe('redirects are never followed', () => {
 
   it('a discovery document answering 302 is refused and no key set is fetched', async () => {
     const idp = redirectingFetch(302, DISCOVERY_URL)
-    const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
-    const error = await verifier.verify(await sign(attacker)).then(() => undefined, (e: unknown) => e as { code: string; message: string })
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: CLIENT,
+      fetch: idp.fetch,
+      now: () => NOW,
+      cache: 'memory',
+    })
+    const error = await verifier.verify(await sign(attacker)).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(error?.message).toContain(`the discovery document at ${DISCOVERY_URL} answered HTTP 302`)
     expect(error?.message).toContain(`(Location: ${EVIL}/.well-known/openid-configuration)`)
@@ -70,11 +90,15 @@ describe('redirects are never followed', () => {
     expect(seen).toEqual(['manual'])
   })
 
-  it('a browser\'s opaque redirect (type opaqueredirect, status 0) is refused as a redirect', async () => {
-    const error = await getJson({ fetch: async () => opaqueRedirect(), timeout: 1000 }, JWKS_URL, 'key set')
-      .then(() => undefined, (e: unknown) => e as { code: string; message: string })
+  it("a browser's opaque redirect (type opaqueredirect, status 0) is refused as a redirect", async () => {
+    const error = await getJson({ fetch: async () => opaqueRedirect(), timeout: 1000 }, JWKS_URL, 'key set').then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
-    expect(error?.message).toBe(`the key set at ${JWKS_URL} answered with a redirect, which is not followed: configure the final URL`)
+    expect(error?.message).toBe(
+      `the key set at ${JWKS_URL} answered with a redirect, which is not followed: configure the final URL`,
+    )
   })
 
   it('a transport that followed a redirect anyway (response.redirected) is refused', async () => {
@@ -84,8 +108,10 @@ describe('redirects are never followed', () => {
       Object.defineProperty(response, 'url', { value: `${EVIL}/jwks` })
       return response
     }
-    const error = await getJson({ fetch: async () => followed(), timeout: 1000 }, JWKS_URL, 'key set')
-      .then(() => undefined, (e: unknown) => e as { code: string; message: string })
+    const error = await getJson({ fetch: async () => followed(), timeout: 1000 }, JWKS_URL, 'key set').then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(error?.message).toBe(
       `the key set at ${JWKS_URL} was answered through a redirect, which is not followed: configure the final URL (${EVIL}/jwks)`,
@@ -93,16 +119,30 @@ describe('redirects are never followed', () => {
   })
 
   it('a redirect without Location still names the status and the hint', async () => {
-    const error = await getJson({ fetch: async () => new Response(null, { status: 300 }), timeout: 1000 }, JWKS_URL, 'key set')
-      .then(() => undefined, (e: unknown) => e as { code: string; message: string })
+    const error = await getJson(
+      { fetch: async () => new Response(null, { status: 300 }), timeout: 1000 },
+      JWKS_URL,
+      'key set',
+    ).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
-    expect(error?.message).toBe(`the key set at ${JWKS_URL} answered HTTP 300 (a redirect, which is not followed): configure the final URL`)
+    expect(error?.message).toBe(
+      `the key set at ${JWKS_URL} answered HTTP 300 (a redirect, which is not followed): configure the final URL`,
+    )
   })
 
   it('a long Location is cut in the message', async () => {
     const location = `https://other.example.test/${'a'.repeat(10_000)}`
-    const error = await getJson({ fetch: async () => new Response(null, { status: 302, headers: { location } }), timeout: 1000 }, JWKS_URL, 'key set')
-      .then(() => undefined, (e: unknown) => e as { code: string; message: string })
+    const error = await getJson(
+      { fetch: async () => new Response(null, { status: 302, headers: { location } }), timeout: 1000 },
+      JWKS_URL,
+      'key set',
+    ).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(error?.message).toContain('(Location: https://other.example.test/aaa')
     expect(error?.message).toContain('…')
@@ -135,10 +175,14 @@ describe('over real HTTP with the global fetch (undici)', () => {
       }
     })
     const url = `${server.origin}/jwks`
-    const error = await getJson({ fetch: globalThis.fetch, timeout: 5000 }, url, 'key set')
-      .then(() => undefined, (e: unknown) => e as { code: string; message: string })
+    const error = await getJson({ fetch: globalThis.fetch, timeout: 5000 }, url, 'key set').then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
-    expect(error?.message).toBe(`the key set at ${url} answered HTTP 302 (a redirect, which is not followed): configure the final URL (Location: ${server.origin}/moved)`)
+    expect(error?.message).toBe(
+      `the key set at ${url} answered HTTP 302 (a redirect, which is not followed): configure the final URL (Location: ${server.origin}/moved)`,
+    )
     expect(server.requests).toEqual(['/jwks'])
   })
 })

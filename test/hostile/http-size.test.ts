@@ -13,16 +13,24 @@ const JWKS_URL = `${ISSUER}/jwks`
 const MiB = 1 << 20
 const CHUNK = 64 * 1024
 
-const fetchOf = (response: () => Response): typeof fetch => async () => response()
+const fetchOf =
+  (response: () => Response): typeof fetch =>
+  async () =>
+    response()
 const failure = (promise: Promise<unknown>): Promise<{ code: string; message: string } | undefined> =>
-  promise.then(() => undefined, (e: unknown) => e as { code: string; message: string })
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as { code: string; message: string },
+  )
 const bytes = (...parts: (string | number[])[]): Uint8Array<ArrayBuffer> =>
-  new Uint8Array(parts.flatMap((part) => typeof part === 'string' ? [...new TextEncoder().encode(part)] : part))
+  new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...new TextEncoder().encode(part)] : part)))
 
 describe('the body is bounded while it is read', () => {
   it('an 8 MiB body is cancelled soon after 1 MiB', async () => {
     const body = countingBody({ total: 8 * MiB, chunk: CHUNK })
-    const error = await failure(getJson({ fetch: fetchOf(() => new Response(body.stream)), timeout: 5000 }, JWKS_URL, 'key set'))
+    const error = await failure(
+      getJson({ fetch: fetchOf(() => new Response(body.stream)), timeout: 5000 }, JWKS_URL, 'key set'),
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(body.cancelled()).toBe(true)
     expect(body.pulled()).toBeLessThanOrEqual(MiB + CHUNK)
@@ -32,7 +40,12 @@ describe('the body is bounded while it is read', () => {
   it('through createVerifier: a 16 MiB key set is refused, the stream cancelled', async () => {
     const body = countingBody({ total: 16 * MiB, chunk: CHUNK })
     const verifier = createVerifier({
-      issuer: ISSUER, audience: CLIENT, jwksUri: JWKS_URL, cache: 'memory', now: () => NOW, timeout: 5000,
+      issuer: ISSUER,
+      audience: CLIENT,
+      jwksUri: JWKS_URL,
+      cache: 'memory',
+      now: () => NOW,
+      timeout: 5000,
       fetch: fetchOf(() => new Response(body.stream, { headers: { 'content-type': 'application/json' } })),
     })
     const error = await failure(verifier.verify(await sign(await makeKey('RS256'))))
@@ -57,14 +70,18 @@ describe('the body is bounded while it is read', () => {
     const exact = json + ' '.repeat(MiB - json.length)
     const ok = await getJson({ fetch: fetchOf(() => new Response(exact)), timeout: 5000 }, JWKS_URL, 'key set')
     expect(ok.body).toEqual({ keys: [] })
-    const error = await failure(getJson({ fetch: fetchOf(() => new Response(`${exact} `)), timeout: 5000 }, JWKS_URL, 'key set'))
+    const error = await failure(
+      getJson({ fetch: fetchOf(() => new Response(`${exact} `)), timeout: 5000 }, JWKS_URL, 'key set'),
+    )
     expect(error?.message).toBe(`the key set at ${JWKS_URL} is larger than 1 MiB`)
   })
 
   it('the bound counts bytes, not characters', async () => {
     // 600 Ki two-byte characters: 1.2 MiB of UTF-8, fewer than 1 Mi characters.
     const text = `{"keys":[],"x":"${'é'.repeat(600 * 1024)}"}`
-    const error = await failure(getJson({ fetch: fetchOf(() => new Response(text)), timeout: 5000 }, JWKS_URL, 'key set'))
+    const error = await failure(
+      getJson({ fetch: fetchOf(() => new Response(text)), timeout: 5000 }, JWKS_URL, 'key set'),
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(error?.message).toBe(`the key set at ${JWKS_URL} is larger than 1 MiB`)
   })
@@ -72,18 +89,26 @@ describe('the body is bounded while it is read', () => {
 
 describe('decoding', () => {
   it('invalid UTF-8 is refused, not replaced', async () => {
-    const error = await failure(getJson({ fetch: fetchOf(() => new Response(bytes('["', [0xff], '"]'))), timeout: 5000 }, JWKS_URL, 'key set'))
+    const error = await failure(
+      getJson({ fetch: fetchOf(() => new Response(bytes('["', [0xff], '"]'))), timeout: 5000 }, JWKS_URL, 'key set'),
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(error?.message).toBe(`the key set at ${JWKS_URL} is not valid JSON (not UTF-8)`)
   })
 
   it('a leading byte order mark is accepted, as response.text() did', async () => {
-    const response = await getJson({ fetch: fetchOf(() => new Response(bytes([0xef, 0xbb, 0xbf], '{"keys":[]}'))), timeout: 5000 }, JWKS_URL, 'key set')
+    const response = await getJson(
+      { fetch: fetchOf(() => new Response(bytes([0xef, 0xbb, 0xbf], '{"keys":[]}'))), timeout: 5000 },
+      JWKS_URL,
+      'key set',
+    )
     expect(response.body).toEqual({ keys: [] })
   })
 
   it('a response without a body is not valid JSON', async () => {
-    const error = await failure(getJson({ fetch: fetchOf(() => new Response(null)), timeout: 5000 }, JWKS_URL, 'key set'))
+    const error = await failure(
+      getJson({ fetch: fetchOf(() => new Response(null)), timeout: 5000 }, JWKS_URL, 'key set'),
+    )
     expect(error?.code).toBe('ERR_JWKS_INVALID')
     expect(error?.message).toBe(`the key set at ${JWKS_URL} is not valid JSON`)
   })
@@ -121,7 +146,11 @@ describe('over real HTTP with the global fetch (undici)', () => {
     expect(payload.byteLength).toBeLessThan(MiB)
 
     server = await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': payload.byteLength })
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': payload.byteLength,
+      })
       response.end(payload)
     })
     const url = `${server.origin}/jwks`

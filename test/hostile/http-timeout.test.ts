@@ -13,7 +13,15 @@ const TIMEOUT = 50
 const LIMIT = 1000
 
 function verifierWith(fetchFn: typeof fetch) {
-  return createVerifier({ issuer: ISSUER, audience: CLIENT, jwksUri: JWKS_URL, fetch: fetchFn, now: () => NOW, cache: 'memory', timeout: TIMEOUT })
+  return createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    jwksUri: JWKS_URL,
+    fetch: fetchFn,
+    now: () => NOW,
+    cache: 'memory',
+    timeout: TIMEOUT,
+  })
 }
 
 describe('the deadline covers the whole request', () => {
@@ -51,7 +59,10 @@ describe('the deadline covers the whole request', () => {
 
   it('a body trickling in is cut at the deadline, not given one per chunk', async () => {
     const body = countingBody({ total: Infinity, chunk: 1, delay: 10 })
-    const outcome = await settleWithin(getJson({ fetch: async () => new Response(body.stream), timeout: 100 }, JWKS_URL, 'key set'), LIMIT)
+    const outcome = await settleWithin(
+      getJson({ fetch: async () => new Response(body.stream), timeout: 100 }, JWKS_URL, 'key set'),
+      LIMIT,
+    )
     expect(outcome.state).toBe('rejected')
     if (outcome.state !== 'rejected') return
     expect(outcome.error.message).toBe(`the key set at ${JWKS_URL} could not be fetched: timed out after 100 ms`)

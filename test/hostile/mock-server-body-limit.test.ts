@@ -22,19 +22,26 @@ afterAll(async () => {
  * Streams a chunked body of up to `cap` bytes, and stops writing as soon as a response arrives.
  * Resolves with the status and how much had been written by then.
  */
-function stream(url: string, cap: number, headers: Record<string, string>): Promise<{ status: number; written: number }> {
+function stream(
+  url: string,
+  cap: number,
+  headers: Record<string, string>,
+): Promise<{ status: number; written: number }> {
   const target = new URL(url)
   return new Promise((resolve, reject) => {
     let written = 0
     let answered = false
     const chunk = Buffer.alloc(64 * 1024, 0x61)
-    const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, agent: false }, (res) => {
-      answered = true
-      const status = res.statusCode ?? 0
-      res.resume()
-      res.on('end', () => resolve({ status, written }))
-      res.on('error', () => resolve({ status, written }))
-    })
+    const req = request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, agent: false },
+      (res) => {
+        answered = true
+        const status = res.statusCode ?? 0
+        res.resume()
+        res.on('end', () => resolve({ status, written }))
+        res.on('error', () => resolve({ status, written }))
+      },
+    )
     // The server may close the connection while we still write: that is expected, not a failure.
     req.on('error', (error) => {
       if (!answered) reject(error)
@@ -56,7 +63,11 @@ function stream(url: string, cap: number, headers: Record<string, string>): Prom
 describe('the request body limit', () => {
   it('answers 413 to a streamed oversized body long before it ends, and stays responsive', async () => {
     const cap = 64 * MiB
-    for (const [path, type] of [['/token', 'application/x-www-form-urlencoded'], ['/_mock/id-token', 'application/json'], ['/nowhere', 'text/plain']] as const) {
+    for (const [path, type] of [
+      ['/token', 'application/x-www-form-urlencoded'],
+      ['/_mock/id-token', 'application/json'],
+      ['/nowhere', 'text/plain'],
+    ] as const) {
       const { status, written } = await stream(`${srv.url}${path}`, cap, { 'content-type': type })
       expect(status, path).toBe(413)
       expect(written, path).toBeLessThan(cap / 4)
@@ -65,13 +76,21 @@ describe('the request body limit', () => {
   })
 
   it('answers 413 to a declared Content-Length over the limit without reading it', async () => {
-    const declared = await stream(`${srv.url}/token`, 4 * MiB, { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(200 * MiB) })
+    const declared = await stream(`${srv.url}/token`, 4 * MiB, {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(200 * MiB),
+    })
     expect(declared.status).toBe(413)
     expect(declared.written).toBeLessThan(4 * MiB)
   })
 
   it('maxBodyBytes: a body at the limit is served, one byte over is 413', async () => {
-    const form = (size: number) => raw(`${small.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=authorization_code&code=${'x'.repeat(size - 35)}` })
+    const form = (size: number) =>
+      raw(`${small.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=authorization_code&code=${'x'.repeat(size - 35)}`,
+      })
     const atLimit = await form(1000)
     expect(atLimit.status).toBe(401) // parsed and judged: no client_id
     const over = await form(1001)
@@ -81,7 +100,11 @@ describe('the request body limit', () => {
 
   it('a 1 MiB default serves ordinary requests', async () => {
     const body = JSON.stringify({ claims: { sub: 'alice', filler: 'x'.repeat(512 * 1024) } })
-    const response = await fetch(`${srv.url}/_mock/id-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const response = await fetch(`${srv.url}/_mock/id-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
     expect(response.status).toBe(200)
   })
 

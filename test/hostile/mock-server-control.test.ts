@@ -22,7 +22,10 @@ afterAll(async () => {
 })
 
 const preflight = (url: string, origin: string, method = 'POST') =>
-  raw(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' } })
+  raw(url, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' },
+  })
 
 describe('the control API by default', () => {
   it('answers a preflight from any origin without Access-Control-Allow-* headers', async () => {
@@ -34,25 +37,41 @@ describe('the control API by default', () => {
   })
 
   it('refuses a text/plain POST (which needs no preflight) with 415 and mints nothing', async () => {
-    const response = await raw(`${srv.url}/_mock/id-token`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: '{"claims":{"sub":"mallory"}}' })
+    const response = await raw(`${srv.url}/_mock/id-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: '{"claims":{"sub":"mallory"}}',
+    })
     expect(response.status).toBe(415)
     expect(response.body).not.toMatch(/"token"/)
   })
 
   it('refuses form and bodiless state changes with 415 (a no-cors fetch or a form post)', async () => {
     const kid = srv.idp.signingKid()
-    const form = await raw(`${srv.url}/_mock/rotate`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' })
+    const form = await raw(`${srv.url}/_mock/rotate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=b',
+    })
     expect(form.status).toBe(415)
     const bare = await raw(`${srv.url}/_mock/rotate`, { method: 'POST' })
     expect(bare.status).toBe(415)
-    const fault = await raw(`${srv.url}/_mock/faults/jwks`, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{"status":503}' })
+    const fault = await raw(`${srv.url}/_mock/faults/jwks`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"status":503}',
+    })
     expect(fault.status).toBe(415)
     expect(srv.idp.signingKid()).toBe(kid)
     expect((await fetch(`${srv.url}/jwks`)).status).toBe(200)
   })
 
   it('refuses a request carrying a foreign Origin, and sends it no CORS headers', async () => {
-    const minted = await raw(`${srv.url}/_mock/id-token`, { method: 'POST', headers: { origin: EVIL, 'content-type': 'application/json' }, body: '{}' })
+    const minted = await raw(`${srv.url}/_mock/id-token`, {
+      method: 'POST',
+      headers: { origin: EVIL, 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(minted.status).toBe(403)
     expect(minted.body).not.toMatch(/"token"/)
     expect(allowHeaders(minted)).toEqual([])
@@ -62,7 +81,11 @@ describe('the control API by default', () => {
   })
 
   it('still serves test suites (no Origin, JSON) and keeps CORS on the provider endpoints', async () => {
-    const minted = await fetch(`${srv.url}/_mock/id-token`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{}' })
+    const minted = await fetch(`${srv.url}/_mock/id-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{}',
+    })
     expect(minted.status).toBe(200)
     expect(await minted.json()).toHaveProperty('token')
     expect((await fetch(`${srv.url}/_mock/keys`)).status).toBe(200)
@@ -77,7 +100,11 @@ describe('controlOrigins', () => {
     expect(ok.status).toBe(204)
     expect(ok.headers['access-control-allow-origin']).toBe(DEMO)
     expect(String(ok.headers['access-control-allow-methods'])).toContain('POST')
-    const rotated = await raw(`${allowing.url}/_mock/rotate`, { method: 'POST', headers: { origin: DEMO, 'content-type': 'application/json' }, body: '{}' })
+    const rotated = await raw(`${allowing.url}/_mock/rotate`, {
+      method: 'POST',
+      headers: { origin: DEMO, 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(rotated.status).toBe(200)
     expect(rotated.headers['access-control-allow-origin']).toBe(DEMO)
     expect(allowHeaders(await preflight(`${allowing.url}/_mock/rotate`, EVIL))).toEqual([])
@@ -86,13 +113,19 @@ describe('controlOrigins', () => {
   })
 
   it('an allowlisted origin still needs a JSON body', async () => {
-    const response = await raw(`${allowing.url}/_mock/reset`, { method: 'POST', headers: { origin: DEMO, 'content-type': 'text/plain' }, body: '' })
+    const response = await raw(`${allowing.url}/_mock/reset`, {
+      method: 'POST',
+      headers: { origin: DEMO, 'content-type': 'text/plain' },
+      body: '',
+    })
     expect(response.status).toBe(415)
   })
 
   it('refuses an origin that is not an http(s) origin', async () => {
     await expect(startMockIdpServer({ port: 0, controlOrigins: ['*'] })).rejects.toThrow(TypeError)
-    await expect(startMockIdpServer({ port: 0, controlOrigins: ['http://127.0.0.1:4001/path'] })).rejects.toThrow(TypeError)
+    await expect(startMockIdpServer({ port: 0, controlOrigins: ['http://127.0.0.1:4001/path'] })).rejects.toThrow(
+      TypeError,
+    )
   })
 })
 
@@ -107,10 +140,11 @@ function cli(args: string[]): Promise<{ issuer: string; stop: () => Promise<numb
       if (newline >= 0) {
         resolve({
           issuer: out.slice(0, newline),
-          stop: () => new Promise((done) => {
-            child.once('exit', (code) => done(code))
-            child.kill('SIGTERM')
-          }),
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code))
+              child.kill('SIGTERM')
+            }),
         })
       }
     })
@@ -124,7 +158,9 @@ describe('the CLI', () => {
     const { issuer, stop } = await cli(['--control-origin', DEMO, '--control-origin', 'http://localhost:5173'])
     try {
       expect((await preflight(`${issuer}/_mock/id-token`, DEMO)).headers['access-control-allow-origin']).toBe(DEMO)
-      expect((await preflight(`${issuer}/_mock/id-token`, 'http://localhost:5173')).headers['access-control-allow-origin']).toBe('http://localhost:5173')
+      expect(
+        (await preflight(`${issuer}/_mock/id-token`, 'http://localhost:5173')).headers['access-control-allow-origin'],
+      ).toBe('http://localhost:5173')
       expect(allowHeaders(await preflight(`${issuer}/_mock/id-token`, EVIL))).toEqual([])
     } finally {
       expect(await stop()).toBe(0)

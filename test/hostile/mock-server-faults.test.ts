@@ -12,8 +12,19 @@ beforeAll(async () => {
 })
 afterAll(() => srv.close())
 
-const REFUSED = ['set-cookie', 'Set-Cookie', 'access-control-allow-origin', 'content-length', 'transfer-encoding', 'connection',
-  'refresh', 'content-security-policy', 'strict-transport-security', 'x-anything', 'clear-site-data']
+const REFUSED = [
+  'set-cookie',
+  'Set-Cookie',
+  'access-control-allow-origin',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'refresh',
+  'content-security-policy',
+  'strict-transport-security',
+  'x-anything',
+  'clear-site-data',
+]
 
 describe('fault headers', () => {
   it('setFault refuses headers outside the documented set with a TypeError', async () => {
@@ -22,17 +33,35 @@ describe('fault headers', () => {
       expect(() => idp.setFault('jwks', { headers: { [name]: 'x' } }), name).toThrow(TypeError)
     }
     expect(() => idp.setFault('jwks', { headers: { etag: 1 as unknown as string } })).toThrow(TypeError)
-    expect(() => idp.setFault('jwks', { headers: 'set-cookie: a=b' as unknown as Record<string, string> })).toThrow(TypeError)
+    expect(() => idp.setFault('jwks', { headers: 'set-cookie: a=b' as unknown as Record<string, string> })).toThrow(
+      TypeError,
+    )
   })
 
   it('the documented set still works, in any letter case', async () => {
     const idp = await createMockIdp({ algorithms: ['ES256'] })
     const fault: Fault = {
       status: 503,
-      headers: { 'Retry-After': '5', 'cache-control': 'no-store', Date: 'Tue, 01 Jan 2030 00:00:00 GMT', Vary: 'Accept' },
+      headers: {
+        'Retry-After': '5',
+        'cache-control': 'no-store',
+        Date: 'Tue, 01 Jan 2030 00:00:00 GMT',
+        Vary: 'Accept',
+      },
     }
     expect(() => idp.setFault('jwks', fault)).not.toThrow()
-    for (const name of ['age', 'content-encoding', 'content-language', 'content-type', 'etag', 'expires', 'last-modified', 'location', 'pragma', 'www-authenticate']) {
+    for (const name of [
+      'age',
+      'content-encoding',
+      'content-language',
+      'content-type',
+      'etag',
+      'expires',
+      'last-modified',
+      'location',
+      'pragma',
+      'www-authenticate',
+    ]) {
       expect(() => idp.setFault('jwks', { headers: { [name]: 'x' } }), name).not.toThrow()
     }
   })
@@ -44,7 +73,10 @@ describe('fault headers', () => {
       body: JSON.stringify({ status: 200, headers: { 'set-cookie': 'session=attacker; Path=/' } }),
     })
     expect(response.status).toBe(400)
-    expect(await response.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/set-cookie/) })
+    expect(await response.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringMatching(/set-cookie/),
+    })
     const jwks = await fetch(`${srv.url}/jwks`)
     expect(jwks.headers.get('set-cookie')).toBeNull()
     expect(srv.idp.requests.at(-1)?.faulted).toBe(false)

@@ -39,7 +39,11 @@ beforeAll(async () => {
     algorithms: ['ES256'],
     clients: [
       { clientId: 'open' },
-      { clientId: 'registered', redirectUris: ['https://app.example.com/callback'], postLogoutRedirectUris: ['https://app.example.com/bye'] },
+      {
+        clientId: 'registered',
+        redirectUris: ['https://app.example.com/callback'],
+        postLogoutRedirectUris: ['https://app.example.com/bye'],
+      },
     ],
   })
   server.use(...msw.handlers)
@@ -54,7 +58,13 @@ afterAll(async () => {
 
 function authorizeUrl(idp: MockIdp, clientId: string, redirectUri: string): URL {
   const url = new URL(idp.endpoints.authorize)
-  url.search = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', state: 's', ...CHALLENGE }).toString()
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    state: 's',
+    ...CHALLENGE,
+  }).toString()
   return url
 }
 
@@ -86,12 +96,19 @@ describe('authorization redirects (MSW handlers)', () => {
   })
 
   it('a client with registered URIs gets exactly those, not loopback ones', async () => {
-    expect((await fetch(authorizeUrl(msw, 'registered', 'https://app.example.com/callback'), { redirect: 'manual' })).status).toBe(302)
-    expect((await fetch(authorizeUrl(msw, 'registered', 'http://127.0.0.1:9/cb'), { redirect: 'manual' })).status).toBe(400)
+    expect(
+      (await fetch(authorizeUrl(msw, 'registered', 'https://app.example.com/callback'), { redirect: 'manual' })).status,
+    ).toBe(302)
+    expect((await fetch(authorizeUrl(msw, 'registered', 'http://127.0.0.1:9/cb'), { redirect: 'manual' })).status).toBe(
+      400,
+    )
   })
 
   it('a redirect carries no CORS grant, so a page cannot follow it with fetch and read the code', async () => {
-    const response = await fetch(authorizeUrl(msw, 'open', 'http://127.0.0.1:9/cb'), { headers: { origin: 'https://evil.example.com' }, redirect: 'manual' })
+    const response = await fetch(authorizeUrl(msw, 'open', 'http://127.0.0.1:9/cb'), {
+      headers: { origin: 'https://evil.example.com' },
+      redirect: 'manual',
+    })
     expect(response.status).toBe(302)
     expect(response.headers.get('access-control-allow-origin')).toBeNull()
     expect(response.headers.get('access-control-allow-credentials')).toBeNull()
@@ -110,23 +127,33 @@ describe('end-session redirects (MSW handlers)', () => {
       expect(response.status, uri).toBe(400)
       expect(response.headers.get('location')).toBeNull()
     }
-    for (const uri of LOCAL) expect((await fetch(logoutUrl(bare, uri, bare.clientId), { redirect: 'manual' })).status, uri).toBe(302)
+    for (const uri of LOCAL)
+      expect((await fetch(logoutUrl(bare, uri, bare.clientId), { redirect: 'manual' })).status, uri).toBe(302)
   })
 
   it('with registered URIs: exactly those', async () => {
-    expect((await fetch(logoutUrl(msw, 'https://app.example.com/bye', 'registered'), { redirect: 'manual' })).status).toBe(302)
-    expect((await fetch(logoutUrl(msw, 'https://evil.example.com/', 'registered'), { redirect: 'manual' })).status).toBe(400)
+    expect(
+      (await fetch(logoutUrl(msw, 'https://app.example.com/bye', 'registered'), { redirect: 'manual' })).status,
+    ).toBe(302)
+    expect(
+      (await fetch(logoutUrl(msw, 'https://evil.example.com/', 'registered'), { redirect: 'manual' })).status,
+    ).toBe(400)
   })
 })
 
 describe('the real server', () => {
   it('answers a foreign redirect_uri with a 400 page, never a redirect', async () => {
-    const response = await fetch(authorizeUrl(srv.idp, 'test-client', 'https://evil.example.com/steal'), { redirect: 'manual' })
+    const response = await fetch(authorizeUrl(srv.idp, 'test-client', 'https://evil.example.com/steal'), {
+      redirect: 'manual',
+    })
     expect(response.status).toBe(400)
     expect(response.headers.get('location')).toBeNull()
     const logout = await fetch(logoutUrl(srv.idp, 'https://evil.example.com/'), { redirect: 'manual' })
     expect(logout.status).toBe(400)
-    const local = await fetch(authorizeUrl(srv.idp, 'test-client', 'http://127.0.0.1:9/cb'), { redirect: 'manual', headers: { origin: 'https://evil.example.com' } })
+    const local = await fetch(authorizeUrl(srv.idp, 'test-client', 'http://127.0.0.1:9/cb'), {
+      redirect: 'manual',
+      headers: { origin: 'https://evil.example.com' },
+    })
     expect(local.status).toBe(302)
     expect(local.headers.get('access-control-allow-origin')).toBeNull()
   })

@@ -18,19 +18,24 @@ export interface RawRequest {
 export function raw(url: string, options: RawRequest = {}): Promise<RawResponse> {
   const target = new URL(url)
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: target.hostname.replace(/^\[|\]$/g, ''),
-      port: target.port,
-      path: `${target.pathname}${target.search}`,
-      method: options.method ?? 'GET',
-      headers: options.headers ?? {},
-      agent: false,
-    }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }))
-      res.on('error', reject)
-    })
+    const req = request(
+      {
+        host: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        )
+        res.on('error', reject)
+      },
+    )
     req.on('error', reject)
     req.end(options.body)
   })

@@ -29,32 +29,47 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 10))
 }
 
-const handlerBug = (): Error => new Error('bug in the application\'s event handler')
+const handlerBug = (): Error => new Error("bug in the application's event handler")
 
 const HANDLERS: Array<[string, () => unknown]> = [
-  ['throws synchronously', () => {
-    throw handlerBug()
-  }],
-  ['is async and throws', async () => {
-    throw handlerBug()
-  }],
+  [
+    'throws synchronously',
+    () => {
+      throw handlerBug()
+    },
+  ],
+  [
+    'is async and throws',
+    async () => {
+      throw handlerBug()
+    },
+  ],
   ['returns a promise that rejects later', () => new Promise((_, reject) => setTimeout(() => reject(handlerBug()), 5))],
   ['returns an already rejected promise', () => Promise.reject(handlerBug())],
-  ['returns a thenable whose then throws', () => ({
-    then() {
-      throw handlerBug()
-    },
-  })],
-  ['returns a thenable that calls its reject callback', () => ({
-    then(_resolve: unknown, reject: (reason: unknown) => void) {
-      reject(handlerBug())
-    },
-  })],
-  ['returns an object whose then getter throws', () => ({
-    get then() {
-      throw handlerBug()
-    },
-  })],
+  [
+    'returns a thenable whose then throws',
+    () => ({
+      then() {
+        throw handlerBug()
+      },
+    }),
+  ],
+  [
+    'returns a thenable that calls its reject callback',
+    () => ({
+      then(_resolve: unknown, reject: (reason: unknown) => void) {
+        reject(handlerBug())
+      },
+    }),
+  ],
+  [
+    'returns an object whose then getter throws',
+    () => ({
+      get then() {
+        throw handlerBug()
+      },
+    }),
+  ],
   ['returns a promise that never settles', () => new Promise(() => {})],
   ['returns a thenable that never calls back', () => ({ then() {} })],
 ]
@@ -68,7 +83,14 @@ describe('whatever onEvent does, verification goes on and nothing is left unhand
         return behaviour()
       }) as EventHandler
       const idp = fakeIdp([key.publicJwk])
-      const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory', onEvent })
+      const verifier = createVerifier({
+        issuer: ISSUER,
+        audience: CLIENT,
+        fetch: idp.fetch,
+        now: () => NOW,
+        cache: 'memory',
+        onEvent,
+      })
 
       await expect(verifier.verify(await sign(key))).resolves.toMatchObject({ payload: { sub: 'user-1' } })
       expect(seen).toContain('fetched')
@@ -93,7 +115,14 @@ it('the types accept an async handler without a cast', async () => {
     await Promise.resolve()
     events.push(event.type)
   }
-  const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: fakeIdp([key.publicJwk]).fetch, now: () => NOW, cache: 'memory', onEvent: asyncHandler })
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: fakeIdp([key.publicJwk]).fetch,
+    now: () => NOW,
+    cache: 'memory',
+    onEvent: asyncHandler,
+  })
   await verifier.verify(await sign(key))
   await settle()
   expect(events).toContain('fetched')

@@ -40,9 +40,15 @@ function providers(issuers: Record<string, TestKey>) {
 }
 
 describe('several issuers', () => {
-  it('routes each token to its issuer and verifies it with that issuer\'s keys', async () => {
+  it("routes each token to its issuer and verifies it with that issuer's keys", async () => {
     const idp = providers({ [A]: keyA, [B]: keyB })
-    const verifier = createVerifier({ issuer: [A, B], audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
+    const verifier = createVerifier({
+      issuer: [A, B],
+      audience: CLIENT,
+      fetch: idp.fetch,
+      now: () => NOW,
+      cache: 'memory',
+    })
     expect((await verifier.verify(await sign(keyA, { claims: claims(A) }))).payload.iss).toBe(A)
     expect((await verifier.verify(await sign(keyB, { claims: claims(B) }))).payload.iss).toBe(B)
     // B's key does not verify a token that claims to be A's.
@@ -52,7 +58,13 @@ describe('several issuers', () => {
 
   it('an unconfigured iss is refused before any request', async () => {
     const idp = providers({ [A]: keyA, [B]: keyB, 'https://evil.example.test': keyB })
-    const verifier = createVerifier({ issuer: [A, B], audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
+    const verifier = createVerifier({
+      issuer: [A, B],
+      audience: CLIENT,
+      fetch: idp.fetch,
+      now: () => NOW,
+      cache: 'memory',
+    })
     const error = await rejection(verifier.verify(await sign(keyB, { claims: claims('https://evil.example.test') })))
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'iss' })
     expect(error.message).toContain(`"${A}" or "${B}"`)
@@ -60,13 +72,21 @@ describe('several issuers', () => {
     expect(idp.requests).toEqual([])
   })
 
-  it('one jwksUri serves every configured issuer (Google\'s two spellings of its issuer)', async () => {
+  it("one jwksUri serves every configured issuer (Google's two spellings of its issuer)", async () => {
     const requests: string[] = []
     const fetch = (async (input: RequestInfo | URL) => {
       requests.push(String(input))
       return Response.json({ keys: [keyA.publicJwk] })
     }) as typeof globalThis.fetch
-    const verifier = createVerifier({ issuer: ['https://accounts.example.test', 'accounts.example.test'], jwksUri: 'https://keys.example.test/certs', audience: CLIENT, algorithms: ['ES256'], fetch, now: () => NOW, cache: 'memory' })
+    const verifier = createVerifier({
+      issuer: ['https://accounts.example.test', 'accounts.example.test'],
+      jwksUri: 'https://keys.example.test/certs',
+      audience: CLIENT,
+      algorithms: ['ES256'],
+      fetch,
+      now: () => NOW,
+      cache: 'memory',
+    })
     await verifier.verify(await sign(keyA, { claims: claims('https://accounts.example.test') }))
     await verifier.verify(await sign(keyA, { claims: claims('accounts.example.test') }))
     expect(requests).toEqual(['https://keys.example.test/certs'])
@@ -74,29 +94,60 @@ describe('several issuers', () => {
 
   it('an issuer template matches one identifier per placeholder, and the check hook sees its value and the key', async () => {
     const seen: CheckedToken[] = []
-    const fetch = (async () => Response.json({ keys: [{ ...keyA.publicJwk, issuer: 'https://login.example.test/{tenantid}/v2.0' }] })) as typeof globalThis.fetch
+    const fetch = (async () =>
+      Response.json({
+        keys: [{ ...keyA.publicJwk, issuer: 'https://login.example.test/{tenantid}/v2.0' }],
+      })) as typeof globalThis.fetch
     const verifier = createVerifier({
       issuer: 'https://login.example.test/{tenantid}/v2.0',
       jwksUri: 'https://login.example.test/common/keys',
-      audience: CLIENT, algorithms: ['ES256'], fetch, now: () => NOW, cache: 'memory',
+      audience: CLIENT,
+      algorithms: ['ES256'],
+      fetch,
+      now: () => NOW,
+      cache: 'memory',
       check(token) {
         seen.push(token)
-        if (token.payload.tid !== token.params.tenantid) throw new IdTokenError('ERR_CLAIM_INVALID', 'tid', { claim: 'tid' })
+        if (token.payload.tid !== token.params.tenantid)
+          throw new IdTokenError('ERR_CLAIM_INVALID', 'tid', { claim: 'tid' })
       },
     })
     const iss = 'https://login.example.test/1234-abcd/v2.0'
     await verifier.verify(await sign(keyA, { claims: claims(iss, { tid: '1234-abcd' }) }))
-    expect(seen[0]).toMatchObject({ issuer: 'https://login.example.test/{tenantid}/v2.0', params: { tenantid: '1234-abcd' }, key: { issuer: 'https://login.example.test/{tenantid}/v2.0' } })
-    expect((await rejection(verifier.verify(await sign(keyA, { claims: claims(iss, { tid: 'other' }) })))).claim).toBe('tid')
-    for (const bad of ['https://login.example.test/a/b/v2.0', 'https://login.example.test/evil.example/v2.0', 'https://login.example.test//v2.0']) {
-      expect((await rejection(verifier.verify(await sign(keyA, { claims: claims(bad, { tid: 'x' }) })))).claim).toBe('iss')
+    expect(seen[0]).toMatchObject({
+      issuer: 'https://login.example.test/{tenantid}/v2.0',
+      params: { tenantid: '1234-abcd' },
+      key: { issuer: 'https://login.example.test/{tenantid}/v2.0' },
+    })
+    expect((await rejection(verifier.verify(await sign(keyA, { claims: claims(iss, { tid: 'other' }) })))).claim).toBe(
+      'tid',
+    )
+    for (const bad of [
+      'https://login.example.test/a/b/v2.0',
+      'https://login.example.test/evil.example/v2.0',
+      'https://login.example.test//v2.0',
+    ]) {
+      expect((await rejection(verifier.verify(await sign(keyA, { claims: claims(bad, { tid: 'x' }) })))).claim).toBe(
+        'iss',
+      )
     }
   })
 
   it('a check that throws something else is ERR_CLAIM_INVALID with it as the cause', async () => {
     const fetch = (async () => Response.json({ keys: [keyA.publicJwk] })) as typeof globalThis.fetch
     const cause = new Error('no')
-    const verifier = createVerifier({ issuer: A, jwksUri: `${A}/jwks`, audience: CLIENT, algorithms: ['ES256'], fetch, now: () => NOW, cache: 'memory', check: () => { throw cause } })
+    const verifier = createVerifier({
+      issuer: A,
+      jwksUri: `${A}/jwks`,
+      audience: CLIENT,
+      algorithms: ['ES256'],
+      fetch,
+      now: () => NOW,
+      cache: 'memory',
+      check: () => {
+        throw cause
+      },
+    })
     const error = await rejection(verifier.verify(await sign(keyA, { claims: claims(A) })))
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', cause })
   })
@@ -104,8 +155,12 @@ describe('several issuers', () => {
 
 describe('errors that say what to fix', () => {
   it('an issuer that is not an absolute URL without jwksUri is a TypeError that suggests the fix', () => {
-    expect(() => createVerifier({ issuer: 'accounts.example.test', audience: CLIENT })).toThrow(/jwksUri.*idtoken-verify\/providers/)
-    expect(() => createVerifier({ issuer: 'https://x.example.test/{tenantid}', audience: CLIENT })).toThrow(/template.*jwksUri/)
+    expect(() => createVerifier({ issuer: 'accounts.example.test', audience: CLIENT })).toThrow(
+      /jwksUri.*idtoken-verify\/providers/,
+    )
+    expect(() => createVerifier({ issuer: 'https://x.example.test/{tenantid}', audience: CLIENT })).toThrow(
+      /template.*jwksUri/,
+    )
   })
 
   it('a discovery document that announces another issuer names both and hints at a trailing slash', async () => {
@@ -119,7 +174,11 @@ describe('errors that say what to fix', () => {
   })
 
   it('a discovery 404 is a configuration mistake, not an outage', async () => {
-    const fetch = (async () => new Response('<html>not found</html>', { status: 404, headers: { 'content-type': 'text/html' } })) as typeof globalThis.fetch
+    const fetch = (async () =>
+      new Response('<html>not found</html>', {
+        status: 404,
+        headers: { 'content-type': 'text/html' },
+      })) as typeof globalThis.fetch
     const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch, now: () => NOW, cache: 'memory' })
     const error = await rejection(verifier.verify(await sign(keyA, { claims: claims(A) })))
     expect(error.code).toBe('ERR_JWKS_INVALID')
@@ -131,7 +190,9 @@ describe('errors that say what to fix', () => {
     const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
     const slash = await rejection(verifier.verify(await sign(keyA, { claims: claims(`${A}/`) })))
     expect(slash.message).toMatch(/configured issuer "https:\/\/a.example.test".*trailing slash/)
-    const access = await rejection(verifier.verify(await sign(keyA, { claims: claims(A, { aud: 'https://api.example.test', scope: 'read' }) })))
+    const access = await rejection(
+      verifier.verify(await sign(keyA, { claims: claims(A, { aud: 'https://api.example.test', scope: 'read' }) })),
+    )
     expect(access.message).toContain(`configured audience "${CLIENT}"`)
     expect(access.message).toMatch(/looks like an access token/)
     expect(access.message).not.toContain('api.example.test')
@@ -153,10 +214,19 @@ describe('errors that say what to fix', () => {
     const fetch = (async (input: RequestInfo | URL) => {
       if (down) throw new TypeError('fetch failed')
       const url = String(input)
-      return url.endsWith('openid-configuration') ? Response.json({ issuer: A, jwks_uri: `${A}/jwks` }) : Response.json({ keys: [keyA.publicJwk] })
+      return url.endsWith('openid-configuration')
+        ? Response.json({ issuer: A, jwks_uri: `${A}/jwks` })
+        : Response.json({ keys: [keyA.publicJwk] })
     }) as typeof globalThis.fetch
     let t = NOW
-    const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch, now: () => t, cache: 'memory', algorithms: ['ES256'] })
+    const verifier = createVerifier({
+      issuer: A,
+      audience: CLIENT,
+      fetch,
+      now: () => t,
+      cache: 'memory',
+      algorithms: ['ES256'],
+    })
     await verifier.verify(await sign(keyA, { claims: claims(A) }))
     down = true
     t += 700_000

@@ -16,25 +16,32 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 describe('every algorithm', () => {
-  it.each(SIGNING_ALGORITHMS)('%s: a minted ID token verifies with jose through discovery and the JWKS', async (alg) => {
-    const discovery = (await (await fetch(idp.discoveryUrl)).json()) as Record<string, unknown>
-    const keys = createRemoteJWKSet(new URL(String(discovery.jwks_uri)))
-    const token = await idp.mintIdToken({ nonce: 'n-1' }, { alg })
-    const { payload, protectedHeader } = await jwtVerify(token, keys, {
-      issuer: idp.issuer,
-      audience: idp.clientId,
-      algorithms: [alg],
-      currentDate: new Date(idp.nowSeconds() * 1000),
-    })
-    expect(protectedHeader).toMatchObject({ alg, typ: 'JWT', kid: idp.signingKid(alg) })
-    expect(payload).toMatchObject({ iss: idp.issuer, aud: idp.clientId, sub: 'test-user', nonce: 'n-1' })
-    expect(payload.exp).toBe(Number(payload.iat) + 3600)
-  })
+  it.each(SIGNING_ALGORITHMS)(
+    '%s: a minted ID token verifies with jose through discovery and the JWKS',
+    async (alg) => {
+      const discovery = (await (await fetch(idp.discoveryUrl)).json()) as Record<string, unknown>
+      const keys = createRemoteJWKSet(new URL(String(discovery.jwks_uri)))
+      const token = await idp.mintIdToken({ nonce: 'n-1' }, { alg })
+      const { payload, protectedHeader } = await jwtVerify(token, keys, {
+        issuer: idp.issuer,
+        audience: idp.clientId,
+        algorithms: [alg],
+        currentDate: new Date(idp.nowSeconds() * 1000),
+      })
+      expect(protectedHeader).toMatchObject({ alg, typ: 'JWT', kid: idp.signingKid(alg) })
+      expect(payload).toMatchObject({ iss: idp.issuer, aud: idp.clientId, sub: 'test-user', nonce: 'n-1' })
+      expect(payload.exp).toBe(Number(payload.iat) + 3600)
+    },
+  )
 
   it.each(SIGNING_ALGORITHMS)('%s: access tokens are RFC 9068 at+jwt', async (alg) => {
     const keys = createRemoteJWKSet(new URL(idp.jwksUri))
     const token = await idp.mintAccessToken({ scope: 'openid api:read' }, { alg })
-    const { payload, protectedHeader } = await jwtVerify(token, keys, { issuer: idp.issuer, audience: idp.clientId, typ: 'at+jwt' })
+    const { payload, protectedHeader } = await jwtVerify(token, keys, {
+      issuer: idp.issuer,
+      audience: idp.clientId,
+      typ: 'at+jwt',
+    })
     expect(protectedHeader.typ).toBe('at+jwt')
     expect(Object.keys(payload).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub'])
     expect(payload.scope).toBe('openid api:read')
@@ -51,11 +58,22 @@ describe('discovery and JWKS', () => {
     expect(doc.jwks_uri).toBe(idp.jwksUri)
     expect(doc.id_token_signing_alg_values_supported).toEqual([...SIGNING_ALGORITHMS])
     expect(doc.code_challenge_methods_supported).toEqual(['S256'])
-    expect(doc.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['none', 'client_secret_basic', 'client_secret_post']))
-    for (const name of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'end_session_endpoint', 'jwks_uri']) {
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(['none', 'client_secret_basic', 'client_secret_post']),
+    )
+    for (const name of [
+      'authorization_endpoint',
+      'token_endpoint',
+      'userinfo_endpoint',
+      'end_session_endpoint',
+      'jwks_uri',
+    ]) {
       const url = String(doc[name])
       expect(url.startsWith(`${idp.issuer}/`)).toBe(true)
-      const served = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://app.test', 'access-control-request-method': 'GET' } })
+      const served = await fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://app.test', 'access-control-request-method': 'GET' },
+      })
       expect(served.status).toBe(204)
     }
   })
@@ -98,12 +116,22 @@ describe('discovery and JWKS', () => {
   })
 
   it('mint options: header overrides, expiresIn, claims removed with undefined, at_hash and c_hash', async () => {
-    const token = await idp.mintIdToken({ sub: 'alice', email: undefined, iat: undefined }, {
-      alg: 'ES384', expiresIn: 60, header: { typ: undefined, 'x-test': 1 }, accessToken: 'at-1', code: 'code-1',
-    })
+    const token = await idp.mintIdToken(
+      { sub: 'alice', email: undefined, iat: undefined },
+      {
+        alg: 'ES384',
+        expiresIn: 60,
+        header: { typ: undefined, 'x-test': 1 },
+        accessToken: 'at-1',
+        code: 'code-1',
+      },
+    )
     const header = decodeProtectedHeader(token)
     expect(header).toEqual({ alg: 'ES384', kid: idp.signingKid('ES384'), 'x-test': 1 })
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(idp.jwksUri)), { issuer: idp.issuer, audience: idp.clientId })
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(idp.jwksUri)), {
+      issuer: idp.issuer,
+      audience: idp.clientId,
+    })
     expect(payload).not.toHaveProperty('iat')
     expect(payload.exp).toBe(idp.nowSeconds() + 60)
     const half = (value: string): string => {
@@ -116,7 +144,10 @@ describe('discovery and JWKS', () => {
 
   it('Ed25519 at_hash uses SHA-512, and a signWith: unpublished token names a kid that is not published', async () => {
     const token = await idp.mintIdToken({}, { alg: 'EdDSA', accessToken: 'at-2' })
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >
     expect(payload.at_hash).toBe(createHash('sha512').update('at-2').digest().subarray(0, 32).toString('base64url'))
     const stray = await idp.mintIdToken({}, { signWith: 'unpublished' })
     const { kid } = decodeProtectedHeader(stray)
@@ -124,7 +155,12 @@ describe('discovery and JWKS', () => {
   })
 
   it('can serve the JWKS as application/json with another Cache-Control', async () => {
-    const other = await createMockIdp({ issuer: 'https://other.example.test', algorithms: ['ES256'], jwksContentType: 'application/json', cacheControl: 'no-cache' })
+    const other = await createMockIdp({
+      issuer: 'https://other.example.test',
+      algorithms: ['ES256'],
+      jwksContentType: 'application/json',
+      cacheControl: 'no-cache',
+    })
     server.use(...other.handlers)
     const response = await fetch(other.jwksUri)
     expect(response.headers.get('content-type')).toBe('application/json')

@@ -6,7 +6,13 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, 
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  BAD_TOKEN_CATALOGUE, BAD_TOKEN_NAMES, createMockIdp, EXPECTED_CHECKS, type BadToken, type BadTokenName, type MockIdp,
+  BAD_TOKEN_CATALOGUE,
+  BAD_TOKEN_NAMES,
+  createMockIdp,
+  EXPECTED_CHECKS,
+  type BadToken,
+  type BadTokenName,
+  type MockIdp,
 } from '../../mock-idp/index.ts'
 
 let idp: MockIdp
@@ -18,7 +24,8 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const half = (value: string): string => createHash('sha256').update(value).digest().subarray(0, 16).toString('base64url')
+const half = (value: string): string =>
+  createHash('sha256').update(value).digest().subarray(0, 16).toString('base64url')
 
 type JoseCase = { options?: JWTVerifyOptions; code: string }
 type AppCase = { jose: 'accepts'; check: (payload: JWTPayload, bad: BadToken) => boolean }
@@ -34,7 +41,10 @@ const expectations: Record<BadTokenName, JoseCase | AppCase> = {
   wrongAzp: { jose: 'accepts', check: (p) => Array.isArray(p.aud) && p.azp !== idp.clientId },
   wrongNonce: { jose: 'accepts', check: (p, bad) => p.nonce !== bad.checks.nonce },
   missingNonce: { jose: 'accepts', check: (p, bad) => p.nonce === undefined && bad.checks.nonce !== undefined },
-  authTimeTooOld: { jose: 'accepts', check: (p, bad) => idp.nowSeconds() - Number(p.auth_time) > Number(bad.checks.maxAge) + 60 },
+  authTimeTooOld: {
+    jose: 'accepts',
+    check: (p, bad) => idp.nowSeconds() - Number(p.auth_time) > Number(bad.checks.maxAge) + 60,
+  },
   wrongAtHash: { jose: 'accepts', check: (p, bad) => p.at_hash !== half(String(bad.checks.accessToken)) },
   wrongCHash: { jose: 'accepts', check: (p, bad) => p.c_hash !== half(String(bad.checks.code)) },
   missingSub: { options: { requiredClaims: ['sub'] }, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' },
@@ -80,14 +90,20 @@ describe('the bad-token catalogue', () => {
     for (const name of BAD_TOKEN_NAMES) {
       const { expectedError, description } = BAD_TOKEN_CATALOGUE[name]
       expect(description.length).toBeGreaterThan(10)
-      expect(expectedError.code).toMatch(/^ERR_(TOKEN_MALFORMED|HEADER_UNSUPPORTED|ALG_NOT_ALLOWED|KEY_NOT_FOUND|SIGNATURE_INVALID|TOKEN_EXPIRED|TOKEN_NOT_YET_VALID|CLAIM_INVALID)$/)
+      expect(expectedError.code).toMatch(
+        /^ERR_(TOKEN_MALFORMED|HEADER_UNSUPPORTED|ALG_NOT_ALLOWED|KEY_NOT_FOUND|SIGNATURE_INVALID|TOKEN_EXPIRED|TOKEN_NOT_YET_VALID|CLAIM_INVALID)$/,
+      )
       expect(expectedError.code === 'ERR_CLAIM_INVALID').toBe(expectedError.claim !== undefined)
     }
   })
 
   it.each(BAD_TOKEN_NAMES)('%s is rejected', async (name) => {
     const bad = await idp.mintBadToken(name)
-    expect(bad).toMatchObject({ name, expectedError: BAD_TOKEN_CATALOGUE[name].expectedError, checks: BAD_TOKEN_CATALOGUE[name].checks })
+    expect(bad).toMatchObject({
+      name,
+      expectedError: BAD_TOKEN_CATALOGUE[name].expectedError,
+      checks: BAD_TOKEN_CATALOGUE[name].checks,
+    })
     const expectation = expectations[name]
     if ('code' in expectation) {
       await expect(verify(bad.token, expectation.options)).rejects.toMatchObject({ code: expectation.code })
@@ -100,7 +116,8 @@ describe('the bad-token catalogue', () => {
   it('acceptance: needs-context exactly where the verifier needs per-login checks, provider-rule for missingKid, else hole', async () => {
     for (const name of BAD_TOKEN_NAMES) {
       const { acceptance, checks } = BAD_TOKEN_CATALOGUE[name]
-      const expected = Object.keys(checks).length > 0 ? 'needs-context' : name === 'missingKid' ? 'provider-rule' : 'hole'
+      const expected =
+        Object.keys(checks).length > 0 ? 'needs-context' : name === 'missingKid' ? 'provider-rule' : 'hole'
       expect(acceptance, name).toBe(expected)
       expect((await idp.mintBadToken(name)).acceptance, name).toBe(expected)
     }
@@ -116,26 +133,45 @@ describe('the bad-token catalogue', () => {
   })
 
   it('the jose-lax entries differ from a good token only in what they name', async () => {
-    const good = await idp.mintIdToken({ nonce: EXPECTED_CHECKS.nonce, auth_time: idp.nowSeconds() }, {
-      accessToken: EXPECTED_CHECKS.accessToken, code: EXPECTED_CHECKS.code,
-    })
+    const good = await idp.mintIdToken(
+      { nonce: EXPECTED_CHECKS.nonce, auth_time: idp.nowSeconds() },
+      {
+        accessToken: EXPECTED_CHECKS.accessToken,
+        code: EXPECTED_CHECKS.code,
+      },
+    )
     const { payload } = (await verify(good)) as { payload: JWTPayload }
     for (const [name, expectation] of Object.entries(expectations)) {
       if (!('check' in expectation) || name === 'missingNonce') continue
       const entry = BAD_TOKEN_CATALOGUE[name as BadTokenName]
-      expect(expectation.check(payload, { name, token: good, description: '', expectedError: entry.expectedError, checks: entry.checks, acceptance: entry.acceptance }), name).toBe(false)
+      expect(
+        expectation.check(payload, {
+          name,
+          token: good,
+          description: '',
+          expectedError: entry.expectedError,
+          checks: entry.checks,
+          acceptance: entry.acceptance,
+        }),
+        name,
+      ).toBe(false)
     }
   })
 
-  it('claims override the bad token\'s defaults, and the header tricks are what they say', async () => {
+  it("claims override the bad token's defaults, and the header tricks are what they say", async () => {
     const expired = await idp.mintBadToken('expired', { sub: 'bob' })
-    expect(JSON.parse(Buffer.from(expired.token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({ sub: 'bob' })
+    expect(JSON.parse(Buffer.from(expired.token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({
+      sub: 'bob',
+    })
     expect(decodeProtectedHeader((await idp.mintBadToken('algNone')).token)).toEqual({ alg: 'none', typ: 'JWT' })
     const jwk = decodeProtectedHeader((await idp.mintBadToken('embeddedJwk')).token)
     expect(jwk.kid).toBe(idp.signingKid())
     expect(jwk.jwk).toMatchObject({ kty: 'RSA' })
     expect(jwk.jwk).not.toHaveProperty('d')
-    expect(decodeProtectedHeader((await idp.mintBadToken('hmacWithPublicKey')).token)).toMatchObject({ alg: 'HS256', kid: idp.signingKid() })
+    expect(decodeProtectedHeader((await idp.mintBadToken('hmacWithPublicKey')).token)).toMatchObject({
+      alg: 'HS256',
+      kid: idp.signingKid(),
+    })
     await expect(idp.mintBadToken('nope' as BadTokenName)).rejects.toThrow(TypeError)
   })
 

@@ -15,10 +15,18 @@ let origin: string
 beforeAll(async () => {
   const bundle = await build({
     entryPoints: [`${root}test/mock-idp/runtimes/browser.ts`],
-    bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
   })
   const files: Record<string, [string, string | Uint8Array]> = {
-    '/': ['text/html', '<!doctype html><meta charset="utf-8"><title>mock idp</title><script type="module" src="/app.js"></script>'],
+    '/': [
+      'text/html',
+      '<!doctype html><meta charset="utf-8"><title>mock idp</title><script type="module" src="/app.js"></script>',
+    ],
     '/app.js': ['text/javascript', bundle.outputFiles[0]?.contents ?? ''],
     '/mockServiceWorker.js': ['text/javascript', readFileSync(`${root}node_modules/msw/lib/mockServiceWorker.js`)],
   }
@@ -34,7 +42,15 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
 })
 

@@ -63,7 +63,9 @@ describe('faults', () => {
     expect((await fetch(idp.discoveryUrl)).status).toBe(200)
     expect(performance.now() - started).toBeGreaterThanOrEqual(140)
     idp.setFault('discovery', { delay: 'infinite', times: 1 })
-    await expect(fetch(idp.discoveryUrl, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'TimeoutError' })
+    await expect(fetch(idp.discoveryUrl, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    })
   })
 
   it('extra headers, status without body keeps a 2xx body, and bad faults are TypeErrors', async () => {

@@ -47,11 +47,27 @@ async function login(clientId: string, auth: oauth.ClientAuth, usePkce = true) {
     ? { code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }
     : {}
   const callback = await authorize({
-    client_id: clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid profile email', state, nonce, ...pkce,
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'openid profile email',
+    state,
+    nonce,
+    ...pkce,
   })
   const params = oauth.validateAuthResponse(as, client, callback, state)
-  const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT, usePkce ? verifier : oauth.nopkce)
-  const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true })
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    auth,
+    params,
+    REDIRECT,
+    usePkce ? verifier : oauth.nopkce,
+  )
+  const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+    expectedNonce: nonce,
+    requireIdToken: true,
+  })
   return { client, result, nonce, params }
 }
 
@@ -62,18 +78,37 @@ describe('login with oauth4webapi', () => {
     expect(result.token_type).toBe('bearer')
     expect(result.expires_in).toBe(3600)
     const claims = oauth.getValidatedIdTokenClaims(result)
-    expect(claims).toMatchObject({ sub: 'alice', aud: 'spa', nonce, name: 'Alice', auth_time: Math.floor(clock / 1000) })
-
-    const { payload, protectedHeader } = await jwtVerify(String(result.id_token), createRemoteJWKSet(new URL(idp.jwksUri)), {
-      issuer: idp.issuer, audience: 'spa', currentDate: new Date(clock),
+    expect(claims).toMatchObject({
+      sub: 'alice',
+      aud: 'spa',
+      nonce,
+      name: 'Alice',
+      auth_time: Math.floor(clock / 1000),
     })
+
+    const { payload, protectedHeader } = await jwtVerify(
+      String(result.id_token),
+      createRemoteJWKSet(new URL(idp.jwksUri)),
+      {
+        issuer: idp.issuer,
+        audience: 'spa',
+        currentDate: new Date(clock),
+      },
+    )
     expect(payload.nonce).toBe(nonce)
     expect(protectedHeader.alg).toBe('ES256')
 
-    const userinfo = await oauth.processUserInfoResponse(as, client, 'alice', await oauth.userInfoRequest(as, client, result.access_token))
+    const userinfo = await oauth.processUserInfoResponse(
+      as,
+      client,
+      'alice',
+      await oauth.userInfoRequest(as, client, result.access_token),
+    )
     expect(userinfo).toEqual({ sub: 'alice', name: 'Alice', email: 'alice@example.test', email_verified: true })
 
-    const request = new Request('https://api.example.test/', { headers: { authorization: `Bearer ${result.access_token}` } })
+    const request = new Request('https://api.example.test/', {
+      headers: { authorization: `Bearer ${result.access_token}` },
+    })
     const access = await oauth.validateJwtAccessToken(as, request, 'spa')
     expect(access).toMatchObject({ sub: 'alice', client_id: 'spa', scope: 'openid profile email' })
     expect(idp.requestCount('authorize')).toBe(1)
@@ -85,12 +120,25 @@ describe('login with oauth4webapi', () => {
     const { client, result } = await login('backend', oauth.ClientSecretBasic('s3cr3t:+/'), false)
     expect(result.refresh_token).toEqual(expect.any(String))
     clock += 600_000
-    const refreshed = await oauth.processRefreshTokenResponse(as, client,
-      await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretPost('s3cr3t:+/'), String(result.refresh_token)))
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretPost('s3cr3t:+/'),
+        String(result.refresh_token),
+      ),
+    )
     const claims = oauth.getValidatedIdTokenClaims(refreshed)
     expect(claims).toMatchObject({ sub: 'alice', aud: 'backend', iat: Math.floor(clock / 1000) })
     expect(claims).not.toHaveProperty('nonce')
-    const wrongSecret = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic('nope'), String(result.refresh_token))
+    const wrongSecret = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic('nope'),
+      String(result.refresh_token),
+    )
     expect(wrongSecret.status).toBe(401)
     expect(wrongSecret.headers.get('www-authenticate')).toMatch(/^Basic/)
     expect(await wrongSecret.json()).toMatchObject({ error: 'invalid_client' })
@@ -102,7 +150,10 @@ describe('authorization endpoint errors', () => {
   const challenge = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }
 
   it('does not redirect for an unknown client or redirect_uri', async () => {
-    for (const params of [{ ...base, client_id: 'nobody' }, { ...base, redirect_uri: 'https://evil.example.test/cb' }]) {
+    for (const params of [
+      { ...base, client_id: 'nobody' },
+      { ...base, redirect_uri: 'https://evil.example.test/cb' },
+    ]) {
       const url = new URL(idp.endpoints.authorize)
       for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
       const response = await fetch(url, { redirect: 'manual' })
@@ -113,7 +164,11 @@ describe('authorization endpoint errors', () => {
 
   it.each([
     ['missing PKCE for a public client', base, 'invalid_request'],
-    ['plain PKCE', { ...base, code_challenge: challenge.code_challenge, code_challenge_method: 'plain' }, 'invalid_request'],
+    [
+      'plain PKCE',
+      { ...base, code_challenge: challenge.code_challenge, code_challenge_method: 'plain' },
+      'invalid_request',
+    ],
     ['response_type token', { ...base, ...challenge, response_type: 'token' }, 'unsupported_response_type'],
   ])('redirects with an error for %s', async (_, params, error) => {
     const location = await authorize(params)
@@ -133,13 +188,22 @@ describe('authorization endpoint errors', () => {
 describe('token endpoint errors', () => {
   async function codeFor(verifier: string): Promise<string> {
     const location = await authorize({
-      client_id: 'spa', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', nonce: 'n',
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      client_id: 'spa',
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: 'openid',
+      nonce: 'n',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     })
     return String(location.searchParams.get('code'))
   }
   const token = (body: Record<string, string>) =>
-    fetch(idp.endpoints.token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) })
+    fetch(idp.endpoints.token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body),
+    })
 
   it('checks the code verifier, redirect_uri and single use; codes expire on the clock', async () => {
     const verifier = oauth.generateRandomCodeVerifier()
@@ -151,20 +215,33 @@ describe('token endpoint errors', () => {
     expect(response.headers.get('cache-control')).toBe('no-store')
 
     code = await codeFor(verifier)
-    expect((await (await token({ ...grant, code, code_verifier: verifier, redirect_uri: `${REDIRECT}2` })).json())).toMatchObject({ error: 'invalid_grant' })
+    expect(
+      await (await token({ ...grant, code, code_verifier: verifier, redirect_uri: `${REDIRECT}2` })).json(),
+    ).toMatchObject({ error: 'invalid_grant' })
 
     code = await codeFor(verifier)
     expect((await token({ ...grant, code, code_verifier: verifier })).status).toBe(200)
-    expect((await (await token({ ...grant, code, code_verifier: verifier })).json())).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/used/) })
+    expect(await (await token({ ...grant, code, code_verifier: verifier })).json()).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/used/),
+    })
 
     code = await codeFor(verifier)
     clock += 61_000
-    expect((await (await token({ ...grant, code, code_verifier: verifier })).json())).toMatchObject({ error_description: expect.stringMatching(/expired/) })
+    expect(await (await token({ ...grant, code, code_verifier: verifier })).json()).toMatchObject({
+      error_description: expect.stringMatching(/expired/),
+    })
   })
 
   it('rejects unknown grants, non-form bodies and unknown clients', async () => {
-    expect(await (await token({ grant_type: 'password', client_id: 'spa' })).json()).toMatchObject({ error: 'unsupported_grant_type' })
-    const json = await fetch(idp.endpoints.token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(await (await token({ grant_type: 'password', client_id: 'spa' })).json()).toMatchObject({
+      error: 'unsupported_grant_type',
+    })
+    const json = await fetch(idp.endpoints.token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(json.status).toBe(400)
     expect((await token({ grant_type: 'refresh_token', client_id: 'ghost', refresh_token: 'x' })).status).toBe(401)
     expect((await fetch(idp.endpoints.token)).status).toBe(405)
@@ -179,9 +256,13 @@ describe('userinfo, end-session and CORS', () => {
     expect(wrongType.status).toBe(401)
     expect(wrongType.headers.get('www-authenticate')).toMatch(/invalid_token/)
     const accessToken = await idp.mintAccessToken({ sub: 'alice' })
-    expect(await (await fetch(idp.endpoints.userinfo, { headers: { authorization: `Bearer ${accessToken}` } })).json()).toMatchObject({ sub: 'alice', name: 'Alice' })
+    expect(
+      await (await fetch(idp.endpoints.userinfo, { headers: { authorization: `Bearer ${accessToken}` } })).json(),
+    ).toMatchObject({ sub: 'alice', name: 'Alice' })
     clock += 3601_000
-    expect((await fetch(idp.endpoints.userinfo, { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(401)
+    expect((await fetch(idp.endpoints.userinfo, { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(
+      401,
+    )
   })
 
   it('end-session redirects to a registered post_logout_redirect_uri with state', async () => {
@@ -200,7 +281,11 @@ describe('userinfo, end-session and CORS', () => {
   it('answers preflights and sets CORS headers on every endpoint', async () => {
     const preflight = await fetch(idp.endpoints.token, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, dpop' },
+      headers: {
+        origin: 'https://app.example.test',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, dpop',
+      },
     })
     expect(preflight.status).toBe(204)
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.test')

@@ -49,7 +49,10 @@ describe('a verifier kept across reset() and the whole catalogue', () => {
       let outcome: string
       if (step === 'good' || step === 'goodES256') {
         const token = await idp.mintIdToken({}, step === 'good' ? {} : { alg: 'ES256' })
-        outcome = await verifier.verify(token).then(() => 'ok', (e: IdTokenError) => e.code)
+        outcome = await verifier.verify(token).then(
+          () => 'ok',
+          (e: IdTokenError) => e.code,
+        )
         outcomes.push(`${step}: ${outcome}`)
         expect(outcome, `${step} (order ${seed}: ${outcomes.join(', ')})`).toBe('ok')
       } else if (step === 'rotateAndRetire') {
@@ -59,15 +62,24 @@ describe('a verifier kept across reset() and the whole catalogue', () => {
         const old = idp.signingKid()
         await idp.rotateKeys()
         idp.retireKey(old)
-        outcome = await verifier.verify(await idp.mintIdToken()).then(() => 'ok', (e: IdTokenError) => e.code)
+        outcome = await verifier.verify(await idp.mintIdToken()).then(
+          () => 'ok',
+          (e: IdTokenError) => e.code,
+        )
         outcomes.push(`${step}: ${outcome}`)
         expect(outcome, `${step} (order ${seed}: ${outcomes.join(', ')})`).toBe('ok')
       } else {
         const bad = await idp.mintBadToken(step)
-        const error = await verifier.verify(bad.token, bad.checks).then(() => undefined, (e: unknown) => e)
+        const error = await verifier.verify(bad.token, bad.checks).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         const { code, claim } = bad.expectedError
         // The catalogue names a claim only for ERR_CLAIM_INVALID; other codes may carry one too.
-        outcome = error instanceof IdTokenError ? `${error.code}${claim === undefined ? '' : `(${String(error.claim)})`}` : 'accepted'
+        outcome =
+          error instanceof IdTokenError
+            ? `${error.code}${claim === undefined ? '' : `(${String(error.claim)})`}`
+            : 'accepted'
         outcomes.push(`${step}: ${outcome}`)
         const expected = `${code}${claim === undefined ? '' : `(${claim})`}`
         expect(outcome, `${step} (order ${seed}: ${outcomes.join(', ')})`).toBe(expected)

@@ -60,7 +60,9 @@ describe('msw 3 on Node 22 (test/msw3)', () => {
     expect(Number(failed)).toBe(0)
     expect(Number(passed)).toBe(CHECKS)
     // The versions the runner reported are the ones installed there.
-    const installed = JSON.parse(readFileSync(join(msw3, 'node_modules', 'msw', 'package.json'), 'utf8')) as { version: string }
+    const installed = JSON.parse(readFileSync(join(msw3, 'node_modules', 'msw', 'package.json'), 'utf8')) as {
+      version: string
+    }
     expect(mswVersion).toBe(installed.version)
   })
 

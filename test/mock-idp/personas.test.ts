@@ -18,7 +18,10 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
 
 async function provider(options: MockIdpOptions = {}): Promise<MockIdp> {
-  const idp = await createMockIdp({ issuer: `https://idp${Math.random().toString(36).slice(2)}.example.test`, ...options })
+  const idp = await createMockIdp({
+    issuer: `https://idp${Math.random().toString(36).slice(2)}.example.test`,
+    ...options,
+  })
   server.use(...idp.handlers)
   return idp
 }
@@ -26,8 +29,14 @@ async function provider(options: MockIdpOptions = {}): Promise<MockIdp> {
 function authorizeUrl(idp: MockIdp, extra: Record<string, string> = {}): URL {
   const url = new URL(idp.endpoints.authorize)
   url.search = new URLSearchParams({
-    response_type: 'code', client_id: idp.clientId, redirect_uri: REDIRECT, scope: 'openid', state: 's-1',
-    code_challenge: CHALLENGE, code_challenge_method: 'S256', ...extra,
+    response_type: 'code',
+    client_id: idp.clientId,
+    redirect_uri: REDIRECT,
+    scope: 'openid',
+    state: 's-1',
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+    ...extra,
   }).toString()
   return url
 }
@@ -38,10 +47,17 @@ async function complete(idp: MockIdp, response: Response): Promise<Record<string
   const back = new URL(String(response.headers.get('location')))
   expect(back.searchParams.get('state')).toBe('s-1')
   const code = back.searchParams.get('code')
-  if (code === null) return { error: back.searchParams.get('error'), error_description: back.searchParams.get('error_description') }
+  if (code === null)
+    return { error: back.searchParams.get('error'), error_description: back.searchParams.get('error_description') }
   const tokens = await fetch(idp.endpoints.token, {
     method: 'POST',
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: idp.clientId, code_verifier: VERIFIER }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      client_id: idp.clientId,
+      code_verifier: VERIFIER,
+    }),
   })
   expect(tokens.status).toBe(200)
   return decodeJwt(((await tokens.json()) as { id_token: string }).id_token)
@@ -51,7 +67,7 @@ const login = async (idp: MockIdp, extra: Record<string, string> = {}) =>
   complete(idp, await fetch(authorizeUrl(idp, extra), { redirect: 'manual' }))
 
 describe('personas', () => {
-  it('signInAs picks who the authorization endpoint signs in, with the persona\'s claims', async () => {
+  it("signInAs picks who the authorization endpoint signs in, with the persona's claims", async () => {
     const idp = await provider({ users: USERS })
     idp.signInAs('bob')
     expect(await login(idp)).toMatchObject({ sub: 'bob-2', name: 'Bob', roles: ['admin'] })
@@ -72,7 +88,8 @@ describe('personas', () => {
   it('a login_hint that names no persona is login_required, naming the personas', async () => {
     const idp = await provider({ users: USERS })
     expect(await login(idp, { login_hint: 'mallory' })).toEqual({
-      error: 'login_required', error_description: 'login_hint names no persona (known: alice, bob)',
+      error: 'login_required',
+      error_description: 'login_hint names no persona (known: alice, bob)',
     })
   })
 
@@ -106,12 +123,14 @@ describe('personas', () => {
   })
 
   it('a persona without a string sub is a TypeError at creation', async () => {
-    await expect(createMockIdp({ users: { x: { sub: '' } } })).rejects.toThrow(new TypeError('persona "x" needs a non-empty string "sub"'))
+    await expect(createMockIdp({ users: { x: { sub: '' } } })).rejects.toThrow(
+      new TypeError('persona "x" needs a non-empty string "sub"'),
+    )
   })
 })
 
 describe('login page', () => {
-  it('shows one form per persona, with the request\'s parameters and editable claims, and no script', async () => {
+  it("shows one form per persona, with the request's parameters and editable claims, and no script", async () => {
     const idp = await provider({ users: USERS, loginPage: true })
     const page = await fetch(authorizeUrl(idp, { login_hint: 'bob', nonce: '<n>' }))
     expect(page.status).toBe(200)

@@ -33,8 +33,15 @@ const verify = (target: MockIdp, token: string) =>
   jwtVerify(token, createRemoteJWKSet(new URL(target.jwksUri)), { issuer: target.issuer, currentDate: new Date(clock) })
 // The catalogue's decoy (published for good, never signing) is left out: these tests follow the rotation.
 const kids = async (target: MockIdp) => {
-  const decoys = new Set(target.listKeys().filter((k) => k.decoy === true).map((k) => k.kid))
-  return ((await (await fetch(target.jwksUri)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid).filter((kid) => !decoys.has(kid))
+  const decoys = new Set(
+    target
+      .listKeys()
+      .filter((k) => k.decoy === true)
+      .map((k) => k.kid),
+  )
+  return ((await (await fetch(target.jwksUri)).json()) as { keys: { kid: string }[] }).keys
+    .map((k) => k.kid)
+    .filter((kid) => !decoys.has(kid))
 }
 
 describe('manual rotation', () => {
@@ -99,7 +106,9 @@ describe('manual rotation', () => {
     expect(() => idp.promoteKey(String(decoy?.kid))).toThrow(TypeError)
     const scheduledDecoy = scheduled.listKeys().find((k) => k.decoy === true)?.kid
     clock += 1000 * 3600_000
-    expect(((await (await fetch(scheduled.jwksUri)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toContain(scheduledDecoy)
+    expect(
+      ((await (await fetch(scheduled.jwksUri)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid),
+    ).toContain(scheduledDecoy)
   })
 })
 

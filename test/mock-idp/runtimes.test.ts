@@ -33,7 +33,11 @@ describe('runtimes', () => {
   // Deno needs no read or net permission (modules load without them, MSW answers in-process);
   // only the environment variables msw's logger and interceptors read.
   it('Deno: the scenario passes under setupServer with only --allow-env=DEBUG,LOG_LEVEL,NODE_ENV', async () => {
-    const { stdout } = await run(`${root}node_modules/.bin/deno`, ['run', '--no-prompt', '--allow-env=DEBUG,LOG_LEVEL,NODE_ENV', runner], { cwd: root })
+    const { stdout } = await run(
+      `${root}node_modules/.bin/deno`,
+      ['run', '--no-prompt', '--allow-env=DEBUG,LOG_LEVEL,NODE_ENV', runner],
+      { cwd: root },
+    )
     expect(stdout.trim()).toBe('ok 25 checks')
   })
 

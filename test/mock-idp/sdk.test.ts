@@ -29,35 +29,59 @@ describe('the SDK against the mock IdP', () => {
     expect(payload.sub).toBe('test-user')
   })
 
-  it.each(BAD_TOKEN_NAMES)('%s is rejected with the catalogue\'s error', async (name) => {
+  it.each(BAD_TOKEN_NAMES)("%s is rejected with the catalogue's error", async (name) => {
     const bad = await idp.mintBadToken(name)
-    const error = await verifier().verify(bad.token, bad.checks).then(() => undefined, (e: unknown) => e)
+    const error = await verifier()
+      .verify(bad.token, bad.checks)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(error).toBeInstanceOf(IdTokenError)
     const { code, claim } = error as IdTokenError & { claim?: string }
     expect(code).toBe(bad.expectedError.code)
     if (bad.expectedError.claim !== undefined) expect(claim).toBe(bad.expectedError.claim)
   })
 
-  it('a login\'s ID token verifies with its nonce and at_hash', async () => {
+  it("a login's ID token verifies with its nonce and at_hash", async () => {
     const verifierCode = 'v'.repeat(43)
-    const challenge = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifierCode))).toString('base64url')
+    const challenge = Buffer.from(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifierCode)),
+    ).toString('base64url')
     const authorize = new URL(idp.endpoints.authorize)
     authorize.search = new URLSearchParams({
-      client_id: idp.clientId, redirect_uri: 'https://app.test/cb', response_type: 'code', scope: 'openid',
-      nonce: 'login-nonce', state: 's', code_challenge: challenge, code_challenge_method: 'S256',
+      client_id: idp.clientId,
+      redirect_uri: 'https://app.test/cb',
+      response_type: 'code',
+      scope: 'openid',
+      nonce: 'login-nonce',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
     }).toString()
     const callback = new URL(String((await fetch(authorize, { redirect: 'manual' })).headers.get('location')))
-    const tokens = (await (await fetch(idp.endpoints.token, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code', client_id: idp.clientId, redirect_uri: 'https://app.test/cb',
-        code: String(callback.searchParams.get('code')), code_verifier: verifierCode,
-      }),
-    })).json()) as { id_token: string; access_token: string }
-    const { payload } = await verifier().verify(tokens.id_token, { nonce: 'login-nonce', accessToken: tokens.access_token })
+    const tokens = (await (
+      await fetch(idp.endpoints.token, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: idp.clientId,
+          redirect_uri: 'https://app.test/cb',
+          code: String(callback.searchParams.get('code')),
+          code_verifier: verifierCode,
+        }),
+      })
+    ).json()) as { id_token: string; access_token: string }
+    const { payload } = await verifier().verify(tokens.id_token, {
+      nonce: 'login-nonce',
+      accessToken: tokens.access_token,
+    })
     expect(payload).toMatchObject({ sub: 'test-user', nonce: 'login-nonce' })
-    await expect(verifier().verify(tokens.id_token, { nonce: 'other' })).rejects.toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'nonce' })
+    await expect(verifier().verify(tokens.id_token, { nonce: 'other' })).rejects.toMatchObject({
+      code: 'ERR_CLAIM_INVALID',
+      claim: 'nonce',
+    })
   })
 
   it('rotation: old tokens verify during the overlap, fail after retirement, the new key costs one refetch', async () => {
@@ -73,6 +97,8 @@ describe('the SDK against the mock IdP', () => {
     idp.retireKey(oldKid)
     clock += 3_600_000
     const fresh = createVerifier({ issuer: idp.issuer, audience: idp.clientId, cache: 'memory', now: () => clock })
-    await expect(fresh.verify(await idp.mintIdToken({}, { kid: oldKid }))).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' })
+    await expect(fresh.verify(await idp.mintIdToken({}, { kid: oldKid }))).rejects.toMatchObject({
+      code: 'ERR_KEY_NOT_FOUND',
+    })
   })
 })

@@ -16,7 +16,11 @@ const vector = JSON.parse(readFileSync(new URL('jose-cookbook/4_1.rsa_v15_signat
 
 describe('RFC 7520 4.1 (RS256)', () => {
   it('signing with the imported key reproduces the cookbook signature', async () => {
-    const ring = createKeyRing({ algorithms: ['RS256'], imported: [{ ...vector.input.key, alg: 'RS256' }], now: Date.now })
+    const ring = createKeyRing({
+      algorithms: ['RS256'],
+      imported: [{ ...vector.input.key, alg: 'RS256' }],
+      now: Date.now,
+    })
     await ring.init()
     const key = ring.signer('RS256')
     expect(key.kid).toBe('bilbo.baggins@hobbiton.example')
@@ -29,9 +33,21 @@ describe('RFC 7520 4.1 (RS256)', () => {
     const idp = await createMockIdp({ keys: [{ ...vector.input.key, alg: 'RS256' }] })
     expect(idp.algorithms).toEqual(['RS256'])
     const [imported, ...others] = idp.jwks().keys
-    expect(imported).toEqual({ kty: 'RSA', n: vector.input.key.n, e: 'AQAB', kid: 'bilbo.baggins@hobbiton.example', use: 'sig', alg: 'RS256' })
+    expect(imported).toEqual({
+      kty: 'RSA',
+      n: vector.input.key.n,
+      e: 'AQAB',
+      kid: 'bilbo.baggins@hobbiton.example',
+      use: 'sig',
+      alg: 'RS256',
+    })
     // Besides it, only the catalogue's decoy of the default alg (for missingKid).
-    expect(others.map((k) => k.kid)).toEqual(idp.listKeys().filter((k) => k.decoy === true).map((k) => k.kid))
+    expect(others.map((k) => k.kid)).toEqual(
+      idp
+        .listKeys()
+        .filter((k) => k.decoy === true)
+        .map((k) => k.kid),
+    )
     const token = await idp.mintIdToken()
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'bilbo.baggins@hobbiton.example' })
     await expect(createMockIdp({ keys: [{ ...vector.input.key }] })).rejects.toThrow(TypeError)

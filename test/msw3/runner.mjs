@@ -69,7 +69,10 @@ let server
 try {
   check(mswVersion.startsWith('3.'), `the built mock IdP resolves msw 3, got ${mswVersion} at ${mswPackage}`)
   check(mswPackage.startsWith(join(here, 'node_modules')), `msw comes from test/msw3/node_modules, got ${mswPackage}`)
-  check(josePackage.startsWith(join(here, 'node_modules')), `jose comes from test/msw3/node_modules, got ${josePackage}`)
+  check(
+    josePackage.startsWith(join(here, 'node_modules')),
+    `jose comes from test/msw3/node_modules, got ${josePackage}`,
+  )
 
   // Bare imports from this folder resolve (ESM conditions) to the same test/msw3/node_modules as the copy's.
   const { setupServer } = await import('msw/node')
@@ -87,8 +90,14 @@ try {
 
   const expected = { discovery: 0, jwks: 0 }
   const counts = (stage) => {
-    check(idp.requestCount('discovery') === expected.discovery, `${stage}: discovery count ${idp.requestCount('discovery')}, expected ${expected.discovery}`)
-    check(idp.requestCount('jwks') === expected.jwks, `${stage}: jwks count ${idp.requestCount('jwks')}, expected ${expected.jwks}`)
+    check(
+      idp.requestCount('discovery') === expected.discovery,
+      `${stage}: discovery count ${idp.requestCount('discovery')}, expected ${expected.discovery}`,
+    )
+    check(
+      idp.requestCount('jwks') === expected.jwks,
+      `${stage}: jwks count ${idp.requestCount('jwks')}, expected ${expected.jwks}`,
+    )
   }
 
   // Discovery and JWKS through the handlers.
@@ -102,7 +111,10 @@ try {
   const jwks = await jwksResponse.json()
   check(/^application\/(jwk-set\+)?json/.test(jwksResponse.headers.get('content-type') ?? ''), 'JWKS content type')
   // One key per algorithm, plus the catalogue's decoy of the default alg (so that missingKid is ambiguous).
-  check(jwks.keys.length === algorithms.length + 1 && jwks.keys.every((k) => k.d === undefined && k.p === undefined), 'JWKS: one public key per algorithm')
+  check(
+    jwks.keys.length === algorithms.length + 1 && jwks.keys.every((k) => k.d === undefined && k.p === undefined),
+    'JWKS: one public key per algorithm',
+  )
   counts('discovery and JWKS')
 
   // Every algorithm verifies with jose through one remote key set (one fetch).
@@ -110,7 +122,11 @@ try {
   for (const alg of algorithms) {
     const token = await idp.mintIdToken({ nonce: `n-${alg}` }, { alg })
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, shared, { issuer: idp.issuer, audience: idp.clientId, algorithms: [alg] })
+      const { payload, protectedHeader } = await jwtVerify(token, shared, {
+        issuer: idp.issuer,
+        audience: idp.clientId,
+        algorithms: [alg],
+      })
       check(payload.nonce === `n-${alg}` && protectedHeader.alg === alg, `${alg} token verifies with jose`)
     } catch (error) {
       check(false, `${alg} token verifies with jose: ${String(error)}`)
@@ -124,10 +140,26 @@ try {
   const fresh = () => createRemoteJWKSet(new URL(idp.jwksUri))
   const allow = { algorithms }
   await rejects(jwtVerify((await idp.mintBadToken('expired')).token, fresh(), allow), 'ERR_JWT_EXPIRED', 'expired')
-  await rejects(jwtVerify((await idp.mintBadToken('algNone')).token, fresh(), allow), 'ERR_JOSE_ALG_NOT_ALLOWED', 'algNone')
-  await rejects(jwtVerify((await idp.mintBadToken('hmacWithPublicKey')).token, fresh(), allow), 'ERR_JOSE_ALG_NOT_ALLOWED', 'hmacWithPublicKey')
-  await rejects(jwtVerify((await idp.mintBadToken('tamperedPayload')).token, fresh(), allow), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'tamperedPayload')
-  await rejects(jwtVerify((await idp.mintBadToken('unpublishedKey')).token, fresh(), allow), 'ERR_JWKS_NO_MATCHING_KEY', 'unpublishedKey')
+  await rejects(
+    jwtVerify((await idp.mintBadToken('algNone')).token, fresh(), allow),
+    'ERR_JOSE_ALG_NOT_ALLOWED',
+    'algNone',
+  )
+  await rejects(
+    jwtVerify((await idp.mintBadToken('hmacWithPublicKey')).token, fresh(), allow),
+    'ERR_JOSE_ALG_NOT_ALLOWED',
+    'hmacWithPublicKey',
+  )
+  await rejects(
+    jwtVerify((await idp.mintBadToken('tamperedPayload')).token, fresh(), allow),
+    'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    'tamperedPayload',
+  )
+  await rejects(
+    jwtVerify((await idp.mintBadToken('unpublishedKey')).token, fresh(), allow),
+    'ERR_JWKS_NO_MATCHING_KEY',
+    'unpublishedKey',
+  )
   expected.jwks += 3
   counts('bad tokens')
 
@@ -197,7 +229,10 @@ try {
   idp.setFault('jwks', { body: '{"keys": [', contentType: 'text/html', times: 1 })
   const malformed = await fetch(idp.jwksUri)
   const malformedText = await malformed.text()
-  check(malformed.headers.get('content-type') === 'text/html' && malformedText === '{"keys": [', 'malformed body and content type')
+  check(
+    malformed.headers.get('content-type') === 'text/html' && malformedText === '{"keys": [',
+    'malformed body and content type',
+  )
   expected.jwks += 1
   idp.setFault('jwks', { delay: 40, times: 1 })
   const started = performance.now()
@@ -205,10 +240,16 @@ try {
   check(performance.now() - started >= 35, 'delay fault delays (msw 3 delay())')
   expected.jwks += 1
   const etag = (await fetch(idp.jwksUri)).headers.get('etag') ?? ''
-  check(etag !== '' && (await fetch(idp.jwksUri, { headers: { 'if-none-match': etag } })).status === 304, 'ETag answers If-None-Match with 304')
+  check(
+    etag !== '' && (await fetch(idp.jwksUri, { headers: { 'if-none-match': etag } })).status === 304,
+    'ETag answers If-None-Match with 304',
+  )
   expected.jwks += 2
   counts('faults')
-  const faulted = idp.requests.filter((entry) => entry.faulted).map((entry) => entry.endpoint).join()
+  const faulted = idp.requests
+    .filter((entry) => entry.faulted)
+    .map((entry) => entry.endpoint)
+    .join()
   check(faulted === 'jwks,discovery,jwks,jwks', `request log marks exactly the faulted requests: ${faulted}`)
   check(idp.requests.length === expected.discovery + expected.jwks, 'request log has every request')
 
@@ -219,7 +260,10 @@ try {
   } catch (error) {
     unhandled = String(error?.cause?.message ?? error)
   }
-  check(unhandled.includes('Cannot bypass a request'), `msw rejects an unhandled request under onUnhandledFrame: 'error', got: ${unhandled}`)
+  check(
+    unhandled.includes('Cannot bypass a request'),
+    `msw rejects an unhandled request under onUnhandledFrame: 'error', got: ${unhandled}`,
+  )
   check(idp.requestCount() === expected.discovery + expected.jwks, 'unhandled request is not counted')
 } catch (error) {
   check(false, `scenario crashed: ${error?.stack ?? String(error)}`)

@@ -27,7 +27,11 @@ function resolve(from: string, specifier: string): string {
  * Problems with the packed file list: files outside dist/, README.md, LICENSE and package.json; a missing
  * required file or entry; dist/ files that no entry reaches (left over from an earlier build).
  */
-export function packedFileProblems(files: readonly string[], manifest: Manifest, read: (path: string) => string): string[] {
+export function packedFileProblems(
+  files: readonly string[],
+  manifest: Manifest,
+  read: (path: string) => string,
+): string[] {
   const problems: string[] = []
   const packed = new Set(files)
   for (const file of files) if (!ALLOWED.test(file)) problems.push(`not for users: ${file}`)
@@ -35,7 +39,8 @@ export function packedFileProblems(files: readonly string[], manifest: Manifest,
 
   const entries = new Set<string>()
   for (const target of Object.values(manifest.exports ?? {})) {
-    for (const path of typeof target === 'string' ? [target] : Object.values(target)) entries.add(path.replace(/^\.\//, ''))
+    for (const path of typeof target === 'string' ? [target] : Object.values(target))
+      entries.add(path.replace(/^\.\//, ''))
   }
   const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})
   for (const path of bins) entries.add(path.replace(/^\.\//, ''))
@@ -86,7 +91,15 @@ export async function sdkBundleProblems(code: string): Promise<string[]> {
 export async function mockBundleProblems(code: string): Promise<string[]> {
   const { imports } = await importsOf(code)
   return imports
-    .filter(({ path, kind }) => !(path.startsWith('./') || path.startsWith('../') || path.startsWith('node:') || (path === 'msw' && kind === 'dynamic-import')))
+    .filter(
+      ({ path, kind }) =>
+        !(
+          path.startsWith('./') ||
+          path.startsWith('../') ||
+          path.startsWith('node:') ||
+          (path === 'msw' && kind === 'dynamic-import')
+        ),
+    )
     .map(({ path, kind }) => `imports ${JSON.stringify(path)} (${kind})`)
 }
 
@@ -100,16 +113,18 @@ async function importsOf(code: string): Promise<{ imports: Array<{ path: string;
     platform: 'neutral',
     minify: true,
     logLevel: 'silent',
-    plugins: [{
-      name: 'record-imports',
-      setup(build) {
-        build.onResolve({ filter: /.*/ }, (args) => {
-          if (args.kind === 'entry-point') return undefined
-          imports.push({ path: args.path, kind: args.kind })
-          return { path: args.path, external: true }
-        })
+    plugins: [
+      {
+        name: 'record-imports',
+        setup(build) {
+          build.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind === 'entry-point') return undefined
+            imports.push({ path: args.path, kind: args.kind })
+            return { path: args.path, external: true }
+          })
+        },
       },
-    }],
+    ],
   })
   return { imports, minified: result.outputFiles[0]?.text ?? '' }
 }
@@ -119,9 +134,13 @@ async function importsOf(code: string): Promise<{ imports: Array<{ path: string;
  * not naming one of `packages` (as `name@version`).
  */
 export function licenceProblems(code: string, packages: readonly string[]): string[] {
-  const notice = /^(?:#![^\n]*\n)?\/\*!\n \* Bundled third-party code and its licences\.\n([\s\S]*?)\*\//.exec(code)?.[1]
+  const notice = /^(?:#![^\n]*\n)?\/\*!\n \* Bundled third-party code and its licences\.\n([\s\S]*?)\*\//.exec(
+    code,
+  )?.[1]
   if (notice === undefined) return ['no licence notice at the top']
-  return packages.filter((name) => !new RegExp(`^ \\* (.*, )?${name.replace(/[/.]/g, '\\$&')}@\\d`, 'm').test(notice)).map((name) => `no licence for ${name}`)
+  return packages
+    .filter((name) => !new RegExp(`^ \\* (.*, )?${name.replace(/[/.]/g, '\\$&')}@\\d`, 'm').test(notice))
+    .map((name) => `no licence for ${name}`)
 }
 
 /** Where the README's links point: the repository on GitHub, whose `blob/main/` paths are this checkout's files. */
@@ -134,7 +153,9 @@ export const REPOSITORY = 'https://github.com/idtoken-verify/idtoken-verify'
  */
 export function readmeProblems(readme: string, exists: (path: string) => boolean): string[] {
   const problems: string[] = []
-  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g), ...readme.matchAll(/\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]!)
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g), ...readme.matchAll(/\b(?:href|src)="([^"]+)"/g)].map(
+    (m) => m[1]!,
+  )
   for (const link of links) {
     if (link.startsWith('#')) continue
     if (!link.startsWith('https://')) {
@@ -142,13 +163,16 @@ export function readmeProblems(readme: string, exists: (path: string) => boolean
       continue
     }
     const inRepository = new RegExp(`^${REPOSITORY.replace(/[.]/g, '\\.')}/(?:blob|tree)/main/([^#?]+)`).exec(link)
-    if (inRepository !== null && !exists(inRepository[1]!)) problems.push(`no such file in the repository: ${inRepository[1]}`)
+    if (inRepository !== null && !exists(inRepository[1]!))
+      problems.push(`no such file in the repository: ${inRepository[1]}`)
   }
   const install = readme.indexOf('npm install idtoken-verify')
   const commands = readme.indexOf('npm ci && npm start')
   const firstSection = readme.search(/^## /m)
-  if (install === -1 || (firstSection !== -1 && install > firstSection)) problems.push('does not open with `npm install idtoken-verify`')
-  if (commands === -1 || commands < install || !readme.slice(commands).includes('npm test')) problems.push('the repository commands (`npm ci && npm start`, `npm test`) do not follow the install')
+  if (install === -1 || (firstSection !== -1 && install > firstSection))
+    problems.push('does not open with `npm install idtoken-verify`')
+  if (commands === -1 || commands < install || !readme.slice(commands).includes('npm test'))
+    problems.push('the repository commands (`npm ci && npm start`, `npm test`) do not follow the install')
   if (firstSection !== -1 && commands > firstSection) problems.push('the repository commands are not in the opening')
   return problems
 }
@@ -160,9 +184,13 @@ export function readmeProblems(readme: string, exists: (path: string) => boolean
  */
 export function helpDocProblems(help: string, exists: (path: string) => boolean): string[] {
   const problems: string[] = []
-  const links = [...help.matchAll(new RegExp(`${REPOSITORY.replace(/[.]/g, '\\.')}/(?:blob|tree)/main/([^\\s#?)]+)`, 'g'))].map((m) => m[1]!)
+  const links = [
+    ...help.matchAll(new RegExp(`${REPOSITORY.replace(/[.]/g, '\\.')}/(?:blob|tree)/main/([^\\s#?)]+)`, 'g')),
+  ].map((m) => m[1]!)
   for (const path of links) if (!exists(path)) problems.push(`no such file in the repository: ${path}`)
-  for (const match of help.replace(/https?:\/\/\S+/g, '').matchAll(/(?:^|[\s(])((?:docs|examples|test|src|mock-idp)\/[\w./-]+)/g)) {
+  for (const match of help
+    .replace(/https?:\/\/\S+/g, '')
+    .matchAll(/(?:^|[\s(])((?:docs|examples|test|src|mock-idp)\/[\w./-]+)/g)) {
     problems.push(`names a path the installed package lacks: ${match[1]}`)
   }
   if (links.length === 0 && !help.includes('README')) problems.push('points at no documentation')

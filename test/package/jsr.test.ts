@@ -22,7 +22,12 @@ const offline = {
 
 async function dryRun(cwd: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await exec(deno, ['publish', '--dry-run', '--allow-dirty'], { cwd, env: offline, timeout: 120_000, maxBuffer: 16 << 20 })
+    const { stdout, stderr } = await exec(deno, ['publish', '--dry-run', '--allow-dirty'], {
+      cwd,
+      env: offline,
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+    })
     return { code: 0, output: stdout + stderr }
   } catch (error) {
     const { code, stdout = '', stderr = '' } = error as { code?: number; stdout?: string; stderr?: string }
@@ -45,22 +50,30 @@ describe('JSR (jsr.json)', () => {
     expect(jsr.exports).toEqual({ '.': './src/index.ts', './providers': './src/providers/index.ts' })
   })
 
-  it('publishes cleanly offline: type-checked, no slow types, the sources and docs only', { timeout: 150_000 }, async () => {
-    const { code, output } = await dryRun(root)
-    expect(output).toMatch(/Checking for slow types in the public API/)
-    expect(output).toMatch(/Dry run complete/)
-    expect(code, output).toBe(0)
-    const files = [...output.matchAll(/^\s+(file:\S+) \(/gm)].map((m) => m[1]!.slice(`file://${root}`.length))
-    expect(files).toContain('src/index.ts')
-    expect(files.filter((file) => !/^(src\/.+\.ts|README\.md|LICENSE|jsr\.json)$/.test(file))).toEqual([])
-  })
+  it(
+    'publishes cleanly offline: type-checked, no slow types, the sources and docs only',
+    { timeout: 150_000 },
+    async () => {
+      const { code, output } = await dryRun(root)
+      expect(output).toMatch(/Checking for slow types in the public API/)
+      expect(output).toMatch(/Dry run complete/)
+      expect(code, output).toBe(0)
+      const files = [...output.matchAll(/^\s+(file:\S+) \(/gm)].map((m) => m[1]!.slice(`file://${root}`.length))
+      expect(files).toContain('src/index.ts')
+      expect(files.filter((file) => !/^(src\/.+\.ts|README\.md|LICENSE|jsr\.json)$/.test(file))).toEqual([])
+    },
+  )
 
   it('fails on a slow type (an exported function without a return type)', { timeout: 150_000 }, async () => {
     const copy = mkdtempSync(join(tmpdir(), 'idtoken-verify-jsr-'))
     copies.push(copy)
     // tsconfig.json too: Deno reads its lib (DOM, for IndexedDB) as it does in the repository.
-    for (const entry of ['src', 'jsr.json', 'tsconfig.json', 'README.md', 'LICENSE']) cpSync(`${root}${entry}`, join(copy, entry), { recursive: true })
-    writeFileSync(join(copy, 'src/index.ts'), `${readFileSync(join(copy, 'src/index.ts'), 'utf8')}\nexport function slow() {\n  return 1\n}\n`)
+    for (const entry of ['src', 'jsr.json', 'tsconfig.json', 'README.md', 'LICENSE'])
+      cpSync(`${root}${entry}`, join(copy, entry), { recursive: true })
+    writeFileSync(
+      join(copy, 'src/index.ts'),
+      `${readFileSync(join(copy, 'src/index.ts'), 'utf8')}\nexport function slow() {\n  return 1\n}\n`,
+    )
     const { code, output } = await dryRun(copy)
     expect(code).not.toBe(0)
     expect(output).toMatch(/missing-explicit-return-type/)

@@ -4,14 +4,30 @@
 // type-checked against the published .d.ts under the settings users have, publint and arethetypeswrong clean.
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuild, root } from '../runtimes/built.ts'
-import { helpDocProblems, licenceProblems, mockBundleProblems, packedFileProblems, sdkBundleProblems } from './checks.ts'
+import {
+  helpDocProblems,
+  licenceProblems,
+  mockBundleProblems,
+  packedFileProblems,
+  sdkBundleProblems,
+} from './checks.ts'
 
 const exec = promisify(execFile)
 const bin = (name: string): string => `${root}node_modules/.bin/${name}`
@@ -26,17 +42,28 @@ interface Run {
 
 async function run(file: string, args: readonly string[], cwd: string, timeout = 60_000): Promise<Run> {
   try {
-    const { stdout, stderr } = await exec(file, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout, maxBuffer: 16 << 20 })
+    const { stdout, stderr } = await exec(file, args, {
+      cwd,
+      env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      timeout,
+      maxBuffer: 16 << 20,
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
-    const { code, stdout = '', stderr = '', message } = error as { code?: number; stdout?: string; stderr?: string; message: string }
+    const {
+      code,
+      stdout = '',
+      stderr = '',
+      message,
+    } = error as { code?: number; stdout?: string; stderr?: string; message: string }
     return { code: typeof code === 'number' ? code : -1, stdout, stderr: stderr || message }
   }
 }
 
 async function succeed(file: string, args: readonly string[], cwd: string, timeout?: number): Promise<string> {
   const result = await run(file, args, cwd, timeout)
-  if (result.code !== 0) throw new Error(`${file} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`)
+  if (result.code !== 0)
+    throw new Error(`${file} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`)
   return result.stdout
 }
 
@@ -50,8 +77,9 @@ let bare: string
 beforeAll(async () => {
   requireBuild()
   dir = mkdtempSync(join(tmpdir(), 'idtoken-verify-pack-'))
-  const [packed] = JSON.parse(await succeed('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root)) as
-    Array<{ filename: string; files: Array<{ path: string }> }>
+  const [packed] = JSON.parse(
+    await succeed('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>
   tarball = join(dir, packed!.filename)
   files = packed!.files.map((file) => file.path).sort()
 
@@ -60,7 +88,11 @@ beforeAll(async () => {
   for (const folder of [project, bare]) {
     mkdirSync(folder)
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-    await succeed('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--no-package-lock'], folder)
+    await succeed(
+      'npm',
+      ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--no-package-lock'],
+      folder,
+    )
   }
   installed = join(project, 'node_modules/idtoken-verify')
   // The optional peer, and Node's types for the Node-only consumer: linked from this repository.
@@ -93,16 +125,37 @@ describe('the packed tarball', () => {
       'dist/chunks/a.js': '',
       'dist/chunks/old.js': '',
     }
-    expect(packedFileProblems(['package.json', 'README.md', 'src/index.ts', ...Object.keys(sources)], manifest, (file) => sources[file] ?? ''))
-      .toEqual(['not for users: src/index.ts', 'missing: LICENSE', 'reached by no entry (a stale build?): dist/chunks/old.js'])
-    expect(packedFileProblems(['package.json', 'README.md', 'LICENSE', 'dist/index.js'], manifest, (file) => sources[file] ?? '').sort())
-      .toEqual(['an entry or import is not in the package: dist/chunks/a.js', 'an entry or import is not in the package: dist/index.d.ts'])
-    expect(await sdkBundleProblems([
-      "import { createHash } from 'node:crypto'",
-      "import { jwtVerify } from 'jose'",
-      '/** in a comment: require("x") and "node:fs" do not count */',
-      "export const f = () => [createHash, jwtVerify, require('fs'), import('./mock-idp.js')]",
-    ].join('\n'))).toEqual([
+    expect(
+      packedFileProblems(
+        ['package.json', 'README.md', 'src/index.ts', ...Object.keys(sources)],
+        manifest,
+        (file) => sources[file] ?? '',
+      ),
+    ).toEqual([
+      'not for users: src/index.ts',
+      'missing: LICENSE',
+      'reached by no entry (a stale build?): dist/chunks/old.js',
+    ])
+    expect(
+      packedFileProblems(
+        ['package.json', 'README.md', 'LICENSE', 'dist/index.js'],
+        manifest,
+        (file) => sources[file] ?? '',
+      ).sort(),
+    ).toEqual([
+      'an entry or import is not in the package: dist/chunks/a.js',
+      'an entry or import is not in the package: dist/index.d.ts',
+    ])
+    expect(
+      await sdkBundleProblems(
+        [
+          "import { createHash } from 'node:crypto'",
+          "import { jwtVerify } from 'jose'",
+          '/** in a comment: require("x") and "node:fs" do not count */',
+          "export const f = () => [createHash, jwtVerify, require('fs'), import('./mock-idp.js')]",
+        ].join('\n'),
+      ),
+    ).toEqual([
       'imports "node:crypto" (import-statement)',
       'imports "jose" (import-statement)',
       'imports "fs" (require-call)',
@@ -111,7 +164,9 @@ describe('the packed tarball', () => {
       'names a node: module',
       'mentions mock-idp',
     ])
-    expect(await sdkBundleProblems(readFileSync(`${root}dist/index.js`, 'utf8') + "\nimport 'msw'\n")).toEqual(['imports "msw" (import-statement)'])
+    expect(await sdkBundleProblems(readFileSync(`${root}dist/index.js`, 'utf8') + "\nimport 'msw'\n")).toEqual([
+      'imports "msw" (import-statement)',
+    ])
   })
 })
 
@@ -119,7 +174,9 @@ describe('the package has no dependencies', () => {
   const read = (file: string): string => readFileSync(join(installed, file), 'utf8')
   // Run by Node below, then by Deno and Bun.
   beforeAll(() => {
-    writeFileSync(join(bare, 'server.mjs'), `
+    writeFileSync(
+      join(bare, 'server.mjs'),
+      `
       import { createVerifier } from 'idtoken-verify'
       import { startMockIdpServer } from 'idtoken-verify/mock-idp/server'
       const server = await startMockIdpServer({ algorithms: ['ES256'] })
@@ -130,12 +187,16 @@ describe('the package has no dependencies', () => {
       } finally {
         await server.close()
       }
-    `)
-    writeFileSync(join(bare, 'caught.mjs'), `
+    `,
+    )
+    writeFileSync(
+      join(bare, 'caught.mjs'),
+      `
       import { createMockIdp, BAD_TOKEN_NAMES } from 'idtoken-verify/mock-idp'
       const error = await createMockIdp().then(() => undefined, (error) => error)
       console.log(JSON.stringify({ names: BAD_TOKEN_NAMES.length > 0, message: error?.message }))
-    `)
+    `,
+    )
   })
 
   it('declares none, and installed alone it brings nothing else', () => {
@@ -143,35 +204,50 @@ describe('the package has no dependencies', () => {
     expect(readdirSync(join(bare, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual(['idtoken-verify'])
   })
 
-  it('carries jose once for every entry, msw\'s core for the server and CLI, and their licences; imports msw only lazily', async () => {
+  it("carries jose once for every entry, msw's core for the server and CLI, and their licences; imports msw only lazily", async () => {
     const built = files.filter((file) => file.endsWith('.js') && file !== 'dist/index.js')
     const problems: string[] = []
-    for (const file of built) for (const problem of await mockBundleProblems(read(file))) problems.push(`${file}: ${problem}`)
+    for (const file of built)
+      for (const problem of await mockBundleProblems(read(file))) problems.push(`${file}: ${problem}`)
     expect(problems).toEqual([])
     const jose = built.filter((file) => read(file).includes('ERR_JWS_SIGNATURE_VERIFICATION_FAILED'))
     const msw = built.filter((file) => read(file).includes('[MSW]'))
     expect(jose).toHaveLength(1)
     expect(msw).toHaveLength(1)
     expect(licenceProblems(read(jose[0]!), ['jose'])).toEqual([])
-    expect(licenceProblems(read(msw[0]!), ['msw', '@mswjs/interceptors', 'path-to-regexp', 'tough-cookie', 'tldts'])).toEqual([])
+    expect(
+      licenceProblems(read(msw[0]!), ['msw', '@mswjs/interceptors', 'path-to-regexp', 'tough-cookie', 'tldts']),
+    ).toEqual([])
   })
 
   it('those checks fail on jose or a static msw import, and on a missing or short licence notice', async () => {
-    const problems = await mockBundleProblems([
-      "import { http } from 'msw'",
-      "import { jwtVerify } from 'jose'",
-      "import { createServer } from 'node:http'",
-      "import { a } from './chunks/a.js'",
-      "export const f = () => [http, jwtVerify, createServer, a, import('msw'), import('tough-cookie')]",
-    ].join('\n'))
-    expect(problems.sort()).toEqual(['imports "jose" (import-statement)', 'imports "msw" (import-statement)', 'imports "tough-cookie" (dynamic-import)'])
+    const problems = await mockBundleProblems(
+      [
+        "import { http } from 'msw'",
+        "import { jwtVerify } from 'jose'",
+        "import { createServer } from 'node:http'",
+        "import { a } from './chunks/a.js'",
+        "export const f = () => [http, jwtVerify, createServer, a, import('msw'), import('tough-cookie')]",
+      ].join('\n'),
+    )
+    expect(problems.sort()).toEqual([
+      'imports "jose" (import-statement)',
+      'imports "msw" (import-statement)',
+      'imports "tough-cookie" (dynamic-import)',
+    ])
     expect(licenceProblems('export const x = 1', ['jose'])).toEqual(['no licence notice at the top'])
-    const jose = files.find((file) => file.endsWith('.js') && read(file).includes('ERR_JWS_SIGNATURE_VERIFICATION_FAILED'))!
+    const jose = files.find(
+      (file) => file.endsWith('.js') && read(file).includes('ERR_JWS_SIGNATURE_VERIFICATION_FAILED'),
+    )!
     expect(licenceProblems(read(jose), ['jose', 'msw'])).toEqual(['no licence for msw'])
   })
 
   it('runs the CLI with nothing else installed (npx idtoken-verify-mock-idp)', { timeout: 30_000 }, async () => {
-    const child = spawn(join(bare, 'node_modules/.bin/idtoken-verify-mock-idp'), ['--port', '0'], { cwd: bare, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(join(bare, 'node_modules/.bin/idtoken-verify-mock-idp'), ['--port', '0'], {
+      cwd: bare,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     try {
@@ -181,29 +257,44 @@ describe('the package has no dependencies', () => {
           throw new Error(`the CLI exited (${String(code)}): ${stderr}`)
         }),
       ])
-      const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json() as { issuer: string; jwks_uri: string }
+      const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+        issuer: string
+        jwks_uri: string
+      }
       expect(discovery.issuer).toBe(issuer)
-      const jwks = await (await fetch(discovery.jwks_uri)).json() as { keys: unknown[] }
+      const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: unknown[] }
       expect(jwks.keys.length).toBeGreaterThan(0)
     } finally {
       child.kill()
     }
   })
 
-  it('--help and audit --help point at documentation that exists where the user is (the check fails on a relative path)', { timeout: 30_000 }, async () => {
-    const cli = join(bare, 'node_modules/.bin/idtoken-verify-mock-idp')
-    const inRepository = (path: string): boolean => existsSync(join(root, path))
-    for (const args of [['--help'], ['audit', '--help']]) {
-      expect(helpDocProblems(await succeed(cli, args, bare, 20_000), inRepository), args.join(' ')).toEqual([])
-    }
-    expect(helpDocProblems('Control API under ISSUER/_mock/ (see docs/mock-idp.md).', inRepository))
-      .toEqual(['names a path the installed package lacks: docs/mock-idp.md', 'points at no documentation'])
-    expect(helpDocProblems('https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/nope.md', inRepository))
-      .toEqual(['no such file in the repository: docs/nope.md'])
-  })
+  it(
+    '--help and audit --help point at documentation that exists where the user is (the check fails on a relative path)',
+    { timeout: 30_000 },
+    async () => {
+      const cli = join(bare, 'node_modules/.bin/idtoken-verify-mock-idp')
+      const inRepository = (path: string): boolean => existsSync(join(root, path))
+      for (const args of [['--help'], ['audit', '--help']]) {
+        expect(helpDocProblems(await succeed(cli, args, bare, 20_000), inRepository), args.join(' ')).toEqual([])
+      }
+      expect(helpDocProblems('Control API under ISSUER/_mock/ (see docs/mock-idp.md).', inRepository)).toEqual([
+        'names a path the installed package lacks: docs/mock-idp.md',
+        'points at no documentation',
+      ])
+      expect(
+        helpDocProblems('https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/nope.md', inRepository),
+      ).toEqual(['no such file in the repository: docs/nope.md'])
+    },
+  )
 
-  it('runs `audit` with nothing else installed: an API on the installed SDK passes (exit 0, --json)', { timeout: 60_000 }, async () => {
-    writeFileSync(join(bare, 'api.mjs'), `
+  it(
+    'runs `audit` with nothing else installed: an API on the installed SDK passes (exit 0, --json)',
+    { timeout: 60_000 },
+    async () => {
+      writeFileSync(
+        join(bare, 'api.mjs'),
+        `
       import { createServer } from 'node:http'
       import { createVerifier } from 'idtoken-verify'
       const verifier = createVerifier({ issuer: process.argv[2], audience: 'my-app', cache: 'memory' })
@@ -213,33 +304,59 @@ describe('the package has no dependencies', () => {
         res.writeHead(ok ? 200 : 401).end()
       })
       server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port + '/api/me'))
-    `)
-    // The port of the mock IdP is chosen first: the API must know its issuer before it starts.
-    const probe = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { cwd: bare })
-    const [port] = await once(createInterface({ input: probe.stdout! }), 'line') as [string]
-    const api = spawn(process.execPath, ['api.mjs', `http://127.0.0.1:${port}`], { cwd: bare, env, stdio: ['ignore', 'pipe', 'inherit'] })
-    try {
-      const [target] = await once(createInterface({ input: api.stdout }), 'line') as [string]
-      const audit = await run(join(bare, 'node_modules/.bin/idtoken-verify-mock-idp'), ['audit', '--target', target, '--port', port, '--client-id', 'my-app', '--json'], bare, 45_000)
-      expect(audit.stderr).toBe('')
-      const report = JSON.parse(audit.stdout) as { baseline: unknown; results: Array<{ verdict: string }> }
-      expect(report.baseline).toEqual({ status: 200, accepted: true })
-      expect(report.results.length).toBeGreaterThan(30)
-      expect(report.results.filter((row) => row.verdict === 'fail')).toEqual([])
-      expect(audit.code).toBe(0)
-    } finally {
-      api.kill()
-    }
-  })
+    `,
+      )
+      // The port of the mock IdP is chosen first: the API must know its issuer before it starts.
+      const probe = spawn(
+        process.execPath,
+        [
+          '-e',
+          "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+        ],
+        { cwd: bare },
+      )
+      const [port] = (await once(createInterface({ input: probe.stdout! }), 'line')) as [string]
+      const api = spawn(process.execPath, ['api.mjs', `http://127.0.0.1:${port}`], {
+        cwd: bare,
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      try {
+        const [target] = (await once(createInterface({ input: api.stdout }), 'line')) as [string]
+        const audit = await run(
+          join(bare, 'node_modules/.bin/idtoken-verify-mock-idp'),
+          ['audit', '--target', target, '--port', port, '--client-id', 'my-app', '--json'],
+          bare,
+          45_000,
+        )
+        expect(audit.stderr).toBe('')
+        const report = JSON.parse(audit.stdout) as { baseline: unknown; results: Array<{ verdict: string }> }
+        expect(report.baseline).toEqual({ status: 200, accepted: true })
+        expect(report.results.length).toBeGreaterThan(30)
+        expect(report.results.filter((row) => row.verdict === 'fail')).toEqual([])
+        expect(audit.code).toBe(0)
+      } finally {
+        api.kill()
+      }
+    },
+  )
 
-  it('runs the mock IdP server with nothing else installed, and the SDK verifies its tokens', { timeout: 30_000 }, async () => {
-    expect(await succeed(process.execPath, ['server.mjs'], bare, 20_000)).toBe('alice\n')
-  })
+  it(
+    'runs the mock IdP server with nothing else installed, and the SDK verifies its tokens',
+    { timeout: 30_000 },
+    async () => {
+      expect(await succeed(process.execPath, ['server.mjs'], bare, 20_000)).toBe('alice\n')
+    },
+  )
 
   it('names msw in one line when idtoken-verify/mock-idp is used without it', { timeout: 30_000 }, async () => {
-    const message = 'idtoken-verify/mock-idp needs msw (an optional peer dependency), which is not installed: npm install --save-dev msw'
+    const message =
+      'idtoken-verify/mock-idp needs msw (an optional peer dependency), which is not installed: npm install --save-dev msw'
     expect(JSON.parse(await succeed(process.execPath, ['caught.mjs'], bare, 20_000))).toEqual({ names: true, message })
-    writeFileSync(join(bare, 'uncaught.mjs'), "import { createMockIdp } from 'idtoken-verify/mock-idp'\nawait createMockIdp()\n")
+    writeFileSync(
+      join(bare, 'uncaught.mjs'),
+      "import { createMockIdp } from 'idtoken-verify/mock-idp'\nawait createMockIdp()\n",
+    )
     const uncaught = await run(process.execPath, ['uncaught.mjs'], bare, 20_000)
     expect(uncaught.code).toBe(1)
     expect(uncaught.stderr).toContain(message)
@@ -252,7 +369,9 @@ describe('the package has no dependencies', () => {
       const [file, ...args] = runtime as [string, ...string[]]
       const withDeno = { ...env, DENO_NO_UPDATE_CHECK: '1' }
       const caught = await exec(file, [...args, 'caught.mjs'], { cwd: bare, env: withDeno, timeout: 30_000 })
-      expect(JSON.parse(caught.stdout).message, file).toMatch(/^idtoken-verify\/mock-idp needs msw .*: npm install --save-dev msw$/)
+      expect(JSON.parse(caught.stdout).message, file).toMatch(
+        /^idtoken-verify\/mock-idp needs msw .*: npm install --save-dev msw$/,
+      )
       const served = await exec(file, [...args, 'server.mjs'], { cwd: bare, env: withDeno, timeout: 30_000 })
       expect(served.stdout, file).toBe('alice\n')
     }
@@ -261,7 +380,9 @@ describe('the package has no dependencies', () => {
 
 describe('installed into a fresh project', () => {
   it('imports every entry and verifies a token from the mock IdP server over HTTP', { timeout: 60_000 }, async () => {
-    writeFileSync(join(project, 'consumer.mjs'), `
+    writeFileSync(
+      join(project, 'consumer.mjs'),
+      `
       import * as sdk from 'idtoken-verify'
       import { createMockIdp, BAD_TOKEN_NAMES } from 'idtoken-verify/mock-idp'
       import { startMockIdpServer } from 'idtoken-verify/mock-idp/server'
@@ -279,12 +400,25 @@ describe('installed into a fresh project', () => {
       } finally {
         await server.close()
       }
-    `)
+    `,
+    )
     const output = JSON.parse(await succeed(process.execPath, ['consumer.mjs'], project, 30_000))
     expect(output).toEqual({
       exports: [
-        'BACKCHANNEL_LOGOUT_EVENT', 'BearerError', 'ERROR_CODES', 'IdTokenError', 'SUPPORTED_ALGORITHMS', 'bearerToken', 'cacheApiStore',
-        'challenge', 'challengeResponse', 'createAccessTokenVerifier', 'createLogoutTokenVerifier', 'createVerifier', 'indexedDbStore', 'memoryStore',
+        'BACKCHANNEL_LOGOUT_EVENT',
+        'BearerError',
+        'ERROR_CODES',
+        'IdTokenError',
+        'SUPPORTED_ALGORITHMS',
+        'bearerToken',
+        'cacheApiStore',
+        'challenge',
+        'challengeResponse',
+        'createAccessTokenVerifier',
+        'createLogoutTokenVerifier',
+        'createVerifier',
+        'indexedDbStore',
+        'memoryStore',
       ],
       sub: 'alice',
       alg: 'ES256',
@@ -296,7 +430,6 @@ describe('installed into a fresh project', () => {
     const help = await succeed(join(project, 'node_modules/.bin/idtoken-verify-mock-idp'), ['--help'], project, 30_000)
     expect(help).toMatch(/--port/)
   })
-
 })
 
 describe('a consumer type-checked against the published types', () => {
@@ -377,21 +510,50 @@ describe('a consumer type-checked against the published types', () => {
       return createVerifier({ issuer: server.url, audience: idp.clientId + port }).verify(await server.idp.mintIdToken())
     }
   `
-  const strict = { strict: true, noEmit: true, skipLibCheck: false, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, target: 'es2022' }
+  const strict = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    target: 'es2022',
+  }
   const configs = {
     'exactOptionalPropertyTypes, the VerifyChecks example': {
-      files: ['checks-consumer.ts'], compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'], types: [] },
+      files: ['checks-consumer.ts'],
+      compilerOptions: {
+        ...strict,
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        lib: ['es2022', 'dom', 'dom.iterable'],
+        types: [],
+      },
     },
     'types: [] and no DOM lib, SDK entry only': {
-      files: ['bare-consumer.ts'], compilerOptions: { ...strict, module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022'], types: [] },
+      files: ['bare-consumer.ts'],
+      compilerOptions: { ...strict, module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022'], types: [] },
     },
     'moduleResolution node10, every entry': {
-      files: ['node10-consumer.ts'], compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'node10', lib: ['es2022', 'dom'], types: [] },
+      files: ['node10-consumer.ts'],
+      compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'node10', lib: ['es2022', 'dom'], types: [] },
     },
-    node16: { files: ['consumer.ts'], compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: [] } },
-    bundler: { files: ['consumer.ts'], compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], types: [] } },
+    node16: {
+      files: ['consumer.ts'],
+      compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: [] },
+    },
+    bundler: {
+      files: ['consumer.ts'],
+      compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], types: [] },
+    },
     'nodenext, no DOM lib, SDK entry only': {
-      files: ['node-consumer.ts'], compilerOptions: { ...strict, module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022'], types: ['node'] },
+      files: ['node-consumer.ts'],
+      compilerOptions: {
+        ...strict,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        lib: ['es2022'],
+        types: ['node'],
+      },
     },
   }
 
@@ -424,28 +586,37 @@ describe('package linters', () => {
     expect(result.code).toBe(0)
   })
 
-  it('arethetypeswrong finds nothing for an ESM-only package, and every entry has types under node10 too', { timeout: 60_000 }, async () => {
-    // The profile ignores require() (the package is ESM only, engines node >= 20); node10, node16 from ESM and
-    // bundler resolution must find each entry's own .d.ts with no problem.
-    const result = await run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], dir)
-    const { analysis } = JSON.parse(result.stdout) as {
-      analysis: {
-        problems: Array<{ kind: string; entrypoint: string; resolutionKind: string }>
-        entrypoints: Record<string, { resolutions: Record<string, { files?: string[] }> }>
+  it(
+    'arethetypeswrong finds nothing for an ESM-only package, and every entry has types under node10 too',
+    { timeout: 60_000 },
+    async () => {
+      // The profile ignores require() (the package is ESM only, engines node >= 20); node10, node16 from ESM and
+      // bundler resolution must find each entry's own .d.ts with no problem.
+      const result = await run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], dir)
+      const { analysis } = JSON.parse(result.stdout) as {
+        analysis: {
+          problems: Array<{ kind: string; entrypoint: string; resolutionKind: string }>
+          entrypoints: Record<string, { resolutions: Record<string, { files?: string[] }> }>
+        }
       }
-    }
-    expect(analysis.problems.filter((problem) => problem.resolutionKind !== 'node16-cjs')).toEqual([])
-    const entries = [
-      ['.', 'index.d.ts'], ['./providers', 'providers.d.ts'], ['./mock-idp', 'mock-idp.d.ts'],
-      ['./mock-idp/server', 'mock-idp-server.d.ts'], ['./mock-idp/playwright', 'mock-idp-playwright.d.ts'],
-    ] as const
-    for (const [entry, types] of entries) {
-      for (const resolution of ['node10', 'node16-esm', 'bundler']) {
-        expect(analysis.entrypoints[entry]?.resolutions[resolution]?.files, `${entry} ${resolution}`).toContain(`/node_modules/idtoken-verify/dist/${types}`)
+      expect(analysis.problems.filter((problem) => problem.resolutionKind !== 'node16-cjs')).toEqual([])
+      const entries = [
+        ['.', 'index.d.ts'],
+        ['./providers', 'providers.d.ts'],
+        ['./mock-idp', 'mock-idp.d.ts'],
+        ['./mock-idp/server', 'mock-idp-server.d.ts'],
+        ['./mock-idp/playwright', 'mock-idp-playwright.d.ts'],
+      ] as const
+      for (const [entry, types] of entries) {
+        for (const resolution of ['node10', 'node16-esm', 'bundler']) {
+          expect(analysis.entrypoints[entry]?.resolutions[resolution]?.files, `${entry} ${resolution}`).toContain(
+            `/node_modules/idtoken-verify/dist/${types}`,
+          )
+        }
       }
-    }
-    expect(result.code, result.stderr).toBe(0)
-  })
+      expect(result.code, result.stderr).toBe(0)
+    },
+  )
 
   it('both fail on a package whose types do not resolve', { timeout: 60_000 }, async () => {
     const broken = join(dir, 'broken')

@@ -28,9 +28,17 @@ describe('README.md', () => {
 
   it('the check fails on relative links, missing files and a README that opens with the repository', () => {
     const bad = [
-      '# x', '', '```sh', 'npm ci && npm start', 'npm test', '```', '', 'npm install idtoken-verify',
+      '# x',
+      '',
+      '```sh',
+      'npm ci && npm start',
+      'npm test',
+      '```',
+      '',
+      'npm install idtoken-verify',
       '[guide](docs/guide.md) [gone](https://github.com/idtoken-verify/idtoken-verify/blob/main/docs/gone.md)',
-      '[ok](https://github.com/idtoken-verify/idtoken-verify/blob/main/README.md#use) [top](#x)', '## Use',
+      '[ok](https://github.com/idtoken-verify/idtoken-verify/blob/main/README.md#use) [top](#x)',
+      '## Use',
     ].join('\n')
     expect(readmeProblems(bad, (path) => path === 'README.md')).toEqual([
       'not absolute: docs/guide.md',

@@ -3,7 +3,18 @@
 import { createHmac, createPublicKey } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createAccessTokenVerifier, createLogoutTokenVerifier, createVerifier } from '../../src/index.ts'
-import { ALGS, CLIENT, fakeIdp, ISSUER, keysForAllAlgs, NOW, sign, type Alg, type FakeIdp, type TestKey } from '../helpers/issuer.ts'
+import {
+  ALGS,
+  CLIENT,
+  fakeIdp,
+  ISSUER,
+  keysForAllAlgs,
+  NOW,
+  sign,
+  type Alg,
+  type FakeIdp,
+  type TestKey,
+} from '../helpers/issuer.ts'
 import { b64u, segment, signatureBytes, withSignature } from '../helpers/forge.ts'
 import { accessClaims, accessToken, API, expectRejection, logoutClaims, logoutToken } from '../helpers/profiles.ts'
 
@@ -16,8 +27,18 @@ beforeAll(async () => {
 
 const shared = () => ({ issuer: ISSUER, fetch: idp.fetch, now: () => NOW, cache: 'memory' as const, cooldown: 0 })
 const PROFILES = [
-  { name: 'access', typ: 'at+jwt', claims: accessClaims, make: () => createAccessTokenVerifier({ ...shared(), audience: API, algorithms: [...ALGS] }) },
-  { name: 'logout', typ: 'logout+jwt', claims: logoutClaims, make: () => createLogoutTokenVerifier({ ...shared(), audience: CLIENT }) },
+  {
+    name: 'access',
+    typ: 'at+jwt',
+    claims: accessClaims,
+    make: () => createAccessTokenVerifier({ ...shared(), audience: API, algorithms: [...ALGS] }),
+  },
+  {
+    name: 'logout',
+    typ: 'logout+jwt',
+    claims: logoutClaims,
+    make: () => createLogoutTokenVerifier({ ...shared(), audience: CLIENT }),
+  },
 ] as const
 
 for (const profile of PROFILES) {
@@ -34,12 +55,21 @@ for (const profile of PROFILES) {
 
     it('HS256/384/512 keyed with the RSA public key (PEM, DER, JWK) is ERR_ALG_NOT_ALLOWED', async () => {
       const v = profile.make()
-      const publicKey = createPublicKey({ key: keys.RS256.publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' })
-      const secrets = [publicKey.export({ type: 'spki', format: 'pem' }), publicKey.export({ type: 'spki', format: 'der' }), JSON.stringify(keys.RS256.publicJwk)]
+      const publicKey = createPublicKey({
+        key: keys.RS256.publicJwk as import('node:crypto').JsonWebKey,
+        format: 'jwk',
+      })
+      const secrets = [
+        publicKey.export({ type: 'spki', format: 'pem' }),
+        publicKey.export({ type: 'spki', format: 'der' }),
+        JSON.stringify(keys.RS256.publicJwk),
+      ]
       for (const alg of ['HS256', 'HS384', 'HS512']) {
         for (const secret of secrets) {
           const input = `${segment({ alg, kid: keys.RS256.kid, typ: profile.typ })}.${segment(profile.claims())}`
-          const mac = createHmac(`sha${alg.slice(2)}`, secret).update(input).digest()
+          const mac = createHmac(`sha${alg.slice(2)}`, secret)
+            .update(input)
+            .digest()
           await expectRejection(v, `${input}.${b64u(new Uint8Array(mac))}`, 'ERR_ALG_NOT_ALLOWED')
         }
       }
@@ -49,7 +79,8 @@ for (const profile of PROFILES) {
       const v = profile.make()
       const attacker = { ...keys.ES256, kid: 'attacker' }
       const header = { jwk: { ...keys.ES256.publicJwk, kid: 'attacker' }, jku: `${ISSUER}/attacker-jwks` }
-      const token = profile.name === 'access' ? await accessToken(attacker, { header }) : await logoutToken(attacker, { header })
+      const token =
+        profile.name === 'access' ? await accessToken(attacker, { header }) : await logoutToken(attacker, { header })
       await expectRejection(v, token, 'ERR_KEY_NOT_FOUND')
       expect(idp.requests.some((url) => url.includes('attacker'))).toBe(false)
     })

@@ -4,10 +4,25 @@
 // tokens, and every error code. Tokens are signed by jose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  createLogoutTokenVerifier, createVerifier, ERROR_CODES,
-  type LogoutTokenVerifier, type LogoutTokenVerifierOptions, type ReplayEntry,
+  createLogoutTokenVerifier,
+  createVerifier,
+  ERROR_CODES,
+  type LogoutTokenVerifier,
+  type LogoutTokenVerifierOptions,
+  type ReplayEntry,
 } from '../../src/index.ts'
-import { ALGS, CLIENT, fakeIdp, ISSUER, keysForAllAlgs, NOW, sign, type Alg, type FakeIdp, type TestKey } from '../helpers/issuer.ts'
+import {
+  ALGS,
+  CLIENT,
+  fakeIdp,
+  ISSUER,
+  keysForAllAlgs,
+  NOW,
+  sign,
+  type Alg,
+  type FakeIdp,
+  type TestKey,
+} from '../helpers/issuer.ts'
 import { segment, signSegments, withSignature } from '../helpers/forge.ts'
 import { accessToken, expectRejection, LOGOUT_EVENT, logoutClaims, logoutToken, T } from '../helpers/profiles.ts'
 
@@ -24,7 +39,15 @@ afterAll(() => {
 })
 
 function logout(options: Partial<LogoutTokenVerifierOptions> = {}, target: FakeIdp = idp): LogoutTokenVerifier {
-  return createLogoutTokenVerifier({ issuer: ISSUER, audience: CLIENT, fetch: target.fetch, now: () => NOW, cache: 'memory', cooldown: 0, ...options } as LogoutTokenVerifierOptions)
+  return createLogoutTokenVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: target.fetch,
+    now: () => NOW,
+    cache: 'memory',
+    cooldown: 0,
+    ...options,
+  } as LogoutTokenVerifierOptions)
 }
 const reject = (v: LogoutTokenVerifier, token: string, code: Parameters<typeof expectRejection>[2], claim?: string) =>
   expectRejection(v, token, code, claim === undefined ? { produced } : { claim, produced })
@@ -32,18 +55,28 @@ const untyped = (claims: Record<string, unknown>, header: Record<string, unknown
   signSegments(keys.RS256, segment({ alg: 'RS256', kid: keys.RS256.kid, ...header }), segment(claims))
 
 describe('typ', () => {
-  it('logout+jwt and application/logout+jwt verify, in any case; the algorithms are the ID tokens\' (discovery)', async () => {
+  it("logout+jwt and application/logout+jwt verify, in any case; the algorithms are the ID tokens' (discovery)", async () => {
     const v = logout()
     for (const typ of ['logout+jwt', 'Logout+JWT', 'application/logout+jwt']) {
       const { payload } = await v.verify(await logoutToken(keys.ES256, { header: { typ } }))
-      expect(payload).toMatchObject({ iss: ISSUER, aud: CLIENT, sub: 'user-1', sid: 'session-1', events: { [LOGOUT_EVENT]: {} } })
+      expect(payload).toMatchObject({
+        iss: ISSUER,
+        aud: CLIENT,
+        sub: 'user-1',
+        sid: 'session-1',
+        events: { [LOGOUT_EVENT]: {} },
+      })
     }
   })
 
   it('JWT, at+jwt, secevent+jwt and a missing typ are ERR_HEADER_UNSUPPORTED; acceptMissingTyp admits only the missing one', async () => {
     for (const typ of ['JWT', 'at+jwt', 'secevent+jwt', 'logout+jwt+x']) {
       await reject(logout(), await logoutToken(keys.RS256, { header: { typ } }), 'ERR_HEADER_UNSUPPORTED')
-      await reject(logout({ acceptMissingTyp: true }), await logoutToken(keys.RS256, { header: { typ } }), 'ERR_HEADER_UNSUPPORTED')
+      await reject(
+        logout({ acceptMissingTyp: true }),
+        await logoutToken(keys.RS256, { header: { typ } }),
+        'ERR_HEADER_UNSUPPORTED',
+      )
     }
     const error = await reject(logout(), await untyped(logoutClaims()), 'ERR_HEADER_UNSUPPORTED')
     expect(error.message).toBe('the header has no "typ": a logout token must be typed "logout+jwt"')
@@ -66,11 +99,23 @@ describe('claims (§2.4, §2.6)', () => {
   })
 
   it('events: an object with the back-channel logout member, whose value is an object', async () => {
-    await logout().verify(await logoutToken(keys.RS256, { claims: { events: { [LOGOUT_EVENT]: { reason: 'x' }, other: 1 } } }))
+    await logout().verify(
+      await logoutToken(keys.RS256, { claims: { events: { [LOGOUT_EVENT]: { reason: 'x' }, other: 1 } } }),
+    )
     await reject(logout(), await logoutToken(keys.RS256, { claims: { events: {} } }), 'ERR_CLAIM_INVALID', 'events')
-    await reject(logout(), await logoutToken(keys.RS256, { claims: { events: { 'http://schemas.openid.net/event/other': {} } } }), 'ERR_CLAIM_INVALID', 'events')
+    await reject(
+      logout(),
+      await logoutToken(keys.RS256, { claims: { events: { 'http://schemas.openid.net/event/other': {} } } }),
+      'ERR_CLAIM_INVALID',
+      'events',
+    )
     for (const value of [true, null, [], 'x']) {
-      await reject(logout(), await logoutToken(keys.RS256, { claims: { events: { [LOGOUT_EVENT]: value } } }), 'ERR_CLAIM_INVALID', 'events')
+      await reject(
+        logout(),
+        await logoutToken(keys.RS256, { claims: { events: { [LOGOUT_EVENT]: value } } }),
+        'ERR_CLAIM_INVALID',
+        'events',
+      )
     }
     for (const events of [[LOGOUT_EVENT], LOGOUT_EVENT, null]) {
       await reject(logout(), await logoutToken(keys.RS256, { claims: { events } }), 'ERR_TOKEN_MALFORMED', 'events')
@@ -79,7 +124,12 @@ describe('claims (§2.4, §2.6)', () => {
 
   it('nonce is prohibited, whatever its value', async () => {
     for (const nonce of ['n-1', '']) {
-      const error = await reject(logout(), await logoutToken(keys.RS256, { claims: { nonce } }), 'ERR_CLAIM_INVALID', 'nonce')
+      const error = await reject(
+        logout(),
+        await logoutToken(keys.RS256, { claims: { nonce } }),
+        'ERR_CLAIM_INVALID',
+        'nonce',
+      )
       expect(error.message).toBe('a logout token must not have a "nonce" claim')
     }
   })
@@ -92,7 +142,12 @@ describe('claims (§2.4, §2.6)', () => {
     await reject(logout(), await logoutToken(keys.RS256, { claims: { iat: T + 61 } }), 'ERR_TOKEN_NOT_YET_VALID', 'iat')
     await reject(logout(), await logoutToken(keys.RS256, { claims: { exp: T - 60 } }), 'ERR_TOKEN_EXPIRED', 'exp')
     await reject(logout(), await logoutToken(keys.RS256, { claims: { iss: `${ISSUER}/` } }), 'ERR_CLAIM_INVALID', 'iss')
-    await reject(logout(), await logoutToken(keys.RS256, { claims: { aud: 'another-client' } }), 'ERR_CLAIM_INVALID', 'aud')
+    await reject(
+      logout(),
+      await logoutToken(keys.RS256, { claims: { aud: 'another-client' } }),
+      'ERR_CLAIM_INVALID',
+      'aud',
+    )
   })
 })
 
@@ -103,7 +158,12 @@ describe('replay (§2.6 step 8)', () => {
     await v.verify(token)
     const error = await reject(v, token, 'ERR_CLAIM_INVALID', 'jti')
     expect(error.message).toBe('the logout token was received before ("jti")')
-    await reject(v, await logoutToken(keys.RS256, { claims: { jti: 'once', sid: 'other' } }), 'ERR_CLAIM_INVALID', 'jti')
+    await reject(
+      v,
+      await logoutToken(keys.RS256, { claims: { jti: 'once', sid: 'other' } }),
+      'ERR_CLAIM_INVALID',
+      'jti',
+    )
     await v.verify(await logoutToken(keys.RS256, { claims: { jti: 'twice' } }))
     await logout().verify(token)
   })
@@ -117,9 +177,12 @@ describe('replay (§2.6 step 8)', () => {
 
   it('a custom guard gets jti, iss and when the token stops verifying; it runs only for tokens that passed everything else', async () => {
     const entries: ReplayEntry[] = []
-    const v = logout({ replay: (entry) => (entries.push(entry), entries.length > 1), check: ({ payload }) => {
-      if (payload.sid === 'refused') throw new Error('unknown session')
-    } })
+    const v = logout({
+      replay: (entry) => (entries.push(entry), entries.length > 1),
+      check: ({ payload }) => {
+        if (payload.sid === 'refused') throw new Error('unknown session')
+      },
+    })
     await v.verify(await logoutToken(keys.RS256, { claims: { jti: 'a' } }))
     expect(entries).toEqual([{ jti: 'a', iss: ISSUER, expiresAt: T + 120 + 60 }])
     await reject(v, await logoutToken(keys.RS256, { claims: { nonce: 'n' } }), 'ERR_CLAIM_INVALID', 'nonce')
@@ -143,7 +206,15 @@ describe('cross-profile tokens', () => {
   it('an ID token and an access token are ERR_HEADER_UNSUPPORTED; untyped (acceptMissingTyp), an ID token has no events', async () => {
     await reject(logout(), await sign(keys.RS256, { claims: { jti: 'x', sid: 's' } }), 'ERR_HEADER_UNSUPPORTED')
     await reject(logout(), await accessToken(keys.RS256, { claims: { aud: CLIENT } }), 'ERR_HEADER_UNSUPPORTED')
-    const idToken = await untyped({ iss: ISSUER, aud: CLIENT, sub: 'user-1', iat: T, exp: T + 600, jti: 'x', nonce: 'n' })
+    const idToken = await untyped({
+      iss: ISSUER,
+      aud: CLIENT,
+      sub: 'user-1',
+      iat: T,
+      exp: T + 600,
+      jti: 'x',
+      nonce: 'n',
+    })
     await reject(logout({ acceptMissingTyp: true }), idToken, 'ERR_CLAIM_INVALID', 'events')
   })
 
@@ -158,19 +229,31 @@ describe('the shared core', () => {
     const good = await logoutToken(keys.RS256)
     await reject(logout(), 'x', 'ERR_TOKEN_MALFORMED')
     await reject(logout({ algorithms: ['ES256'] }), good, 'ERR_ALG_NOT_ALLOWED')
-    await reject(logout(), `${segment({ alg: 'none', typ: 'logout+jwt' })}.${segment(logoutClaims())}.`, 'ERR_ALG_NOT_ALLOWED')
+    await reject(
+      logout(),
+      `${segment({ alg: 'none', typ: 'logout+jwt' })}.${segment(logoutClaims())}.`,
+      'ERR_ALG_NOT_ALLOWED',
+    )
     await reject(logout(), await logoutToken({ ...keys.RS256, kid: 'unknown' }), 'ERR_KEY_NOT_FOUND')
     await reject(logout(), withSignature(good, new Uint8Array(256).fill(1)), 'ERR_SIGNATURE_INVALID')
     const down = fakeIdp([keys.RS256.publicJwk])
     down.fault = 'network'
     await reject(logout({}, down), good, 'ERR_JWKS_UNAVAILABLE')
-    await reject(logout({}, fakeIdp([keys.RS256.publicJwk], { jwks_uri: 'http://insecure.example.test/jwks' })), good, 'ERR_JWKS_INVALID')
+    await reject(
+      logout({}, fakeIdp([keys.RS256.publicJwk], { jwks_uri: 'http://insecure.example.test/jwks' })),
+      good,
+      'ERR_JWKS_INVALID',
+    )
   })
 
   it('misuse is a TypeError naming the function', async () => {
-    expect(() => createLogoutTokenVerifier({ audience: CLIENT } as LogoutTokenVerifierOptions)).toThrow(/^createLogoutTokenVerifier: "issuer"/)
+    expect(() => createLogoutTokenVerifier({ audience: CLIENT } as LogoutTokenVerifierOptions)).toThrow(
+      /^createLogoutTokenVerifier: "issuer"/,
+    )
     expect(() => logout({ replay: 'memory' as never })).toThrow(TypeError)
     expect(() => logout({ acceptMissingTyp: 1 as never })).toThrow(TypeError)
-    await expect((logout().verify as (t: string, c: unknown) => Promise<unknown>)(await logoutToken(keys.RS256), { nonce: 'n' })).rejects.toThrow(TypeError)
+    await expect(
+      (logout().verify as (t: string, c: unknown) => Promise<unknown>)(await logoutToken(keys.RS256), { nonce: 'n' }),
+    ).rejects.toThrow(TypeError)
   })
 })

@@ -2,14 +2,20 @@
 // invalid request), and the WWW-Authenticate challenge of §3 for each failure, never carrying token content.
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
-  BearerError, bearerToken, challenge, challengeResponse, createAccessTokenVerifier, IdTokenError,
+  BearerError,
+  bearerToken,
+  challenge,
+  challengeResponse,
+  createAccessTokenVerifier,
+  IdTokenError,
 } from '../../src/index.ts'
 import { fakeIdp, ISSUER, keysForAllAlgs, NOW, type TestKey } from '../helpers/issuer.ts'
 import { accessToken, API } from '../helpers/profiles.ts'
 
 const request = (authorization?: string | string[], url = 'https://api.example.test/invoices'): Request => {
   const headers = new Headers()
-  for (const value of typeof authorization === 'string' ? [authorization] : authorization ?? []) headers.append('authorization', value)
+  for (const value of typeof authorization === 'string' ? [authorization] : (authorization ?? []))
+    headers.append('authorization', value)
   return new Request(url, { headers })
 }
 
@@ -39,7 +45,15 @@ describe('bearerToken (RFC 6750 §2.1)', () => {
 
   it('malformed or repeated Bearer credentials are invalid_request, whose description quotes nothing', () => {
     const secret = 'eyJhbGciOiJSUzI1NiJ9'
-    for (const header of ['Bearer', 'Bearer ', `Bearer ${secret} extra`, `Bearer "${secret}"`, `Bearer ${secret},x`, `Bearer\t${secret}`, `Bearer ${secret}=a`]) {
+    for (const header of [
+      'Bearer',
+      'Bearer ',
+      `Bearer ${secret} extra`,
+      `Bearer "${secret}"`,
+      `Bearer ${secret},x`,
+      `Bearer\t${secret}`,
+      `Bearer ${secret}=a`,
+    ]) {
       const error = invalidRequest(() => bearerToken(request(header)))
       expect(error.description).not.toContain(secret)
     }
@@ -55,18 +69,28 @@ describe('bearerToken (RFC 6750 §2.1)', () => {
 describe('challenge (RFC 6750 §3)', () => {
   it('no credentials: the bare challenge, with realm and scope but no error', () => {
     expect(challenge()).toBe('Bearer')
-    expect(challenge(undefined, { realm: 'api "v2"', scope: ['a', 'b'] })).toBe('Bearer realm="api \\"v2\\"", scope="a b"')
+    expect(challenge(undefined, { realm: 'api "v2"', scope: ['a', 'b'] })).toBe(
+      'Bearer realm="api \\"v2\\"", scope="a b"',
+    )
   })
 
   it('verification failures are invalid_token; a missing scope is insufficient_scope with the scopes needed', () => {
     const expired = new IdTokenError('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', { claim: 'exp' })
-    expect(challenge(expired, { realm: 'api', scope: 'a' })).toBe('Bearer realm="api", error="invalid_token", error_description="the token has expired (\'exp\')"')
-    const scope = new IdTokenError('ERR_CLAIM_INVALID', 'the "scope" claim lacks the required scope "a"', { claim: 'scope' })
-    expect(challenge(scope, { scope: 'a b' })).toBe('Bearer error="insufficient_scope", error_description="the \'scope\' claim lacks the required scope \'a\'", scope="a b"')
+    expect(challenge(expired, { realm: 'api', scope: 'a' })).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="the token has expired (\'exp\')"',
+    )
+    const scope = new IdTokenError('ERR_CLAIM_INVALID', 'the "scope" claim lacks the required scope "a"', {
+      claim: 'scope',
+    })
+    expect(challenge(scope, { scope: 'a b' })).toBe(
+      'Bearer error="insufficient_scope", error_description="the \'scope\' claim lacks the required scope \'a\'", scope="a b"',
+    )
   })
 
   it('invalid_request from a BearerError or by hand; outages carry no error code', () => {
-    expect(challenge(new BearerError('bad header'))).toBe('Bearer error="invalid_request", error_description="bad header"')
+    expect(challenge(new BearerError('bad header'))).toBe(
+      'Bearer error="invalid_request", error_description="bad header"',
+    )
     expect(challenge({ error: 'invalid_token' })).toBe('Bearer error="invalid_token"')
     expect(challenge(new IdTokenError('ERR_JWKS_UNAVAILABLE', 'down'), { realm: 'api' })).toBe('Bearer realm="api"')
     expect(() => challenge({ error: 'bad"code' })).toThrow(TypeError)
@@ -104,12 +128,20 @@ describe('end to end with the access-token verifier', () => {
   })
 
   it('a real failure becomes a challenge that carries no part of the token', async () => {
-    const api = createAccessTokenVerifier({ issuer: ISSUER, audience: API, fetch: fakeIdp([key.publicJwk]).fetch, now: () => NOW, cache: 'memory' })
+    const api = createAccessTokenVerifier({
+      issuer: ISSUER,
+      audience: API,
+      fetch: fakeIdp([key.publicJwk]).fetch,
+      now: () => NOW,
+      cache: 'memory',
+    })
     const token = await accessToken(key, { claims: { scope: 'invoices:read', sub: 'secret-subject-value' } })
     const found = bearerToken(request(`Bearer ${token}`))!
     const error = (await api.verify(found, { scopes: ['invoices:write'] }).catch((e: unknown) => e)) as IdTokenError
     const header = challenge(error, { realm: 'api', scope: ['invoices:write'] })
-    expect(header).toBe('Bearer realm="api", error="insufficient_scope", error_description="the \'scope\' claim lacks the required scope \'invoices:write\'", scope="invoices:write"')
+    expect(header).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="the \'scope\' claim lacks the required scope \'invoices:write\'", scope="invoices:write"',
+    )
     for (const part of [token, ...token.split('.'), 'secret-subject-value']) expect(header).not.toContain(part)
   })
 })

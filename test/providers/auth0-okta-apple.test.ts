@@ -7,7 +7,8 @@ import { headerOf, payloadOf, profileServer, rejection } from './helpers.ts'
 const { idp: mock } = profileServer()
 
 describe('auth0() against the auth0 profile', () => {
-  const verifier = () => createVerifier({ ...auth0({ domain: 'example.eu.auth0.com', clientId: 'my-app' }), cache: 'memory' })
+  const verifier = () =>
+    createVerifier({ ...auth0({ domain: 'example.eu.auth0.com', clientId: 'my-app' }), cache: 'memory' })
 
   it('verifies tokens of the issuer with its trailing slash; keys carry certificates', async () => {
     const idp = await mock('auth0', { clientId: 'my-app' })
@@ -17,7 +18,7 @@ describe('auth0() against the auth0 profile', () => {
     expect((await verifier().verify(await idp.mintIdToken())).payload.iss).toBe('https://example.eu.auth0.com/')
   })
 
-  it('names the trailing slash when a token\'s iss lacks it; refuses the API access token by aud', async () => {
+  it("names the trailing slash when a token's iss lacks it; refuses the API access token by aud", async () => {
     const idp = await mock('auth0', { clientId: 'my-app' })
     const slash = await rejection(verifier().verify(await idp.mintIdToken({ iss: 'https://example.eu.auth0.com' })))
     expect(slash).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'iss' })
@@ -28,12 +29,14 @@ describe('auth0() against the auth0 profile', () => {
     expect(access.message).toContain('access token')
   })
 
-  it('another client\'s token is refused naming the configured one; a domain with a scheme is a TypeError', async () => {
+  it("another client's token is refused naming the configured one; a domain with a scheme is a TypeError", async () => {
     const idp = await mock('auth0', { clientId: 'another-app' })
     const error = await rejection(verifier().verify(await idp.mintIdToken()))
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'aud' })
     expect(error.message).toContain('"my-app"')
-    expect(() => auth0({ domain: 'https://example.eu.auth0.com/', clientId: 'my-app' })).toThrow(/^auth0: "domain" must be a host name.*\(without "https:\/\/"\)/)
+    expect(() => auth0({ domain: 'https://example.eu.auth0.com/', clientId: 'my-app' })).toThrow(
+      /^auth0: "domain" must be a host name.*\(without "https:\/\/"\)/,
+    )
   })
 })
 
@@ -63,7 +66,8 @@ describe('okta() against the okta profile', () => {
 })
 
 describe('apple() against the apple profile', () => {
-  const verifier = () => createVerifier({ ...apple({ clientId: ['com.example.app', 'com.example.web'] }), cache: 'memory' })
+  const verifier = () =>
+    createVerifier({ ...apple({ clientId: ['com.example.app', 'com.example.web'] }), cache: 'memory' })
 
   it('verifies tokens for the bundle ID and for the Services ID; string booleans are passed on as they are', async () => {
     const app = await mock('apple', { clientId: 'com.example.app' })
@@ -76,7 +80,7 @@ describe('apple() against the apple profile', () => {
     expect(web.requests.map((r) => r.url)).toEqual(['https://appleid.apple.com/auth/keys'])
   })
 
-  it('refuses another app\'s token, naming the configured IDs', async () => {
+  it("refuses another app's token, naming the configured IDs", async () => {
     const idp = await mock('apple', { clientId: 'com.other.app' })
     const error = await rejection(verifier().verify(await idp.mintIdToken()))
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'aud' })

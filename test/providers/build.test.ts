@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest'
 import { dist, requireBuild } from '../docs/helpers.ts'
 
 describe('dist/providers.js', () => {
-  it('imports the SDK entry only, and its refusals are the SDK entry\'s IdTokenError', async () => {
+  it("imports the SDK entry only, and its refusals are the SDK entry's IdTokenError", async () => {
     requireBuild()
     const code = readFileSync(`${dist}providers.js`, 'utf8')
     expect([...code.matchAll(/^import .* from '([^']+)';?$/gm)].map((match) => match[1])).toEqual(['./index.js'])
     expect(readFileSync(`${dist}index.js`, 'utf8')).not.toMatch(/^import /m)
     const sdk = (await import(pathToFileURL(`${dist}index.js`).href)) as typeof import('../../src/index.ts')
-    const { cognito } = (await import(pathToFileURL(`${dist}providers.js`).href)) as typeof import('../../src/providers/index.ts')
+    const { cognito } = (await import(
+      pathToFileURL(`${dist}providers.js`).href
+    )) as typeof import('../../src/providers/index.ts')
     const { check } = cognito({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'client' })
     let thrown: unknown
     try {

@@ -15,13 +15,17 @@ describe('google() against the google profile', () => {
     expect(payloadOf(token)).toMatchObject({ iss: 'https://accounts.google.com', azp: CLIENT, email_verified: true })
     expect(headerOf(token)).toMatchObject({ alg: 'RS256', typ: 'JWT' })
     expect((await verifier.verify(token)).payload.iss).toBe('https://accounts.google.com')
-    expect((await verifier.verify(await idp.mintIdToken({ iss: 'accounts.google.com' }))).payload.iss).toBe('accounts.google.com')
+    expect((await verifier.verify(await idp.mintIdToken({ iss: 'accounts.google.com' }))).payload.iss).toBe(
+      'accounts.google.com',
+    )
     expect(idp.requests.map((r) => r.url)).toEqual(['https://www.googleapis.com/oauth2/v3/certs'])
   })
 
-  it('refuses another client\'s token, naming the configured client ID', async () => {
+  it("refuses another client's token, naming the configured client ID", async () => {
     const idp = await mock('google', { clientId: 'another-client.apps.googleusercontent.com' })
-    const error = await rejection(createVerifier({ ...google({ clientId: CLIENT }), cache: 'memory' }).verify(await idp.mintIdToken()))
+    const error = await rejection(
+      createVerifier({ ...google({ clientId: CLIENT }), cache: 'memory' }).verify(await idp.mintIdToken()),
+    )
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'aud' })
     expect(error.message).toContain(`"${CLIENT}"`)
     expect(error.message).not.toContain('another-client')
@@ -40,16 +44,24 @@ describe('google() against the google profile', () => {
   })
 
   it('argument misuse is a TypeError naming the preset and the argument', () => {
-    expect(() => google({} as never)).toThrow(new TypeError('google: "clientId" must be a non-empty string or array of them'))
+    expect(() => google({} as never)).toThrow(
+      new TypeError('google: "clientId" must be a non-empty string or array of them'),
+    )
     expect(() => google({ clientId: CLIENT, hostedDomain: 'alice@example.com' })).toThrow(/^google: "hostedDomain"/)
   })
 })
 
 describe('the profile option of createMockIdp', () => {
-  it('names the profiles for an unknown one, and wants an issuer of the provider\'s form', async () => {
+  it("names the profiles for an unknown one, and wants an issuer of the provider's form", async () => {
     const { createMockIdp } = await import('../../mock-idp/index.ts')
-    await expect(createMockIdp({ profile: 'github' as never })).rejects.toThrow(/^"profile" must be one of "google", "entra", "firebase"/)
-    await expect(createMockIdp({ profile: 'google', issuer: 'https://idp.example.test' })).rejects.toThrow('this profile\'s "issuer" must have the provider\'s form, like "https://accounts.google.com"')
-    expect((await createMockIdp({ profile: 'keycloak', issuer: 'https://sso.example.test/realms/other' })).jwksUri).toBe('https://sso.example.test/realms/other/protocol/openid-connect/certs')
+    await expect(createMockIdp({ profile: 'github' as never })).rejects.toThrow(
+      /^"profile" must be one of "google", "entra", "firebase"/,
+    )
+    await expect(createMockIdp({ profile: 'google', issuer: 'https://idp.example.test' })).rejects.toThrow(
+      'this profile\'s "issuer" must have the provider\'s form, like "https://accounts.google.com"',
+    )
+    expect(
+      (await createMockIdp({ profile: 'keycloak', issuer: 'https://sso.example.test/realms/other' })).jwksUri,
+    ).toBe('https://sso.example.test/realms/other/protocol/openid-connect/certs')
   })
 })

@@ -23,8 +23,12 @@ export function profileServer() {
 
 /** The IdTokenError a verification was refused with (fails when it was accepted or failed otherwise). */
 export async function rejection(promise: Promise<unknown>): Promise<IdTokenError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
-  if (!(error instanceof IdTokenError)) throw new Error(`expected an IdTokenError, got ${error === undefined ? 'acceptance' : String(error)}`)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  if (!(error instanceof IdTokenError))
+    throw new Error(`expected an IdTokenError, got ${error === undefined ? 'acceptance' : String(error)}`)
   return error
 }
 

@@ -9,10 +9,19 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 async function bundle(source: string): Promise<{ inputs: string[]; text: string }> {
   const result = await build({
     stdin: { contents: source, resolveDir: root, sourcefile: 'app.js', loader: 'js' },
-    bundle: true, format: 'esm', platform: 'browser', minify: true, write: false, metafile: true, logLevel: 'silent',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
   })
   const output = Object.values(result.metafile.outputs)[0]!
-  return { inputs: Object.keys(output.inputs).filter((file) => output.inputs[file]!.bytesInOutput > 0), text: result.outputFiles[0]!.text }
+  return {
+    inputs: Object.keys(output.inputs).filter((file) => output.inputs[file]!.bytesInOutput > 0),
+    text: result.outputFiles[0]!.text,
+  }
 }
 
 describe('presets are tree-shaken', () => {
@@ -24,7 +33,10 @@ describe('presets are tree-shaken', () => {
 
   it('google alone brings no other provider', async () => {
     const { inputs, text } = await bundle("export { google } from './src/providers/index.ts'")
-    expect(inputs.filter((file) => file.includes('src/providers/')).sort()).toEqual(['src/providers/google.ts', 'src/providers/shared.ts'])
+    expect(inputs.filter((file) => file.includes('src/providers/')).sort()).toEqual([
+      'src/providers/google.ts',
+      'src/providers/shared.ts',
+    ])
     expect(text).not.toContain('login.microsoftonline.com')
     expect(text).not.toContain('securetoken')
   })

@@ -12,7 +12,15 @@ beforeAll(async () => {
   page = await serveSuitePage()
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
 })
 
@@ -22,25 +30,30 @@ afterAll(async () => {
 })
 
 describe('conformance: Chromium', () => {
-  it(`passes all ${CASE_COUNT} cases with dist/index.js imported by URL from another origin`, { timeout: 60_000 }, async () => {
-    const tab = await browser.newPage()
-    const errors: string[] = []
-    tab.on('pageerror', (error) => errors.push(error.message))
-    tab.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text())
-    })
-    await tab.goto(page.url)
-    await tab.waitForFunction(() => window.conformance !== undefined, undefined, { timeout: 15_000 })
-      .catch((error: Error) => {
-        throw new Error(`the page did not start the suite: ${errors.join('; ') || error.message}`)
+  it(
+    `passes all ${CASE_COUNT} cases with dist/index.js imported by URL from another origin`,
+    { timeout: 60_000 },
+    async () => {
+      const tab = await browser.newPage()
+      const errors: string[] = []
+      tab.on('pageerror', (error) => errors.push(error.message))
+      tab.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text())
       })
-    const result = await tab.evaluate(() => window.conformance!)
-    console.log(`chromium ${browser.version()}: ${result.passed} passed, ${result.failed} failed`)
-    expect(result.failures).toEqual([])
-    expect(result).toMatchObject({ passed: CASE_COUNT, failed: 0 })
-    expect(result.lines.at(-1)).toBe(`${CASE_COUNT} passed, 0 failed`)
-    expect(errors).toEqual([])
-    expect(page.cdnRequests).toContain(new URL(page.sdkUrl).pathname)
-    await tab.close()
-  })
+      await tab.goto(page.url)
+      await tab
+        .waitForFunction(() => window.conformance !== undefined, undefined, { timeout: 15_000 })
+        .catch((error: Error) => {
+          throw new Error(`the page did not start the suite: ${errors.join('; ') || error.message}`)
+        })
+      const result = await tab.evaluate(() => window.conformance!)
+      console.log(`chromium ${browser.version()}: ${result.passed} passed, ${result.failed} failed`)
+      expect(result.failures).toEqual([])
+      expect(result).toMatchObject({ passed: CASE_COUNT, failed: 0 })
+      expect(result.lines.at(-1)).toBe(`${CASE_COUNT} passed, 0 failed`)
+      expect(errors).toEqual([])
+      expect(page.cdnRequests).toContain(new URL(page.sdkUrl).pathname)
+      await tab.close()
+    },
+  )
 })

@@ -8,10 +8,12 @@ export const dist: string = `${root}dist/`
 /** Throws unless dist/index.js exists; warns when a file in src/ is newer than it. */
 export function requireBuild(): void {
   const entry = `${dist}index.js`
-  if (!existsSync(entry)) throw new Error('dist/index.js is missing: run `npm run build` (npm test does) before these tests')
+  if (!existsSync(entry))
+    throw new Error('dist/index.js is missing: run `npm run build` (npm test does) before these tests')
   const built = statSync(entry).mtimeMs
-  const newer = readdirSync(`${root}src`, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && statSync(`${root}src/${file}`).mtimeMs > built)
+  const newer = readdirSync(`${root}src`, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => file.endsWith('.ts') && statSync(`${root}src/${file}`).mtimeMs > built,
+  )
   if (newer.length > 0) console.warn(`dist/ is older than src/ (${newer.join(', ')}): these tests run the last build`)
 }
 

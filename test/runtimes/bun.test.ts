@@ -11,7 +11,9 @@ describe('conformance: Bun', () => {
   it(`passes all ${CASE_COUNT} cases against dist/`, { timeout: 60_000 }, async () => {
     requireBuild()
     const { stdout } = await run(`${root}node_modules/.bin/bun`, ['run', 'test/runtimes/bun-runner.ts'], {
-      cwd: root, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' },
+      cwd: root,
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1' },
     }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`bun exited with failure: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`)
     })

@@ -15,9 +15,15 @@ const run = promisify(execFile)
 describe('conformance: Deno', () => {
   it(`passes all ${CASE_COUNT} cases against dist/ with no permissions`, { timeout: 60_000 }, async () => {
     requireBuild()
-    const { stdout } = await run(`${root}node_modules/.bin/deno`, ['run', '--no-prompt', 'test/runtimes/deno-runner.ts'], {
-      cwd: root, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' },
-    }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+    const { stdout } = await run(
+      `${root}node_modules/.bin/deno`,
+      ['run', '--no-prompt', 'test/runtimes/deno-runner.ts'],
+      {
+        cwd: root,
+        timeout: 60_000,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`deno exited with failure: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`)
     })
     const version = stdout.trim().split('\n').at(-1) ?? ''

@@ -4,5 +4,6 @@ import * as lib from './sdk.mjs'
 import { runSuite } from '../conformance/suite.ts'
 
 const lines: string[] = []
-;(globalThis as { conformance?: Promise<string> }).conformance = runSuite(lib, { log: (line) => lines.push(line) })
-  .then((result) => JSON.stringify({ ...result, lines }))
+;(globalThis as { conformance?: Promise<string> }).conformance = runSuite(lib, {
+  log: (line) => lines.push(line),
+}).then((result) => JSON.stringify({ ...result, lines }))

@@ -15,13 +15,24 @@ describe('conformance: Vercel edge runtime', () => {
     requireBuild()
     const built = await esbuild.build({
       entryPoints: [join(root, 'test/runtimes/edge-runtime-entry.ts')],
-      bundle: true, format: 'iife', platform: 'neutral', target: 'es2022', write: false, logLevel: 'silent',
+      bundle: true,
+      format: 'iife',
+      platform: 'neutral',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
     })
     const runtime = new EdgeRuntime({ initialCode: built.outputFiles[0]!.text })
     // No Node global leaks in: the SDK runs on the Web APIs alone.
-    expect(await runtime.evaluate<string>('[typeof process, typeof require, typeof Buffer].join()')).toBe('undefined,undefined,undefined')
-    const result = JSON.parse(await runtime.evaluate<Promise<string>>('conformance')) as
-      { passed: number; failed: number; failures: string[]; lines: string[] }
+    expect(await runtime.evaluate<string>('[typeof process, typeof require, typeof Buffer].join()')).toBe(
+      'undefined,undefined,undefined',
+    )
+    const result = JSON.parse(await runtime.evaluate<Promise<string>>('conformance')) as {
+      passed: number
+      failed: number
+      failures: string[]
+      lines: string[]
+    }
     console.log(`edge-runtime ${version}: ${result.passed} passed, ${result.failed} failed`)
     expect(result.failures).toEqual([])
     expect(summary(result.lines.join('\n'))).toEqual({ passed: CASE_COUNT, failed: 0 })

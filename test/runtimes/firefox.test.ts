@@ -13,7 +13,10 @@ let page: SuitePage
 const firefox = '/usr/bin/firefox-esr'
 
 beforeAll(async () => {
-  if (!existsSync(firefox)) throw new Error(`${firefox} is missing: install Debian's firefox-esr (apt-get install -y firefox-esr; .ci/run does)`)
+  if (!existsSync(firefox))
+    throw new Error(
+      `${firefox} is missing: install Debian's firefox-esr (apt-get install -y firefox-esr; .ci/run does)`,
+    )
   page = await serveSuitePage()
   browser = await puppeteer.launch({
     browser: 'firefox',
@@ -37,24 +40,30 @@ afterAll(async () => {
 })
 
 describe('conformance: Firefox', () => {
-  it(`passes all ${CASE_COUNT} cases with dist/index.js imported by URL from another origin`, { timeout: 60_000 }, async () => {
-    const tab = await browser.newPage()
-    const errors: string[] = []
-    tab.on('pageerror', (error) => errors.push(String(error)))
-    tab.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text())
-    })
-    await tab.goto(page.url)
-    await tab.waitForFunction(() => window.conformance !== undefined, { timeout: 15_000 }).catch((error: Error) => {
-      throw new Error(`the page did not start the suite: ${errors.join('; ') || error.message}`)
-    })
-    const result = await tab.evaluate(() => window.conformance!)
-    console.log(`${(await browser.version()).replace('/', ' ')}: ${result.passed} passed, ${result.failed} failed`)
-    expect(result.failures).toEqual([])
-    expect(result).toMatchObject({ passed: CASE_COUNT, failed: 0 })
-    expect(result.lines.at(-1)).toBe(`${CASE_COUNT} passed, 0 failed`)
-    expect(errors).toEqual([])
-    expect(page.cdnRequests).toContain(new URL(page.sdkUrl).pathname)
-    await tab.close()
-  })
+  it(
+    `passes all ${CASE_COUNT} cases with dist/index.js imported by URL from another origin`,
+    { timeout: 60_000 },
+    async () => {
+      const tab = await browser.newPage()
+      const errors: string[] = []
+      tab.on('pageerror', (error) => errors.push(String(error)))
+      tab.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text())
+      })
+      await tab.goto(page.url)
+      await tab
+        .waitForFunction(() => window.conformance !== undefined, { timeout: 15_000 })
+        .catch((error: Error) => {
+          throw new Error(`the page did not start the suite: ${errors.join('; ') || error.message}`)
+        })
+      const result = await tab.evaluate(() => window.conformance!)
+      console.log(`${(await browser.version()).replace('/', ' ')}: ${result.passed} passed, ${result.failed} failed`)
+      expect(result.failures).toEqual([])
+      expect(result).toMatchObject({ passed: CASE_COUNT, failed: 0 })
+      expect(result.lines.at(-1)).toBe(`${CASE_COUNT} passed, 0 failed`)
+      expect(errors).toEqual([])
+      expect(page.cdnRequests).toContain(new URL(page.sdkUrl).pathname)
+      await tab.close()
+    },
+  )
 })

@@ -57,17 +57,22 @@ export async function serveSuitePage(): Promise<SuitePage> {
       res.writeHead(404).end()
       return
     }
-    res.writeHead(200, {
-      'content-type': 'text/javascript; charset=utf-8',
-      'access-control-allow-origin': '*',
-      'cache-control': 'public, max-age=31536000, immutable',
-    }).end(body)
+    res
+      .writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'access-control-allow-origin': '*',
+        'cache-control': 'public, max-age=31536000, immutable',
+      })
+      .end(body)
   })
   const cdnOrigin = await listen(cdn)
   const sdkUrl = `${cdnOrigin}${prefix}index.js`
 
   const suite = await transform(readFileSync(`${root}test/conformance/suite.ts`, 'utf8'), {
-    loader: 'ts', format: 'esm', target: 'es2022', sourcefile: 'suite.ts',
+    loader: 'ts',
+    format: 'esm',
+    target: 'es2022',
+    sourcefile: 'suite.ts',
   })
   const html = `<!doctype html>
 <meta charset="utf-8">
@@ -84,7 +89,8 @@ export async function serveSuitePage(): Promise<SuitePage> {
   const app = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html)
-    else if (path === '/conformance/suite.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(suite.code)
+    else if (path === '/conformance/suite.js')
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(suite.code)
     else res.writeHead(404).end()
   })
   const url = `${await listen(app)}/`
@@ -94,10 +100,15 @@ export async function serveSuitePage(): Promise<SuitePage> {
     sdkUrl,
     cdnRequests,
     async close() {
-      await Promise.all([cdn, app].map((server) => new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(resolve)
-      })))
+      await Promise.all(
+        [cdn, app].map(
+          (server) =>
+            new Promise((resolve) => {
+              server.closeAllConnections()
+              server.close(resolve)
+            }),
+        ),
+      )
     },
   }
 }

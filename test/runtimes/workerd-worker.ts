@@ -5,7 +5,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 // @ts-expect-error: workerd's built-in module has no types here.
 import * as workers from 'cloudflare:workers'
-import { cacheApiStore, createVerifier, IdTokenError, type IdTokenVerifier, type JwksStore, type VerifierEvent } from './sdk.mjs'
+import {
+  cacheApiStore,
+  createVerifier,
+  IdTokenError,
+  type IdTokenVerifier,
+  type JwksStore,
+  type VerifierEvent,
+} from './sdk.mjs'
 import { cloudflareKvStore, type CloudflareKvLike } from '../../examples/stores/cloudflare-kv.ts'
 
 interface Env {
@@ -21,8 +28,9 @@ interface Context {
 // `waitUntil` of whichever request is running, as `cloudflare:workers` exports it from workerd 2025-08 on; on
 // older workerd the same through AsyncLocalStorage (the nodejs_als flag).
 const requests = new AsyncLocalStorage<Context>()
-const waitUntil = ((workers as { waitUntil?: Context['waitUntil'] }).waitUntil ??
-  ((promise: Promise<unknown>) => requests.getStore()?.waitUntil(promise)))
+const waitUntil =
+  (workers as { waitUntil?: Context['waitUntil'] }).waitUntil ??
+  ((promise: Promise<unknown>) => requests.getStore()?.waitUntil(promise))
 
 interface Named {
   readonly verifier: IdTokenVerifier
@@ -43,9 +51,13 @@ function named(url: URL, env: Env): Named {
   if (entry === undefined) {
     const events: string[] = []
     const kind = url.searchParams.get('store') ?? 'memory'
-    const cache: 'memory' | JwksStore = kind === 'cache' ? cacheApiStore() : kind === 'kv' ? cloudflareKvStore(env.JWKS_KV) : 'memory'
+    const cache: 'memory' | JwksStore =
+      kind === 'cache' ? cacheApiStore() : kind === 'kv' ? cloudflareKvStore(env.JWKS_KV) : 'memory'
     const onEvent = (event: VerifierEvent): void => {
-      const error = 'error' in event && event.error instanceof Error ? `: ${event.error.message}${event.error.cause instanceof Error ? ` (${event.error.cause.message})` : ''}` : ''
+      const error =
+        'error' in event && event.error instanceof Error
+          ? `: ${event.error.message}${event.error.cause instanceof Error ? ` (${event.error.cause.message})` : ''}`
+          : ''
       events.push(`${event.type}${error}`)
     }
     const verifier = createVerifier({
@@ -69,10 +81,18 @@ async function verify(request: Request, { verifier }: Named): Promise<Response> 
   const started = performance.now()
   try {
     const { payload } = await verifier.verify(token)
-    return Response.json({ sub: payload.sub, ms: performance.now() - started, isolate: (isolate ??= crypto.randomUUID()) })
+    return Response.json({
+      sub: payload.sub,
+      ms: performance.now() - started,
+      isolate: (isolate ??= crypto.randomUUID()),
+    })
   } catch (error) {
-    if (error instanceof IdTokenError) return Response.json({ code: error.code, message: error.message }, { status: 401 })
-    return Response.json({ thrown: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, { status: 500 })
+    if (error instanceof IdTokenError)
+      return Response.json({ code: error.code, message: error.message }, { status: 401 })
+    return Response.json(
+      { thrown: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+      { status: 500 },
+    )
   }
 }
 

@@ -23,7 +23,12 @@ beforeAll(async () => {
     {
       name: 'bearer',
       entry: 'test/runtimes/workerd-worker.ts',
-      options: { bindings: { ISSUER: idp.issuer, AUDIENCE }, kvNamespaces: ['JWKS_KV'], cache: true, compatibilityFlags: ['nodejs_als'] },
+      options: {
+        bindings: { ISSUER: idp.issuer, AUDIENCE },
+        kvNamespaces: ['JWKS_KV'],
+        cache: true,
+        compatibilityFlags: ['nodejs_als'],
+      },
     },
   ])
 }, 60_000)
@@ -34,7 +39,11 @@ afterAll(async () => {
 })
 
 /** A request to the bearer Worker; `v` names the verifier (one per scenario) and its options. */
-async function call(query: string, token?: string, path = '/verify'): Promise<{ status: number; body: Record<string, unknown> }> {
+async function call(
+  query: string,
+  token?: string,
+  path = '/verify',
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` }
   const response = await workers.fetch('bearer', `${path}?${query}`, { headers })
   const text = await response.text()
@@ -65,20 +74,32 @@ const resetClock = () => call('set=0', undefined, '/clock')
 const events = async (v: string) => (await call(`v=${v}`, undefined, '/events')).body as unknown as string[]
 
 describe('workerd', () => {
-  it(`conformance: all ${CASE_COUNT} cases pass against dist/ in workerd ${workerdVersion}`, { timeout: 60_000 }, async () => {
-    const response = await workers.fetch('conformance', '/')
-    const result = (await response.json()) as { passed: number; failed: number; failures: string[]; lines: string[]; userAgent: string }
-    console.log(`workerd ${workerdVersion} (${result.userAgent}): ${result.passed} passed, ${result.failed} failed`)
-    expect(result.failures).toEqual([])
-    expect(summary(result.lines.join('\n'))).toEqual({ passed: CASE_COUNT, failed: 0 })
-  })
+  it(
+    `conformance: all ${CASE_COUNT} cases pass against dist/ in workerd ${workerdVersion}`,
+    { timeout: 60_000 },
+    async () => {
+      const response = await workers.fetch('conformance', '/')
+      const result = (await response.json()) as {
+        passed: number
+        failed: number
+        failures: string[]
+        lines: string[]
+        userAgent: string
+      }
+      console.log(`workerd ${workerdVersion} (${result.userAgent}): ${result.passed} passed, ${result.failed} failed`)
+      expect(result.failures).toEqual([])
+      expect(summary(result.lines.join('\n'))).toEqual({ passed: CASE_COUNT, failed: 0 })
+    },
+  )
 
   it('bearer Worker: 200 with sub, 401 with the error code', async () => {
     idp.reset()
     expect(await call('v=basic', await idp.mint('alice'))).toMatchObject({ status: 200, body: { sub: 'alice' } })
     expect(await call('v=basic')).toMatchObject({ status: 401 })
-    expect(await call('v=basic', await idp.mint('alice', { audience: 'someone-else' })))
-      .toMatchObject({ status: 401, body: { code: 'ERR_CLAIM_INVALID' } })
+    expect(await call('v=basic', await idp.mint('alice', { audience: 'someone-else' }))).toMatchObject({
+      status: 401,
+      body: { code: 'ERR_CLAIM_INVALID' },
+    })
     expect(await call('v=basic', 'not.a.token')).toMatchObject({ status: 401, body: { code: 'ERR_TOKEN_MALFORMED' } })
   })
 
@@ -165,7 +186,12 @@ describe('workerd', () => {
         await new Promise((resolve) => setTimeout(resolve, 200))
         await advance(200_000) // past the old copy's freshness
         const outcome = await within(call(v, token), 8000)
-        console.log(`background (waitUntil ${waitUntil}) ->`, JSON.stringify(outcome), 'events:', JSON.stringify(await events(`background-${waitUntil}`)))
+        console.log(
+          `background (waitUntil ${waitUntil}) ->`,
+          JSON.stringify(outcome),
+          'events:',
+          JSON.stringify(await events(`background-${waitUntil}`)),
+        )
         expect(outcome).toMatchObject({ status: 200, body: { sub: 'frank' } })
       })
     }

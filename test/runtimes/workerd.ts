@@ -36,7 +36,10 @@ export interface WorkerSpec {
  * persist in a fresh temporary folder, so `restart()` (a new workerd process: new isolates, empty memory)
  * keeps what was stored, as a deployment's next isolate finds it.
  */
-export async function startWorkers(specs: readonly WorkerSpec[], shared: Partial<MiniflareOptions> = {}): Promise<{
+export async function startWorkers(
+  specs: readonly WorkerSpec[],
+  shared: Partial<MiniflareOptions> = {},
+): Promise<{
   mf: Miniflare
   persist: string
   fetch(worker: string, path: string, init?: RequestInit): Promise<Response>
@@ -44,13 +47,15 @@ export async function startWorkers(specs: readonly WorkerSpec[], shared: Partial
   dispose(): Promise<void>
 }> {
   const persist = mkdtempSync(join(tmpdir(), 'idtoken-verify-workerd-'))
-  const workers = await Promise.all(specs.map(async (spec) => ({
-    name: spec.name,
-    modules: true,
-    script: await bundleWorker(spec.entry),
-    compatibilityDate: COMPATIBILITY_DATE,
-    ...spec.options,
-  })))
+  const workers = await Promise.all(
+    specs.map(async (spec) => ({
+      name: spec.name,
+      modules: true,
+      script: await bundleWorker(spec.entry),
+      compatibilityDate: COMPATIBILITY_DATE,
+      ...spec.options,
+    })),
+  )
   const options = {
     ...shared,
     workers,
@@ -64,7 +69,9 @@ export async function startWorkers(specs: readonly WorkerSpec[], shared: Partial
     persist,
     async fetch(worker, path, init) {
       // miniflare types its fetcher with its own undici classes; it takes and returns the usual shapes.
-      const target = (await mf.getWorker(worker)) as unknown as { fetch(url: string, init?: RequestInit): Promise<Response> }
+      const target = (await mf.getWorker(worker)) as unknown as {
+        fetch(url: string, init?: RequestInit): Promise<Response>
+      }
       return target.fetch(`http://worker.test${path}`, init)
     },
     async restart() {

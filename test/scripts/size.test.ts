@@ -31,12 +31,15 @@ describe('the size checks', () => {
   it('name node: imports, packages, require and mock-idp/ files', async () => {
     const entry = join(dir, 'bad.ts')
     const mockIdp = new URL('../../mock-idp/index.ts', import.meta.url).pathname
-    writeFileSync(entry, [
-      "import { createHash } from 'node:crypto'",
-      `import * as idp from ${JSON.stringify(mockIdp)}`,
-      "declare const require: (id: string) => unknown",
-      "export const createVerifier = () => [createHash, idp, require('fs')]",
-    ].join('\n'))
+    writeFileSync(
+      entry,
+      [
+        "import { createHash } from 'node:crypto'",
+        `import * as idp from ${JSON.stringify(mockIdp)}`,
+        'declare const require: (id: string) => unknown',
+        "export const createVerifier = () => [createHash, idp, require('fs')]",
+      ].join('\n'),
+    )
     const { problems, ok } = await measureSize({ entry, compare: false })
     expect(ok).toBe(false)
     expect(problems).toContainEqual(expect.stringContaining('"node:crypto"'))

@@ -2,7 +2,17 @@
 // rotation and cooldown. Time is the injected clock; requests are counted at the provider.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createVerifier, memoryStore, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
-import { CLIENT, ISSUER, NOW, defaultClaims, keysForAllAlgs, makeKey, rejection, sign, type TestKey } from '../helpers/issuer.ts'
+import {
+  CLIENT,
+  ISSUER,
+  NOW,
+  defaultClaims,
+  keysForAllAlgs,
+  makeKey,
+  rejection,
+  sign,
+  type TestKey,
+} from '../helpers/issuer.ts'
 import { cacheIdp, manualClock, type CacheIdp } from '../helpers/cache-idp.ts'
 import { storeKey } from '../../src/lib/persisted.ts'
 
@@ -324,9 +334,15 @@ describe('stores', () => {
 
   it('a store that throws never breaks verification: memory takes over and the application is told', async () => {
     const broken = {
-      get: async () => { throw new Error('quota') },
-      set: async () => { throw new Error('quota') },
-      delete: async () => { throw new Error('quota') },
+      get: async () => {
+        throw new Error('quota')
+      },
+      set: async () => {
+        throw new Error('quota')
+      },
+      delete: async () => {
+        throw new Error('quota')
+      },
     }
     const { verifier, token, events, idp } = setup({ cache: broken })
     await verifier.verify(await token())
@@ -337,8 +353,16 @@ describe('stores', () => {
 
   it('a store entry that is corrupted is dropped and fetched anew', async () => {
     const store = memoryStore()
-    await store.set(storeKey('discovery', ISSUER), { value: { issuer: 'https://evil.example' }, fetchedAt: NOW, freshUntil: NOW + 1e9 })
-    await store.set(storeKey('jwks', ISSUER, `${ISSUER}/jwks`), { value: 'nonsense', fetchedAt: NOW, freshUntil: NOW + 1e9 })
+    await store.set(storeKey('discovery', ISSUER), {
+      value: { issuer: 'https://evil.example' },
+      fetchedAt: NOW,
+      freshUntil: NOW + 1e9,
+    })
+    await store.set(storeKey('jwks', ISSUER, `${ISSUER}/jwks`), {
+      value: 'nonsense',
+      fetchedAt: NOW,
+      freshUntil: NOW + 1e9,
+    })
     const { verifier, token, idp } = setup({ cache: store })
     await verifier.verify(await token())
     expect(idp.count()).toBe(2)
@@ -352,7 +376,12 @@ describe('server time', () => {
     const idp = cacheIdp([key.publicJwk])
     idp.headers = { date: new Date(NOW).toUTCString() }
     const verifier = createVerifier({
-      issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: clock.now, cache: 'memory', serverTime: true,
+      issuer: ISSUER,
+      audience: CLIENT,
+      fetch: idp.fetch,
+      now: clock.now,
+      cache: 'memory',
+      serverTime: true,
       onEvent: (e) => events.push(e),
     })
     // Issued at the provider's "now": an hour in our future, accepted thanks to the correction.
@@ -363,7 +392,15 @@ describe('server time', () => {
     expect(error.code).toBe('ERR_TOKEN_EXPIRED')
     expect((error as unknown as { skew: number }).skew).toBe(3600)
 
-    const plain = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: cacheIdp([key.publicJwk]).fetch, now: clock.now, cache: 'memory' })
-    expect((await rejection(plain.verify(await sign(key, { claims: defaultClaims(NOW) })))).code).toBe('ERR_TOKEN_NOT_YET_VALID')
+    const plain = createVerifier({
+      issuer: ISSUER,
+      audience: CLIENT,
+      fetch: cacheIdp([key.publicJwk]).fetch,
+      now: clock.now,
+      cache: 'memory',
+    })
+    expect((await rejection(plain.verify(await sign(key, { claims: defaultClaims(NOW) })))).code).toBe(
+      'ERR_TOKEN_NOT_YET_VALID',
+    )
   })
 })

@@ -42,7 +42,8 @@ function load(
     ...(cache === undefined ? {} : { cache }),
     ...options,
   })
-  const token = (signer: TestKey = key, issuer = ISSUER) => sign(signer, { claims: { ...defaultClaims(clock.now()), iss: issuer } })
+  const token = (signer: TestKey = key, issuer = ISSUER) =>
+    sign(signer, { claims: { ...defaultClaims(clock.now()), iss: issuer } })
   return { verifier, events, token }
 }
 
@@ -78,7 +79,11 @@ function openRaw(factory: IDBFactory, version?: number, upgrade?: (db: IDBDataba
   })
 }
 
-function rawRequest<T>(db: IDBDatabase, mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest): Promise<T> {
+function rawRequest<T>(
+  db: IDBDatabase,
+  mode: IDBTransactionMode,
+  run: (store: IDBObjectStore) => IDBRequest,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const transaction = db.transaction(OBJECT_STORE, mode)
     const request = run(transaction.objectStore(OBJECT_STORE))
@@ -167,7 +172,7 @@ describe('persistence across page loads', () => {
 })
 
 describe('namespacing', () => {
-  it('two issuers on one database do not share or overwrite each other\'s keys', async () => {
+  it("two issuers on one database do not share or overwrite each other's keys", async () => {
     const factory = new IDBFactory()
     const clock = manualClock(NOW)
     const issuerB = 'https://other-issuer.example.test'
@@ -200,13 +205,25 @@ describe('namespacing', () => {
     const clock = manualClock(NOW)
     const idp = secondIdp(ISSUER, [key.publicJwk], [other.publicJwk])
     const fake = { fetch: idp.fetch } as CacheIdp
-    const one = load(fake, clock, indexedDbStore({ indexedDB: factory }), { jwksUri: `${ISSUER}/jwks`, algorithms: ['ES256'] })
-    const two = load(fake, clock, indexedDbStore({ indexedDB: factory }), { jwksUri: `${ISSUER}/jwks-2`, algorithms: ['ES256'] })
+    const one = load(fake, clock, indexedDbStore({ indexedDB: factory }), {
+      jwksUri: `${ISSUER}/jwks`,
+      algorithms: ['ES256'],
+    })
+    const two = load(fake, clock, indexedDbStore({ indexedDB: factory }), {
+      jwksUri: `${ISSUER}/jwks-2`,
+      algorithms: ['ES256'],
+    })
     await one.verifier.verify(await one.token())
     await two.verifier.verify(await two.token(other))
     expect(idp.requests).toEqual(['/jwks', '/jwks-2'])
-    const one2 = load(fake, clock, indexedDbStore({ indexedDB: factory }), { jwksUri: `${ISSUER}/jwks`, algorithms: ['ES256'] })
-    const two2 = load(fake, clock, indexedDbStore({ indexedDB: factory }), { jwksUri: `${ISSUER}/jwks-2`, algorithms: ['ES256'] })
+    const one2 = load(fake, clock, indexedDbStore({ indexedDB: factory }), {
+      jwksUri: `${ISSUER}/jwks`,
+      algorithms: ['ES256'],
+    })
+    const two2 = load(fake, clock, indexedDbStore({ indexedDB: factory }), {
+      jwksUri: `${ISSUER}/jwks-2`,
+      algorithms: ['ES256'],
+    })
     await one2.verifier.verify(await one2.token())
     await two2.verifier.verify(await two2.token(other))
     expect(idp.requests).toHaveLength(2)
@@ -241,9 +258,15 @@ describe('what is read is validated', () => {
     ['no schema version', (r) => ({ entry: r.entry })],
     ['an entry without times', (r) => ({ version: 1, entry: { value: r.entry.value } })],
     ['times that are strings', (r) => ({ version: 1, entry: { ...r.entry, freshUntil: String(r.entry.freshUntil) } })],
-    ['times that are not finite', (r) => ({ version: 1, entry: { ...r.entry, fetchedAt: Number.NaN, freshUntil: Infinity } })],
+    [
+      'times that are not finite',
+      (r) => ({ version: 1, entry: { ...r.entry, fetchedAt: Number.NaN, freshUntil: Infinity } }),
+    ],
     ['an ETag that is not a string', (r) => ({ version: 1, entry: { ...r.entry, etag: 42 } })],
-    ['documents of the wrong shape', (r) => ({ version: 1, entry: { ...r.entry, value: { keys: 5, issuer: 'https://evil.example' } } })],
+    [
+      'documents of the wrong shape',
+      (r) => ({ version: 1, entry: { ...r.entry, value: { keys: 5, issuer: 'https://evil.example' } } }),
+    ],
   ]
   for (const [label, corrupt] of garbage) {
     it(`${label} is a miss: refetched, verified, and overwritten`, async () => {
@@ -288,7 +311,10 @@ describe('what is read is validated', () => {
     const factory = new IDBFactory()
     await writeRaw(factory, {
       [DISCOVERY_KEY]: { version: 1, entry: { value: discovery, fetchedAt: NOW, freshUntil: NOW + 1000 * 86400_000 } },
-      [JWKS_KEY]: { version: 1, entry: { value: { keys: [key.publicJwk] }, fetchedAt: NOW, freshUntil: NOW + 1000 * 86400_000 } },
+      [JWKS_KEY]: {
+        version: 1,
+        entry: { value: { keys: [key.publicJwk] }, fetchedAt: NOW, freshUntil: NOW + 1000 * 86400_000 },
+      },
     })
     const idp = cacheIdp([key.publicJwk])
     const clock = manualClock(NOW + 2 * 86400_000)
@@ -302,7 +328,10 @@ describe('what is read is validated', () => {
     // issuer's key is never consulted for ours.
     const factory = new IDBFactory()
     await writeRaw(factory, {
-      [storeKey('jwks', 'https://attacker.example', `${ISSUER}/jwks`)]: { version: 1, entry: entry({ keys: [other.publicJwk] }) },
+      [storeKey('jwks', 'https://attacker.example', `${ISSUER}/jwks`)]: {
+        version: 1,
+        entry: entry({ keys: [other.publicJwk] }),
+      },
       [DISCOVERY_KEY]: { version: 1, entry: entry(discovery) },
     })
     const idp = cacheIdp([key.publicJwk])

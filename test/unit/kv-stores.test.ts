@@ -31,7 +31,10 @@ function fakeDenoKv(clock: Clock) {
     },
     async set(key, value, options) {
       check()
-      data.set(JSON.stringify(key), { value: structuredClone(value), expiresAt: clock.now() + (options?.expireIn ?? Infinity) })
+      data.set(JSON.stringify(key), {
+        value: structuredClone(value),
+        expiresAt: clock.now() + (options?.expireIn ?? Infinity),
+      })
       return { ok: true }
     },
     async delete(key) {
@@ -98,7 +101,8 @@ const adapters = [
   {
     name: 'Deno KV',
     fake: fakeDenoKv,
-    store: (fake: ReturnType<typeof fakeDenoKv>, retain?: number) => denoKvStore(fake.kv, retain === undefined ? {} : { retain }),
+    store: (fake: ReturnType<typeof fakeDenoKv>, retain?: number) =>
+      denoKvStore(fake.kv, retain === undefined ? {} : { retain }),
   },
   {
     name: 'Cloudflare Workers KV',
@@ -175,7 +179,12 @@ for (const adapter of adapters) {
       clock.advance(300 + 600)
       const later = next()
       await later.verify()
-      expect(idp.log.map((r) => [r.status, r.ifNoneMatch])).toEqual([[200, null], [200, null], [200, null], [200, null]])
+      expect(idp.log.map((r) => [r.status, r.ifNoneMatch])).toEqual([
+        [200, null],
+        [200, null],
+        [200, null],
+        [200, null],
+      ])
       expect(later.events.filter((e) => e.type === 'store-failed')).toEqual([])
     })
 

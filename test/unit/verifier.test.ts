@@ -4,8 +4,28 @@
 import { createHash } from 'node:crypto'
 import type * as jose from 'jose'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createVerifier, ERROR_CODES, IdTokenError, type IdTokenErrorCode, type IdTokenVerifier, type VerifierOptions } from '../../src/index.ts'
-import { ALGS, CLIENT, defaultClaims, fakeIdp, ISSUER, keysForAllAlgs, makeKey, NOW, sign, type Alg, type FakeIdp, type TestKey } from '../helpers/issuer.ts'
+import {
+  createVerifier,
+  ERROR_CODES,
+  IdTokenError,
+  type IdTokenErrorCode,
+  type IdTokenVerifier,
+  type VerifierOptions,
+} from '../../src/index.ts'
+import {
+  ALGS,
+  CLIENT,
+  defaultClaims,
+  fakeIdp,
+  ISSUER,
+  keysForAllAlgs,
+  makeKey,
+  NOW,
+  sign,
+  type Alg,
+  type FakeIdp,
+  type TestKey,
+} from '../helpers/issuer.ts'
 import { b64u, expectCode, forge, segment, signSegments, withSignature, type Expectation } from '../helpers/forge.ts'
 
 const T = Math.floor(NOW / 1000)
@@ -28,16 +48,32 @@ interface Setup {
   clock: { t: number }
 }
 
-function setup(options: Partial<VerifierOptions> = {}, discovery: Record<string, unknown> = {}, jwks: jose.JWK[] = allJwks): Setup {
+function setup(
+  options: Partial<VerifierOptions> = {},
+  discovery: Record<string, unknown> = {},
+  jwks: jose.JWK[] = allJwks,
+): Setup {
   const idp = fakeIdp(jwks, discovery)
   const clock = { t: NOW }
-  const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: () => clock.t, cache: 'memory', ...options })
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: CLIENT,
+    fetch: idp.fetch,
+    now: () => clock.t,
+    cache: 'memory',
+    ...options,
+  })
   return { idp, verifier, clock }
 }
 
 // Which codes this file has produced: the last test checks that every documented code is among them.
 const produced = new Set<string>()
-async function expectError(verifier: IdTokenVerifier, token: unknown, code: IdTokenErrorCode, expectation?: Expectation): Promise<IdTokenError> {
+async function expectError(
+  verifier: IdTokenVerifier,
+  token: unknown,
+  code: IdTokenErrorCode,
+  expectation?: Expectation,
+): Promise<IdTokenError> {
   const error = await expectCode(verifier, token, code, expectation)
   produced.add(error.code)
   return error
@@ -71,7 +107,9 @@ describe('algorithms', () => {
 
   it('"Ed25519" in the header is an alias of EdDSA for an OKP/Ed25519 key (published with alg EdDSA or Ed25519)', async () => {
     const token = await sign(keys.EdDSA, { header: { alg: 'Ed25519' } })
-    await expect(setup({ algorithms: ['Ed25519'] }).verifier.verify(token)).resolves.toMatchObject({ header: { alg: 'Ed25519' } })
+    await expect(setup({ algorithms: ['Ed25519'] }).verifier.verify(token)).resolves.toMatchObject({
+      header: { alg: 'Ed25519' },
+    })
     const announced = setup({}, { id_token_signing_alg_values_supported: ['Ed25519'] })
     await expect(announced.verifier.verify(token)).resolves.toBeDefined()
     // The key's alg may use either name for either header spelling.
@@ -88,8 +126,11 @@ describe('algorithms', () => {
 
   it('an Ed25519 header never selects a non-Ed25519 key', async () => {
     const { verifier } = setup({ algorithms: ['Ed25519'] })
-    await expectError(verifier, await signSegments(keys.EdDSA, segment({ alg: 'Ed25519', kid: keys.ES256.kid }), segment(defaultClaims())),
-      'ERR_KEY_NOT_FOUND')
+    await expectError(
+      verifier,
+      await signSegments(keys.EdDSA, segment({ alg: 'Ed25519', kid: keys.ES256.kid }), segment(defaultClaims())),
+      'ERR_KEY_NOT_FOUND',
+    )
   })
 })
 
@@ -124,10 +165,16 @@ describe('ERR_JWKS_UNAVAILABLE', () => {
   })
 
   it('HTTP 503 from the key set is an outage; 404 is a configuration mistake (ERR_JWKS_INVALID)', async () => {
-    for (const [status, code] of [[503, 'ERR_JWKS_UNAVAILABLE'], [404, 'ERR_JWKS_INVALID']] as const) {
+    for (const [status, code] of [
+      [503, 'ERR_JWKS_UNAVAILABLE'],
+      [404, 'ERR_JWKS_INVALID'],
+    ] as const) {
       const idp = fakeIdp(allJwks)
       const verifier = createVerifier({
-        issuer: ISSUER, audience: CLIENT, now: () => NOW, cache: 'memory',
+        issuer: ISSUER,
+        audience: CLIENT,
+        now: () => NOW,
+        cache: 'memory',
         fetch: overriding(idp, '/jwks', () => new Response('nope', { status })),
       })
       await expectError(verifier, await sign(keys.RS256), code)
@@ -150,7 +197,14 @@ describe('ERR_JWKS_UNAVAILABLE', () => {
         init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error))
       })
     }
-    const verifier = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: hanging, timeout: 50, now: () => NOW, cache: 'memory' })
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: CLIENT,
+      fetch: hanging,
+      timeout: 50,
+      now: () => NOW,
+      cache: 'memory',
+    })
     const error = await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_UNAVAILABLE')
     expect((error.cause as Error).name).toBe('TimeoutError')
     expect(requests).toEqual([DISCOVERY_URL])
@@ -168,7 +222,11 @@ describe('ERR_JWKS_UNAVAILABLE', () => {
 
 describe('ERR_JWKS_INVALID', () => {
   it('the discovery document names another issuer (also: only a trailing slash differs)', async () => {
-    await expectError(setup({}, { issuer: 'https://other.example.test' }).verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
+    await expectError(
+      setup({}, { issuer: 'https://other.example.test' }).verifier,
+      await sign(keys.RS256),
+      'ERR_JWKS_INVALID',
+    )
     await expectError(setup({}, { issuer: `${ISSUER}/` }).verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
     const slashed = setup({ issuer: `${ISSUER}/` })
     await expectError(slashed.verifier, await sign(keys.RS256, { claims: { iss: `${ISSUER}/` } }), 'ERR_JWKS_INVALID')
@@ -177,7 +235,13 @@ describe('ERR_JWKS_INVALID', () => {
   })
 
   it('the discovery document downgrades jwks_uri to http, or has none, or a bad one', async () => {
-    for (const jwksUri of ['http://issuer.example.test/jwks', undefined, 'not a url', 42, 'ftp://issuer.example.test/jwks']) {
+    for (const jwksUri of [
+      'http://issuer.example.test/jwks',
+      undefined,
+      'not a url',
+      42,
+      'ftp://issuer.example.test/jwks',
+    ]) {
       const { idp, verifier } = setup({}, { jwks_uri: jwksUri })
       await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
       expect(idp.count('/jwks')).toBe(0)
@@ -188,19 +252,34 @@ describe('ERR_JWKS_INVALID', () => {
     const idp = fakeIdp(allJwks)
     for (const body of ['[]', '"x"', 'null', '<html>']) {
       const verifier = createVerifier({
-        issuer: ISSUER, audience: CLIENT, now: () => NOW, cache: 'memory',
-        fetch: overriding(idp, '/.well-known/openid-configuration', () => new Response(body, { headers: { 'content-type': 'application/json' } })),
+        issuer: ISSUER,
+        audience: CLIENT,
+        now: () => NOW,
+        cache: 'memory',
+        fetch: overriding(
+          idp,
+          '/.well-known/openid-configuration',
+          () => new Response(body, { headers: { 'content-type': 'application/json' } }),
+        ),
       })
       await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
     }
-    await expectError(setup({}, { id_token_signing_alg_values_supported: 'RS256' }).verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
+    await expectError(
+      setup({}, { id_token_signing_alg_values_supported: 'RS256' }).verifier,
+      await sign(keys.RS256),
+      'ERR_JWKS_INVALID',
+    )
   })
 
   it('the key set is not JSON, or its "keys" is not an array', async () => {
     for (const body of ['not json', '{"keys":{}}', '{"keys":"x"}', '{}', '[]', 'null', '{"keys":null}']) {
       const idp = fakeIdp(allJwks)
       const verifier = createVerifier({
-        issuer: ISSUER, audience: CLIENT, now: () => NOW, cache: 'memory', jwksUri: JWKS_URL,
+        issuer: ISSUER,
+        audience: CLIENT,
+        now: () => NOW,
+        cache: 'memory',
+        jwksUri: JWKS_URL,
         fetch: overriding(idp, '/jwks', () => new Response(body)),
       })
       await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
@@ -208,7 +287,13 @@ describe('ERR_JWKS_INVALID', () => {
   })
 
   it('keys that are not understood are skipped, not fatal (RFC 7517 §5)', async () => {
-    const { verifier } = setup({}, {}, [{ kty: 'nope' }, 5, null, { kid: 'x' }, keys.RS256.publicJwk] as unknown as jose.JWK[])
+    const { verifier } = setup({}, {}, [
+      { kty: 'nope' },
+      5,
+      null,
+      { kid: 'x' },
+      keys.RS256.publicJwk,
+    ] as unknown as jose.JWK[])
     await expect(verifier.verify(await sign(keys.RS256))).resolves.toBeDefined()
   })
 })
@@ -232,7 +317,9 @@ describe('claims (OpenID Connect Core 3.1.3.7)', () => {
     await expect(verifier.verify(await token({ aud: CLIENT }))).resolves.toBeDefined()
     await expect(verifier.verify(await token({ aud: [CLIENT] }))).resolves.toBeDefined()
     await expectError(verifier, await token({ aud: 'client-2' }), 'ERR_CLAIM_INVALID', { claim: 'aud' })
-    await expectError(verifier, await token({ aud: ['client-2', 'client-3'], azp: 'client-2' }), 'ERR_CLAIM_INVALID', { claim: 'aud' })
+    await expectError(verifier, await token({ aud: ['client-2', 'client-3'], azp: 'client-2' }), 'ERR_CLAIM_INVALID', {
+      claim: 'aud',
+    })
     const several = setup({ audience: ['client-0', CLIENT] }).verifier
     await expect(several.verify(await token({ aud: 'client-0' }))).resolves.toBeDefined()
     await expectError(several, await token({ aud: 'client-9' }), 'ERR_CLAIM_INVALID', { claim: 'aud' })
@@ -243,7 +330,9 @@ describe('claims (OpenID Connect Core 3.1.3.7)', () => {
     await expect(verifier.verify(await token({ aud: [CLIENT, 'api'], azp: CLIENT }))).resolves.toBeDefined()
     await expectError(verifier, await token({ aud: [CLIENT, 'api'] }), 'ERR_CLAIM_INVALID', { claim: 'azp' })
     await expectError(verifier, await token({ azp: 'api' }), 'ERR_CLAIM_INVALID', { claim: 'azp' })
-    await expectError(verifier, await token({ aud: [CLIENT, 'api'], azp: 'api' }), 'ERR_CLAIM_INVALID', { claim: 'azp' })
+    await expectError(verifier, await token({ aud: [CLIENT, 'api'], azp: 'api' }), 'ERR_CLAIM_INVALID', {
+      claim: 'azp',
+    })
   })
 
   it('sub is required and not empty; the subject check compares it', async () => {
@@ -300,25 +389,44 @@ describe('claims (OpenID Connect Core 3.1.3.7)', () => {
   it('nonce: required and equal when asked for; ignored otherwise', async () => {
     await expect(verifier.verify(await token({ nonce: 'n-1' }), { nonce: 'n-1' })).resolves.toBeDefined()
     await expectError(verifier, await token({}), 'ERR_CLAIM_INVALID', { claim: 'nonce', checks: { nonce: 'n-1' } })
-    await expectError(verifier, await token({ nonce: 'n-2' }), 'ERR_CLAIM_INVALID', { claim: 'nonce', checks: { nonce: 'n-1' } })
-    await expectError(verifier, await token({ nonce: 'N-1' }), 'ERR_CLAIM_INVALID', { claim: 'nonce', checks: { nonce: 'n-1' } })
+    await expectError(verifier, await token({ nonce: 'n-2' }), 'ERR_CLAIM_INVALID', {
+      claim: 'nonce',
+      checks: { nonce: 'n-1' },
+    })
+    await expectError(verifier, await token({ nonce: 'N-1' }), 'ERR_CLAIM_INVALID', {
+      claim: 'nonce',
+      checks: { nonce: 'n-1' },
+    })
     await expect(verifier.verify(await token({ nonce: 'n-1' }))).resolves.toBeDefined()
   })
 
   it('maxAge: auth_time required, not older than maxAge + tolerance, and never in the future', async () => {
     await expectError(verifier, await token({}), 'ERR_CLAIM_INVALID', { claim: 'auth_time', checks: { maxAge: 600 } })
     await expect(verifier.verify(await token({ auth_time: T - 660 }), { maxAge: 600 })).resolves.toBeDefined()
-    await expectError(verifier, await token({ auth_time: T - 661 }), 'ERR_CLAIM_INVALID', { claim: 'auth_time', checks: { maxAge: 600 } })
+    await expectError(verifier, await token({ auth_time: T - 661 }), 'ERR_CLAIM_INVALID', {
+      claim: 'auth_time',
+      checks: { maxAge: 600 },
+    })
     await expect(verifier.verify(await token({ auth_time: T - 60 }), { maxAge: 0 })).resolves.toBeDefined()
-    await expectError(verifier, await token({ auth_time: T - 61 }), 'ERR_CLAIM_INVALID', { claim: 'auth_time', checks: { maxAge: 0 } })
+    await expectError(verifier, await token({ auth_time: T - 61 }), 'ERR_CLAIM_INVALID', {
+      claim: 'auth_time',
+      checks: { maxAge: 0 },
+    })
     await expect(verifier.verify(await token({ auth_time: T + 60 }), { maxAge: 600 })).resolves.toBeDefined()
-    await expectError(verifier, await token({ auth_time: T + 61 }), 'ERR_CLAIM_INVALID', { claim: 'auth_time', checks: { maxAge: 600 } })
+    await expectError(verifier, await token({ auth_time: T + 61 }), 'ERR_CLAIM_INVALID', {
+      claim: 'auth_time',
+      checks: { maxAge: 600 },
+    })
     await expectError(verifier, await token({ auth_time: T + 61 }), 'ERR_CLAIM_INVALID', { claim: 'auth_time' })
     // Without maxAge, an old auth_time is fine.
     await expect(verifier.verify(await token({ auth_time: T - 10 * 86_400 }))).resolves.toBeDefined()
   })
 
-  for (const [alg, hash] of [['RS256', 'sha256'], ['ES384', 'sha384'], ['EdDSA', 'sha512']] as const) {
+  for (const [alg, hash] of [
+    ['RS256', 'sha256'],
+    ['ES384', 'sha384'],
+    ['EdDSA', 'sha512'],
+  ] as const) {
     it(`${alg}: at_hash and c_hash with ${hash.toUpperCase()} (computed independently)`, async () => {
       const accessToken = 'ya29.a0AfH6SMC-access-token'
       const code = 'SplxlOBeZQQYbYS6WxSbIA'
@@ -327,7 +435,10 @@ describe('claims (OpenID Connect Core 3.1.3.7)', () => {
       await expect(verifier.verify(good, { accessToken, code })).resolves.toBeDefined()
       await expect(verifier.verify(good, { accessToken })).resolves.toBeDefined()
       await expect(verifier.verify(good, { code })).resolves.toBeDefined()
-      await expectError(verifier, good, 'ERR_CLAIM_INVALID', { claim: 'at_hash', checks: { accessToken: `${accessToken}x` } })
+      await expectError(verifier, good, 'ERR_CLAIM_INVALID', {
+        claim: 'at_hash',
+        checks: { accessToken: `${accessToken}x` },
+      })
       await expectError(verifier, good, 'ERR_CLAIM_INVALID', { claim: 'c_hash', checks: { code: `${code}x` } })
       const missing = await sign(keys[alg])
       await expectError(verifier, missing, 'ERR_CLAIM_INVALID', { claim: 'at_hash', checks: { accessToken } })
@@ -337,7 +448,9 @@ describe('claims (OpenID Connect Core 3.1.3.7)', () => {
       const wrongHash = await sign(keys[alg], { claims: { at_hash: leftHalfHash(other, accessToken) } })
       await expectError(verifier, wrongHash, 'ERR_CLAIM_INVALID', { claim: 'at_hash', checks: { accessToken } })
       // Not asked for, not checked.
-      await expect(verifier.verify(await sign(keys[alg], { claims: { at_hash: 'bogus', c_hash: 'bogus' } }))).resolves.toBeDefined()
+      await expect(
+        verifier.verify(await sign(keys[alg], { claims: { at_hash: 'bogus', c_hash: 'bogus' } })),
+      ).resolves.toBeDefined()
     })
   }
 })
@@ -351,11 +464,18 @@ describe('algorithm allowlist', () => {
   })
 
   it('from discovery: the announced algorithms we support; HS256 and none announced there are ignored', async () => {
-    const { verifier } = setup({}, { id_token_signing_alg_values_supported: ['RS256', 'HS256', 'none', 'ES256', 'ES256K', 7] })
+    const { verifier } = setup(
+      {},
+      { id_token_signing_alg_values_supported: ['RS256', 'HS256', 'none', 'ES256', 'ES256K', 7] },
+    )
     await expect(verifier.verify(await sign(keys.RS256))).resolves.toBeDefined()
     await expect(verifier.verify(await sign(keys.ES256))).resolves.toBeDefined()
     await expectError(verifier, await sign(keys.PS256), 'ERR_ALG_NOT_ALLOWED')
-    await expectError(verifier, `${segment({ alg: 'HS256', kid: keys.RS256.kid })}.${segment(defaultClaims())}.AAAA`, 'ERR_ALG_NOT_ALLOWED')
+    await expectError(
+      verifier,
+      `${segment({ alg: 'HS256', kid: keys.RS256.kid })}.${segment(defaultClaims())}.AAAA`,
+      'ERR_ALG_NOT_ALLOWED',
+    )
     await expectError(verifier, `${segment({ alg: 'none' })}.${segment(defaultClaims())}.`, 'ERR_ALG_NOT_ALLOWED')
   })
 
@@ -368,13 +488,15 @@ describe('algorithm allowlist', () => {
 
   it('discovery announcing only unsupported algorithms allows nothing', async () => {
     const { verifier } = setup({}, { id_token_signing_alg_values_supported: ['HS256', 'none'] })
-    for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) await expectError(verifier, await sign(keys[alg]), 'ERR_ALG_NOT_ALLOWED')
+    for (const alg of ['RS256', 'ES256', 'EdDSA'] as const)
+      await expectError(verifier, await sign(keys[alg]), 'ERR_ALG_NOT_ALLOWED')
   })
 
   it('with jwksUri and no algorithms: RS256 only, and no discovery request', async () => {
     const { idp, verifier } = setup({ jwksUri: JWKS_URL })
     await expect(verifier.verify(await sign(keys.RS256))).resolves.toBeDefined()
-    for (const alg of ['RS384', 'PS256', 'ES256', 'EdDSA'] as const) await expectError(verifier, await sign(keys[alg]), 'ERR_ALG_NOT_ALLOWED')
+    for (const alg of ['RS384', 'PS256', 'ES256', 'EdDSA'] as const)
+      await expectError(verifier, await sign(keys[alg]), 'ERR_ALG_NOT_ALLOWED')
     expect(idp.requests).toEqual([JWKS_URL])
   })
 })
@@ -415,8 +537,11 @@ describe('discovery and fetching', () => {
     await verifier.verify(await sign(keys.ES256))
     expect(idp.count('/jwks')).toBe(1)
     const flood = async (): Promise<void> => {
-      const tokens = await Promise.all(Array.from({ length: 100 }, () =>
-        sign({ ...keys.ES256, kid: `k-${Math.random().toString(36).slice(2)}` }, { claims: defaultClaims(clock.t) })))
+      const tokens = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          sign({ ...keys.ES256, kid: `k-${Math.random().toString(36).slice(2)}` }, { claims: defaultClaims(clock.t) }),
+        ),
+      )
       const outcomes = await Promise.allSettled(tokens.map((t) => verifier.verify(t)))
       for (const outcome of outcomes) {
         expect(outcome.status).toBe('rejected')
@@ -438,8 +563,11 @@ describe('discovery and fetching', () => {
     // refetch for all of them. Drive both clocks.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     clock.t += 17_000
-    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) =>
-      sign({ ...keys.ES256, kid: `late-${i}` }, { claims: defaultClaims(clock.t) })))
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        sign({ ...keys.ES256, kid: `late-${i}` }, { claims: defaultClaims(clock.t) }),
+      ),
+    )
     const pending = Promise.allSettled(tokens.map((t) => verifier.verify(t)))
     await vi.advanceTimersByTimeAsync(2_000)
     expect(idp.count('/jwks')).toBe(3)
@@ -454,7 +582,11 @@ describe('discovery and fetching', () => {
   it('jku, x5u and jwk headers are never fetched', async () => {
     const { idp, verifier } = setup()
     const attacker = await makeKey('ES256', 'attacker')
-    const header = { jku: 'https://attacker.example/jwks', x5u: 'https://attacker.example/x5u', jwk: attacker.publicJwk }
+    const header = {
+      jku: 'https://attacker.example/jwks',
+      x5u: 'https://attacker.example/x5u',
+      jwk: attacker.publicJwk,
+    }
     await expect(verifier.verify(await sign(keys.ES256, { header }))).resolves.toBeDefined()
     await expectError(verifier, await sign({ ...attacker, kid: keys.ES256.kid }, { header }), 'ERR_SIGNATURE_INVALID')
     expect(idp.requests).toEqual([DISCOVERY_URL, JWKS_URL])
@@ -488,7 +620,10 @@ describe('discovery and fetching', () => {
     await verifier.refresh()
     expect(idp.requests).toEqual([JWKS_URL])
     idp.fault = 502
-    const error = await verifier.refresh().then(() => undefined, (e: unknown) => e)
+    const error = await verifier.refresh().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(IdTokenError)
     expect((error as IdTokenError).code).toBe('ERR_JWKS_UNAVAILABLE')
   })
@@ -540,8 +675,18 @@ describe('misuse is a TypeError', () => {
   it('verify: checks of the wrong types reject with a TypeError before anything is fetched', async () => {
     const { idp, verifier } = setup()
     const token = await sign(keys.RS256)
-    const checks: unknown[] = [null, 'n-1', { nonce: 5 }, { subject: {} }, { accessToken: 1 }, { code: [] }, { maxAge: -1 },
-      { maxAge: '5' }, { maxAge: Number.NaN }, { maxAge: Number.POSITIVE_INFINITY }]
+    const checks: unknown[] = [
+      null,
+      'n-1',
+      { nonce: 5 },
+      { subject: {} },
+      { accessToken: 1 },
+      { code: [] },
+      { maxAge: -1 },
+      { maxAge: '5' },
+      { maxAge: Number.NaN },
+      { maxAge: Number.POSITIVE_INFINITY },
+    ]
     for (const value of checks) {
       await expect(verifier.verify(token, value as never)).rejects.toThrow(TypeError)
     }

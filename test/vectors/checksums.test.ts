@@ -7,7 +7,9 @@ import { VECTORS_DIR } from '../helpers/vectors.ts'
 
 const FOLDERS = ['wycheproof', 'jose-cookbook']
 const sums = (folder: string): Array<[string, string]> =>
-  readFileSync(new URL(`${folder}/SHA256SUMS`, VECTORS_DIR), 'utf8').trim().split('\n')
+  readFileSync(new URL(`${folder}/SHA256SUMS`, VECTORS_DIR), 'utf8')
+    .trim()
+    .split('\n')
     .map((line) => line.trim().split(/\s+\*?/) as [string, string])
 
 describe('public vectors', () => {
@@ -16,7 +18,9 @@ describe('public vectors', () => {
       const listed = sums(folder)
       expect(listed.length).toBeGreaterThan(3)
       for (const [hash, name] of listed) {
-        const actual = createHash('sha256').update(readFileSync(new URL(`${folder}/${name}`, VECTORS_DIR))).digest('hex')
+        const actual = createHash('sha256')
+          .update(readFileSync(new URL(`${folder}/${name}`, VECTORS_DIR)))
+          .digest('hex')
         expect(actual, `${folder}/${name}`).toBe(hash)
       }
     })

@@ -34,10 +34,28 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { file: '4_1.rsa_v15_signature.json', publicFile: '3_3.rsa_public_key.json', sibling: 'PS256', siblingCode: 'ERR_SIGNATURE_INVALID', wrongKeyAlg: 'RS384' },
-  { file: '4_2.rsa-pss_signature.json', publicFile: '3_3.rsa_public_key.json', sibling: 'RS384', siblingCode: 'ERR_SIGNATURE_INVALID', wrongKeyAlg: 'PS256' },
+  {
+    file: '4_1.rsa_v15_signature.json',
+    publicFile: '3_3.rsa_public_key.json',
+    sibling: 'PS256',
+    siblingCode: 'ERR_SIGNATURE_INVALID',
+    wrongKeyAlg: 'RS384',
+  },
+  {
+    file: '4_2.rsa-pss_signature.json',
+    publicFile: '3_3.rsa_public_key.json',
+    sibling: 'RS384',
+    siblingCode: 'ERR_SIGNATURE_INVALID',
+    wrongKeyAlg: 'PS256',
+  },
   // P-521 key, ES384 wants P-384: refused at key selection (crv).
-  { file: '4_3.ecdsa_signature.json', publicFile: '3_1.ec_public_key.json', sibling: 'ES384', siblingCode: 'ERR_KEY_NOT_FOUND', wrongKeyAlg: 'ES384' },
+  {
+    file: '4_3.ecdsa_signature.json',
+    publicFile: '3_1.ec_public_key.json',
+    sibling: 'ES384',
+    siblingCode: 'ERR_KEY_NOT_FOUND',
+    wrongKeyAlg: 'ES384',
+  },
   // The key fits the alias, but the header is signed: a re-labelled header no longer verifies.
   { file: 'rfc8037_ed25519_jws.json', sibling: 'Ed25519', siblingCode: 'ERR_SIGNATURE_INVALID', wrongKeyAlg: 'ES256' },
 ]
@@ -64,8 +82,13 @@ function withHeader(token: string, edit: (header: Record<string, unknown>) => vo
 function verifierFor(keys: readonly Jwk[]) {
   const idp = fakeIdp(keys as jose.JWK[])
   return createVerifier({
-    issuer: ISSUER, audience: CLIENT, jwksUri: `${ISSUER}/jwks`, algorithms: [...SUPPORTED_ALGORITHMS],
-    fetch: idp.fetch, cache: 'memory', now: () => NOW,
+    issuer: ISSUER,
+    audience: CLIENT,
+    jwksUri: `${ISSUER}/jwks`,
+    algorithms: [...SUPPORTED_ALGORITHMS],
+    fetch: idp.fetch,
+    cache: 'memory',
+    now: () => NOW,
   })
 }
 
@@ -89,7 +112,8 @@ describe.each(CASES)('JOSE cookbook $file', (testCase) => {
     expect(signature).toBe(example.signing.sig)
     expect(JSON.parse(new TextDecoder().decode(decodeBase64Url(header!)))).toEqual(example.signing.protected)
     expect(example.signing.protected.alg).toBe(alg)
-    if (testCase.publicFile !== undefined) expect(publicJwk).toEqual(readVectors<Jwk>(`jose-cookbook/${testCase.publicFile}`))
+    if (testCase.publicFile !== undefined)
+      expect(publicJwk).toEqual(readVectors<Jwk>(`jose-cookbook/${testCase.publicFile}`))
   })
 
   it('verifies through the JWS layer with the public JWK, and the payload is the example text', async () => {
@@ -115,13 +139,16 @@ describe.each(CASES)('JOSE cookbook $file', (testCase) => {
       const flipped = bytes.slice()
       flipped[index]! ^= 1
       const outcome = await verifyCompactJws(`${header}.${payload}.${encodeBase64Url(flipped)}`, { keys: [publicJwk] })
-      if (outcome.ok || outcome.code !== 'ERR_SIGNATURE_INVALID') problems.push(`byte ${index}: ${describeOutcome(outcome)}`)
+      if (outcome.ok || outcome.code !== 'ERR_SIGNATURE_INVALID')
+        problems.push(`byte ${index}: ${describeOutcome(outcome)}`)
     }
     expect(problems).toEqual([])
   })
 
   it(`with the header alg swapped to its sibling ${testCase.sibling}: ${testCase.siblingCode}`, async () => {
-    const swapped = withHeader(token, (header) => { header.alg = testCase.sibling })
+    const swapped = withHeader(token, (header) => {
+      header.alg = testCase.sibling
+    })
     const outcome = await verifyCompactJws(swapped, { keys: [publicJwk] })
     expect(outcome.ok ? 'verified' : outcome.code).toBe(testCase.siblingCode)
   })
@@ -172,7 +199,10 @@ describe.each(CASES)('JOSE cookbook $file', (testCase) => {
 describe('RFC 8037 Ed25519 key under both algorithm names', () => {
   it('is usable for "EdDSA" and for its fully-specified alias "Ed25519" (RFC 9864)', async () => {
     const { publicJwk, token } = load(CASES[3]!)
-    for (const alg of ['EdDSA', 'Ed25519']) expect(keyProblem({ ...publicJwk, alg }, 'EdDSA', algorithmSpec('EdDSA')!)).toBeUndefined()
-    expect(describeOutcome(await verifyCompactJws(token, { keys: [{ ...publicJwk, alg: 'Ed25519' }] }))).toBe('verified')
+    for (const alg of ['EdDSA', 'Ed25519'])
+      expect(keyProblem({ ...publicJwk, alg }, 'EdDSA', algorithmSpec('EdDSA')!)).toBeUndefined()
+    expect(describeOutcome(await verifyCompactJws(token, { keys: [{ ...publicJwk, alg: 'Ed25519' }] }))).toBe(
+      'verified',
+    )
   })
 })

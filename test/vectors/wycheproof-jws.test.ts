@@ -41,7 +41,11 @@ import { decodeSignature, signingInput, splitCompact } from '../../src/lib/jws.t
 import { verifySignature } from '../../src/lib/signature.ts'
 import { CLIENT, fakeIdp, ISSUER, NOW } from '../helpers/issuer.ts'
 import {
-  describeOutcome, expectedVerifierCodes, verifierOutcome, verifyCompactJws, type RawJwsOutcome,
+  describeOutcome,
+  expectedVerifierCodes,
+  verifierOutcome,
+  verifyCompactJws,
+  type RawJwsOutcome,
 } from '../helpers/raw-jws.ts'
 import { readVectors, type WycheproofFile, type WycheproofTest } from '../helpers/vectors.ts'
 import type * as jose from 'jose'
@@ -87,7 +91,27 @@ const JWS_PINS: readonly Pin[] = [
   },
   { tcIds: [20, 35], code: 'ERR_TOKEN_MALFORMED', why: 'empty signature segment' },
   {
-    tcIds: [1, 2, 3, 5, 6, 8, 16, 31, 341, 342, 343, 344, 348, 352, ...range(357, 364), 368, 369, 371, ...range(373, 377)],
+    tcIds: [
+      1,
+      2,
+      3,
+      5,
+      6,
+      8,
+      16,
+      31,
+      341,
+      342,
+      343,
+      344,
+      348,
+      352,
+      ...range(357, 364),
+      368,
+      369,
+      371,
+      ...range(373, 377),
+    ],
     code: 'ERR_ALG_NOT_ALLOWED',
     why: 'alg HS256 (HMAC is never supported, including HS256 keyed with the EC key bytes, tcId 31) or none/NONE',
   },
@@ -100,7 +124,12 @@ const JWS_PINS: readonly Pin[] = [
   },
   { tcIds: [353, 354], code: 'ERR_KEY_NOT_FOUND', reason: /"use"/, why: 'key "use":"enc"' },
   { tcIds: [355, 356], code: 'ERR_KEY_NOT_FOUND', reason: /"key_ops"/, why: 'key_ops without "verify"' },
-  { tcIds: [346, 347, 350, 351], code: 'ERR_KEY_NOT_FOUND', reason: /"alg" is not/, why: 'quirk: key "alg" ≠ header alg' },
+  {
+    tcIds: [346, 347, 350, 351],
+    code: 'ERR_KEY_NOT_FOUND',
+    reason: /"alg" is not/,
+    why: 'quirk: key "alg" ≠ header alg',
+  },
 ]
 const JWS_SKIPPED: ReadonlyMap<number, string> = new Map([
   [367, 'byte-identical to tcId 357 (C2SP/wycheproof#236)'],
@@ -118,8 +147,18 @@ const JWK_PINS: readonly Pin[] = [
   { tcIds: [7], code: 'ERR_KEY_NOT_FOUND', reason: /ROCA/, why: 'ROCA fingerprint (CVE-2017-15361)' },
   { tcIds: [8], code: 'ERR_KEY_NOT_FOUND', reason: /shorter than 2048 bits/, why: '1024-bit RSA' },
   { tcIds: [9], code: 'ERR_KEY_NOT_FOUND', reason: /exponent/, why: 'e = 1' },
-  { tcIds: [19, 20], code: 'ERR_KEY_NOT_FOUND', reason: /"alg" is not ES256/, why: 'key alg ES521 / ES224 on a P-256 key' },
-  { tcIds: [22], code: 'ERR_KEY_NOT_FOUND', reason: /could not be imported/, why: 'point not on the curve: import fails' },
+  {
+    tcIds: [19, 20],
+    code: 'ERR_KEY_NOT_FOUND',
+    reason: /"alg" is not ES256/,
+    why: 'key alg ES521 / ES224 on a P-256 key',
+  },
+  {
+    tcIds: [22],
+    code: 'ERR_KEY_NOT_FOUND',
+    reason: /could not be imported/,
+    why: 'point not on the curve: import fails',
+  },
   { tcIds: [23], code: 'ERR_KEY_NOT_FOUND', reason: /"crv"/, why: 'crv P-384 on an ES256 key' },
   { tcIds: [24], code: 'ERR_KEY_NOT_FOUND', reason: /"kty"/, why: 'kty RSA carrying EC members' },
 ]
@@ -161,7 +200,8 @@ async function checkVector(
     if (!raw.ok) problems.push(`${label}: expected the signature to verify, got ${describeOutcome(raw)}`)
   } else {
     const code = pin?.code ?? 'ERR_SIGNATURE_INVALID'
-    if (raw.ok || raw.code !== code) problems.push(`${label}: expected ${code}${pin ? ` (${pin.why})` : ''}, got ${describeOutcome(raw)}`)
+    if (raw.ok || raw.code !== code)
+      problems.push(`${label}: expected ${code}${pin ? ` (${pin.why})` : ''}, got ${describeOutcome(raw)}`)
     else if (pin?.reason !== undefined && !pin.reason.test(raw.message)) {
       problems.push(`${label}: refused for another reason than ${String(pin.reason)}: ${raw.message}`)
     }
@@ -172,8 +212,14 @@ async function checkVector(
   if (full.ok) problems.push(`${label}: the verifier accepted it`)
   else if ('threw' in full) problems.push(`${label}: the verifier threw a non-IdTokenError: ${String(full.threw)}`)
   else if (!allowed.has(full.code)) {
-    problems.push(`${label}: the verifier said ${full.code}, expected one of ${[...allowed].join(', ')} (JWS layer: ${describeOutcome(raw)})`)
-  } else if (test.result === 'valid' && (full.code === 'ERR_SIGNATURE_INVALID' || full.code === 'ERR_KEY_NOT_FOUND') && pin === undefined) {
+    problems.push(
+      `${label}: the verifier said ${full.code}, expected one of ${[...allowed].join(', ')} (JWS layer: ${describeOutcome(raw)})`,
+    )
+  } else if (
+    test.result === 'valid' &&
+    (full.code === 'ERR_SIGNATURE_INVALID' || full.code === 'ERR_KEY_NOT_FOUND') &&
+    pin === undefined
+  ) {
     problems.push(`${label}: a valid vector did not get past the key and signature in the verifier (${full.code})`)
   }
   return problems
@@ -211,8 +257,10 @@ describe('json_web_signature_test.json', () => {
     for (const group of vectors.testGroups.filter((g) => (g.public ?? g.private).kty === 'oct')) {
       for (const test of group.tests) {
         const raw = await verifyCompactJws(test.jws, { keys: [group.private] })
-        const early = !raw.ok && raw.code === 'ERR_TOKEN_MALFORMED' && (raw.stage === 'structure' || raw.stage === 'header')
-        if (raw.ok || !(raw.code === 'ERR_ALG_NOT_ALLOWED' || early)) problems.push(`tcId ${test.tcId}: ${describeOutcome(raw)}`)
+        const early =
+          !raw.ok && raw.code === 'ERR_TOKEN_MALFORMED' && (raw.stage === 'structure' || raw.stage === 'header')
+        if (raw.ok || !(raw.code === 'ERR_ALG_NOT_ALLOWED' || early))
+          problems.push(`tcId ${test.tcId}: ${describeOutcome(raw)}`)
       }
     }
     expect(problems).toEqual([])
@@ -272,7 +320,12 @@ describe('json_web_key_test.json: key-set policy', () => {
 
   it('pins every tcId except the one usable RSA key (tcId 5)', () => {
     const pinned = JWK_PINS.flatMap((pin) => pin.tcIds).sort((a, b) => a - b)
-    expect(pinned).toEqual(tests.map(({ test }) => test.tcId).filter((tcId) => tcId !== 5).sort((a, b) => a - b))
+    expect(pinned).toEqual(
+      tests
+        .map(({ test }) => test.tcId)
+        .filter((tcId) => tcId !== 5)
+        .sort((a, b) => a - b),
+    )
     expect(tests.length).toBe(vectors.numberOfTests)
   })
 
@@ -350,7 +403,10 @@ describe('json_web_key_test.json: key-set policy', () => {
     ].filter((key) => key.kty === 'oct')
     expect(octKeys.length).toBeGreaterThan(10)
     const usable = octKeys.flatMap((key) =>
-      SUPPORTED_ALGORITHMS.filter((alg) => keyProblem(key, alg, algorithmSpec(alg)!) === undefined).map((alg) => `${String(key.kid)}/${alg}`))
+      SUPPORTED_ALGORITHMS.filter((alg) => keyProblem(key, alg, algorithmSpec(alg)!) === undefined).map(
+        (alg) => `${String(key.kid)}/${alg}`,
+      ),
+    )
     expect(usable).toEqual([])
   })
 })

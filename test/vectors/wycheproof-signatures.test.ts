@@ -22,8 +22,13 @@ import { algorithmSpec, type AlgorithmSpec } from '../../src/lib/algorithms.ts'
 import { importVerifyKey, keyProblem, type Jwk } from '../../src/lib/keys.ts'
 import { verifySignature } from '../../src/lib/signature.ts'
 import {
-  hexBytes, hexToBase64UrlFixed, hexToBase64UrlInteger, readVectors, VECTORS_DIR,
-  type WycheproofFile, type WycheproofTest,
+  hexBytes,
+  hexToBase64UrlFixed,
+  hexToBase64UrlInteger,
+  readVectors,
+  VECTORS_DIR,
+  type WycheproofFile,
+  type WycheproofTest,
 } from '../helpers/vectors.ts'
 
 interface SignatureTest extends WycheproofTest {
@@ -36,7 +41,12 @@ interface SignatureGroup {
   readonly keySize?: number
   readonly sLen?: number
   readonly mgfSha?: string
-  readonly publicKey?: { readonly curve?: string; readonly wx?: string; readonly wy?: string; readonly publicExponent?: string }
+  readonly publicKey?: {
+    readonly curve?: string
+    readonly wx?: string
+    readonly wy?: string
+    readonly publicExponent?: string
+  }
   readonly privateKey?: { readonly modulus: string; readonly publicExponent: string }
   readonly publicKeyJwk?: Jwk
   readonly keyJwk?: Jwk
@@ -133,7 +143,12 @@ interface GroupRun {
 }
 
 /** One group through keyProblem → importVerifyKey → verifySignature. Never throws: throws become 'threw'. */
-async function runGroup(alg: string, spec: AlgorithmSpec, jwk: Jwk, tests: readonly SignatureTest[]): Promise<GroupRun> {
+async function runGroup(
+  alg: string,
+  spec: AlgorithmSpec,
+  jwk: Jwk,
+  tests: readonly SignatureTest[],
+): Promise<GroupRun> {
   const outcomes = new Map<number, Outcome>()
   const keyRefusal = keyProblem(jwk, alg, spec)
   if (keyRefusal !== undefined) {
@@ -147,14 +162,16 @@ async function runGroup(alg: string, spec: AlgorithmSpec, jwk: Jwk, tests: reado
     for (const test of tests) outcomes.set(test.tcId, 'key import failed')
     return { keyRefusal, outcomes }
   }
-  await Promise.all(tests.map(async (test) => {
-    try {
-      const ok = await verifySignature(spec, key, hexBytes(test.sig), hexBytes(test.msg))
-      outcomes.set(test.tcId, ok ? 'verified' : 'rejected')
-    } catch {
-      outcomes.set(test.tcId, 'threw')
-    }
-  }))
+  await Promise.all(
+    tests.map(async (test) => {
+      try {
+        const ok = await verifySignature(spec, key, hexBytes(test.sig), hexBytes(test.msg))
+        outcomes.set(test.tcId, ok ? 'verified' : 'rejected')
+      } catch {
+        outcomes.set(test.tcId, 'threw')
+      }
+    }),
+  )
   return { keyRefusal, outcomes }
 }
 
@@ -171,7 +188,9 @@ function describeTest(test: SignatureTest): string {
 
 describe('Wycheproof vector inventory', () => {
   it('names every file in the Wycheproof folder, so none is silently left out', () => {
-    const present = readdirSync(new URL(WYCHEPROOF, VECTORS_DIR)).filter((name) => name.endsWith('.json')).sort()
+    const present = readdirSync(new URL(WYCHEPROOF, VECTORS_DIR))
+      .filter((name) => name.endsWith('.json'))
+      .sort()
     const covered = [...Object.keys(VERIFY_FILES), ...SIG_GEN_FILES, ...JOSE_FILES].sort()
     expect(present).toEqual(covered)
   })
@@ -200,7 +219,9 @@ describe('Wycheproof signature verification through keyProblem + importVerifyKey
           failures.push(`${describeTest(test)}: acceptable case not decided in this file's table (got ${outcome})`)
         } else if (!meets(outcome, decision.expect)) {
           const refusal = run.keyRefusal === undefined ? '' : ` [key refused: ${run.keyRefusal}]`
-          failures.push(`${describeTest(test)}: expected ${decision.expect} (${decision.why}), got ${outcome}${refusal}`)
+          failures.push(
+            `${describeTest(test)}: expected ${decision.expect} (${decision.why}), got ${outcome}${refusal}`,
+          )
         }
       }
     }
@@ -224,7 +245,8 @@ describe('Wycheproof RSASSA-PKCS1-v1_5 signature-generation vectors, read as ver
       if (bits < RSA_MIN_BITS && refusal === undefined) {
         failures.push(`${bits}-bit ${group.sha} key: accepted by keyProblem, must be refused`)
       }
-      if (bits >= RSA_MIN_BITS && refusal !== undefined) failures.push(`${bits}-bit ${group.sha} key refused: ${refusal}`)
+      if (bits >= RSA_MIN_BITS && refusal !== undefined)
+        failures.push(`${bits}-bit ${group.sha} key refused: ${refusal}`)
       const bitsOfHash = Object.entries(SHA_FOR_ALG).find(([, sha]) => sha === group.sha)?.[0]
       if (bitsOfHash === undefined) continue // SHA-1 / SHA-224: no JWS algorithm (table at the top)
       const alg = `RS${bitsOfHash}`
@@ -285,7 +307,8 @@ describe('Wycheproof ECDSA special-case r/s vectors pin the group orders and the
         const names = [match[1]!, match[2]!]
         names.forEach((name, i) => {
           const expected = named[name]
-          if (expected !== undefined && values[i] !== expected) failures.push(`tcId ${test.tcId}: ${name} is not ${String(values[i])}`)
+          if (expected !== undefined && values[i] !== expected)
+            failures.push(`tcId ${test.tcId}: ${name} is not ${String(values[i])}`)
         })
         const inRange = values.every((value) => value >= 1n && value < n)
         const spy = vi.spyOn(crypto.subtle, 'verify')
@@ -293,7 +316,8 @@ describe('Wycheproof ECDSA special-case r/s vectors pin the group orders and the
         const reached = spy.mock.calls.length > 0
         spy.mockRestore()
         if (verified) failures.push(`tcId ${test.tcId} (${test.comment}): verified`)
-        if (reached !== inRange) failures.push(`tcId ${test.tcId} (${test.comment}): range check ${reached ? 'let it through' : 'refused it'}`)
+        if (reached !== inRange)
+          failures.push(`tcId ${test.tcId} (${test.comment}): range check ${reached ? 'let it through' : 'refused it'}`)
       }
     }
     expect(cases, 'the file has its 49 special-case vectors').toBeGreaterThanOrEqual(49)

@@ -11,7 +11,11 @@ let child
 let issuer
 
 test.beforeAll(async () => {
-  child = spawn(process.execPath, [cli, '--port', '0', '--client-id', 'spa', '--login-page', '--users', JSON.stringify(users)], { stdio: ['ignore', 'pipe', 'ignore'] })
+  child = spawn(
+    process.execPath,
+    [cli, '--port', '0', '--client-id', 'spa', '--login-page', '--users', JSON.stringify(users)],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  )
   const [chunk] = await once(child.stdout, 'data')
   issuer = String(chunk).split('\n')[0]
 })
@@ -26,10 +30,16 @@ test('pick a persona on the login page, with edited claims', async ({ page }) =>
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(page).toHaveTitle('Mock IdP: sign in')
   await expect(page.getByRole('button', { name: /^Sign in as / })).toHaveText(['Sign in as alice', 'Sign in as bob'])
-  await page.getByLabel('Claims of bob (JSON)').fill(JSON.stringify({ sub: 'bob', name: 'Robert', email: 'bob@example.test' }))
+  await page
+    .getByLabel('Claims of bob (JSON)')
+    .fill(JSON.stringify({ sub: 'bob', name: 'Robert', email: 'bob@example.test' }))
   await page.getByRole('button', { name: 'Sign in as bob' }).click()
   await expect(page.locator('#status')).toHaveText('signed in as bob')
-  expect(JSON.parse(await page.locator('#claims').textContent())).toMatchObject({ sub: 'bob', name: 'Robert', email: 'bob@example.test' })
+  expect(JSON.parse(await page.locator('#claims').textContent())).toMatchObject({
+    sub: 'bob',
+    name: 'Robert',
+    email: 'bob@example.test',
+  })
   // The session is bob's now: prompt=none answers without the page.
   await page.getByRole('button', { name: 'Check session' }).click()
   await expect(page.locator('#status')).toHaveText('signed in as bob')

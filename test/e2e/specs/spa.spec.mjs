@@ -10,15 +10,22 @@ test.use({ mockIdpOptions: { clientId: 'spa', users: USERS } })
 
 const claims = async (page) => JSON.parse(await page.locator('#claims').textContent())
 
-test('signInAs: the page shows the persona\'s claims, verified in the page', async ({ page, mockIdp }) => {
+test("signInAs: the page shows the persona's claims, verified in the page", async ({ page, mockIdp }) => {
   mockIdp.signInAs('alice')
   await page.goto('/spa/')
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.locator('#status')).toHaveText('signed in as alice')
-  expect(await claims(page)).toEqual({ sub: 'alice', name: 'Alice Liddell', email: 'alice@example.test', kid: mockIdp.signingKid() })
+  expect(await claims(page)).toEqual({
+    sub: 'alice',
+    name: 'Alice Liddell',
+    email: 'alice@example.test',
+    kid: mockIdp.signingKid(),
+  })
   expect(new URL(page.url()).search).toBe('')
   // Discovery twice (authorize, then token), JWKS once: all answered in-process at https://idp.example.test.
-  expect([mockIdp.requestCount('authorize'), mockIdp.requestCount('token'), mockIdp.requestCount('jwks')]).toEqual([1, 1, 1])
+  expect([mockIdp.requestCount('authorize'), mockIdp.requestCount('token'), mockIdp.requestCount('jwks')]).toEqual([
+    1, 1, 1,
+  ])
 })
 
 test('login_hint=bob signs bob in', async ({ page, mockIdp }) => {
@@ -73,7 +80,7 @@ test('the clock: a provider two hours behind issues tokens the page finds expire
   await expect(page.locator('#status')).toHaveText('failed: ERR_TOKEN_EXPIRED')
 })
 
-test('each test gets a fresh provider, with the worker\'s keys', async ({ mockIdp, mockIdpKeys }) => {
+test("each test gets a fresh provider, with the worker's keys", async ({ mockIdp, mockIdpKeys }) => {
   expect(mockIdp.requestCount()).toBe(0)
   const [key] = await mockIdpKeys.keys(['RS256'])
   expect(mockIdp.jwks().keys.find((jwk) => jwk.kid === mockIdp.signingKid()).n).toBe(key.n)

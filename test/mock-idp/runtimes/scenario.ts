@@ -29,14 +29,21 @@ export async function runScenario(serve: Serve, algorithms: readonly string[] = 
   const idp = await createMockIdp({ issuer: 'https://idp.runtime.test', algorithms: [...algorithms] })
   await serve(idp.handlers)
 
-  const discovery = (await (await fetch(idp.discoveryUrl)).json()) as { jwks_uri: string; id_token_signing_alg_values_supported: string[] }
+  const discovery = (await (await fetch(idp.discoveryUrl)).json()) as {
+    jwks_uri: string
+    id_token_signing_alg_values_supported: string[]
+  }
   check(discovery.jwks_uri === idp.jwksUri, 'discovery names the JWKS')
   check(discovery.id_token_signing_alg_values_supported.join() === algorithms.join(), 'discovery names the algorithms')
   checks += 2
 
   for (const alg of algorithms) {
     const token = await idp.mintIdToken({ nonce: `n-${alg}` }, { alg })
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(idp.jwksUri)), { issuer: idp.issuer, audience: idp.clientId, algorithms: [alg] })
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(idp.jwksUri)), {
+      issuer: idp.issuer,
+      audience: idp.clientId,
+      algorithms: [alg],
+    })
     check(payload.nonce === `n-${alg}`, `${alg} token verifies`)
     checks += 1
   }
@@ -44,10 +51,26 @@ export async function runScenario(serve: Serve, algorithms: readonly string[] = 
   const keys = (): ReturnType<typeof createRemoteJWKSet> => createRemoteJWKSet(new URL(idp.jwksUri))
   const allow = { algorithms: [...algorithms] }
   await rejects(jwtVerify((await idp.mintBadToken('expired')).token, keys(), allow), 'ERR_JWT_EXPIRED', 'expired')
-  await rejects(jwtVerify((await idp.mintBadToken('algNone')).token, keys(), allow), 'ERR_JOSE_ALG_NOT_ALLOWED', 'algNone')
-  await rejects(jwtVerify((await idp.mintBadToken('hmacWithPublicKey')).token, keys(), allow), 'ERR_JOSE_ALG_NOT_ALLOWED', 'hmacWithPublicKey')
-  await rejects(jwtVerify((await idp.mintBadToken('tamperedPayload')).token, keys(), allow), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'tamperedPayload')
-  await rejects(jwtVerify((await idp.mintBadToken('unpublishedKey')).token, keys(), allow), 'ERR_JWKS_NO_MATCHING_KEY', 'unpublishedKey')
+  await rejects(
+    jwtVerify((await idp.mintBadToken('algNone')).token, keys(), allow),
+    'ERR_JOSE_ALG_NOT_ALLOWED',
+    'algNone',
+  )
+  await rejects(
+    jwtVerify((await idp.mintBadToken('hmacWithPublicKey')).token, keys(), allow),
+    'ERR_JOSE_ALG_NOT_ALLOWED',
+    'hmacWithPublicKey',
+  )
+  await rejects(
+    jwtVerify((await idp.mintBadToken('tamperedPayload')).token, keys(), allow),
+    'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    'tamperedPayload',
+  )
+  await rejects(
+    jwtVerify((await idp.mintBadToken('unpublishedKey')).token, keys(), allow),
+    'ERR_JWKS_NO_MATCHING_KEY',
+    'unpublishedKey',
+  )
   checks += 5
 
   const oldKid = idp.signingKid()

@@ -12,7 +12,7 @@ async function ecKey(curve: 'P-256' | 'P-384') {
 }
 
 const entry = (value: unknown, cryptoKeys: Record<string, unknown>): CachedEntry =>
-  ({ value, fetchedAt: 0, freshUntil: 1, cryptoKeys } as unknown as CachedEntry)
+  ({ value, fetchedAt: 0, freshUntil: 1, cryptoKeys }) as unknown as CachedEntry
 
 describe('indexKeySet with stored CryptoKeys', () => {
   it('adopts a matching key and ignores wrong algorithm, position, type or kind', async () => {
@@ -20,7 +20,9 @@ describe('indexKeySet with stored CryptoKeys', () => {
     const p384 = await ecKey('P-384')
     const document = { keys: [p256.jwk, p384.jwk] }
     const spec = algorithmSpec('ES256')!
-    const verifyKey = await crypto.subtle.importKey('jwk', p256.jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify'])
+    const verifyKey = await crypto.subtle.importKey('jwk', p256.jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'verify',
+    ])
 
     const adopted = indexKeySet(document, undefined, entry(document, { '0:ES256': verifyKey }))
     expect(adopted.entries[0]!.ready.get('ES256')).toBe(verifyKey)
@@ -38,7 +40,10 @@ describe('indexKeySet with stored CryptoKeys', () => {
     ]
     for (const [label, keys] of refused) {
       const set = indexKeySet(document, undefined, entry(document, keys))
-      expect(set.entries.every((e) => e.ready.size === 0), label).toBe(true)
+      expect(
+        set.entries.every((e) => e.ready.size === 0),
+        label,
+      ).toBe(true)
     }
   })
 })

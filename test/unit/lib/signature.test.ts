@@ -83,7 +83,12 @@ beforeAll(async () => {
     const jwk = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as Jwk
     const publicKey = await importVerifyKey(jwk, spec)
     fixtures.set(alg, {
-      spec, size, n, publicKey, r: toBigInt(signature.subarray(0, size)), s: toBigInt(signature.subarray(size)),
+      spec,
+      size,
+      n,
+      publicKey,
+      r: toBigInt(signature.subarray(0, size)),
+      s: toBigInt(signature.subarray(size)),
     })
   }
 })
@@ -175,7 +180,10 @@ describe.each(ES_ALGS)('%s signature shape and range', (alg) => {
     // The same r and s with a leading zero byte on each half, and with trailing zeros (Wycheproof "TrailingZeros").
     const padded = new Uint8Array([0, ...toBytes(r, size), 0, ...toBytes(s, size)])
     const trailing = new Uint8Array([...genuine, 0, 0])
-    for (const [name, signature] of [['zero-padded halves', padded], ['trailing zeros', trailing]] as const) {
+    for (const [name, signature] of [
+      ['zero-padded halves', padded],
+      ['trailing zeros', trailing],
+    ] as const) {
       const outcome = await check(spec, publicKey, signature)
       if (outcome.result || outcome.reachedWebCrypto) problems.push(`${name}: ${JSON.stringify(outcome)}`)
     }
@@ -205,7 +213,10 @@ describe('Ed25519 and RSA signature lengths', () => {
 
   it('RSA: only signatures of exactly the modulus length reach WebCrypto', async () => {
     // A Wycheproof 2048-bit RS256 key and one of its valid vectors (no key generation needed).
-    interface Group { keyJwk: Jwk; tests: Array<{ msg: string; sig: string; result: string }> }
+    interface Group {
+      keyJwk: Jwk
+      tests: Array<{ msg: string; sig: string; result: string }>
+    }
     const file = readVectors<{ testGroups: Group[] }>('wycheproof/rsa_signature_2048_sha256_test.json')
     const group = file.testGroups[0]!
     const vector = group.tests.find((test) => test.result === 'valid')!
