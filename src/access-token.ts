@@ -13,7 +13,7 @@ import type { JwsHeader } from './lib/header.ts'
 import { checkNames, misuseOf, secondsOption, stringsOption } from './lib/misuse.ts'
 import { createPipeline } from './lib/pipeline.ts'
 import { checkTypedHeader, typRule } from './lib/typed-header.ts'
-import { resolveOptions, type CheckedToken, type VerifierOptions } from './options.ts'
+import { resolveOptions, type CheckedToken, type VerifierOptions } from './lib/options.ts'
 
 /**
  * Options of {@link createAccessTokenVerifier}: those of `createVerifier` (keys, cache, fetch, clock ...) with
@@ -156,22 +156,19 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     acceptJwtTyp ? ['jwt', 'application/jwt'] : [],
   )
   const verifyMisuse = misuseOf('verify')
-  // RFC 9068 §4: RS256 unless configured; never the ID-token algorithms a discovery document announces.
-  return createPipeline(
-    { ...resolved, allowlist: resolved.allowlist ?? new Set(['RS256']) },
-    {
-      header: (header) => checkTypedHeader(header, typ),
-      hint: idTokenHint,
-      decode: checkAccessClaimTypes,
-      validate(checks) {
-        checkNames(checks, CHECK_NAMES, verifyMisuse)
-        stringsOption(checks.scopes, 'scopes', verifyMisuse, true)
-        stringsOption(checks.acr, 'acr', verifyMisuse)
-        secondsOption(checks.maxAuthAge, 'maxAuthAge', verifyMisuse)
-        if (checks.subject !== undefined && typeof checks.subject !== 'string')
-          verifyMisuse('"subject" must be a string')
-      },
-      claims: (payload, policy, checks, now) => checkAccessClaims(payload, policy, access, checks, now),
+  return createPipeline(resolved, {
+    // RFC 9068 §4: RS256 unless configured; never the ID-token algorithms a discovery document announces.
+    algorithmsFromDiscovery: false,
+    header: (header) => checkTypedHeader(header, typ),
+    hint: idTokenHint,
+    decode: checkAccessClaimTypes,
+    validate(checks) {
+      checkNames(checks, CHECK_NAMES, verifyMisuse)
+      stringsOption(checks.scopes, 'scopes', verifyMisuse, true)
+      stringsOption(checks.acr, 'acr', verifyMisuse)
+      secondsOption(checks.maxAuthAge, 'maxAuthAge', verifyMisuse)
+      if (checks.subject !== undefined && typeof checks.subject !== 'string') verifyMisuse('"subject" must be a string')
     },
-  )
+    claims: (payload, policy, checks, now) => checkAccessClaims(payload, policy, access, checks, now),
+  })
 }

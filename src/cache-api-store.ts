@@ -1,4 +1,4 @@
-import type { CachedEntry, JwksStore } from './stores.ts'
+import type { CachedEntry, JwksStore } from './lib/store.ts'
 
 /**
  * The part of the platform's `Cache` that {@link cacheApiStore} uses. DOM-free, so that

@@ -5,7 +5,7 @@ import { misuseOf } from './lib/misuse.ts'
 import { createPipeline } from './lib/pipeline.ts'
 import { memoryReplayGuard, type ReplayGuard } from './lib/replay.ts'
 import { checkTypedHeader, typRule } from './lib/typed-header.ts'
-import { resolveOptions, type CheckedToken, type VerifierOptions } from './options.ts'
+import { resolveOptions, type CheckedToken, type VerifierOptions } from './lib/options.ts'
 
 /**
  * Options of {@link createLogoutTokenVerifier}: those of `createVerifier` (the same issuer, client id, keys and
@@ -107,6 +107,7 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions): 
   const typ = typRule('logout+jwt', 'a logout token', 'logout tokens', acceptMissingTyp)
   const maxAge = resolved.maxTokenAge! + resolved.clockTolerance
   const core = createPipeline(resolved, {
+    algorithmsFromDiscovery: true,
     header: (header) => checkTypedHeader(header, typ),
     hint: () => '',
     decode: checkLogoutClaimTypes,
@@ -122,7 +123,7 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions): 
         const { jti, iss, iat, exp } = result.payload
         const expiresAt = Math.min(iat + maxAge, exp === undefined ? Infinity : exp + resolved.clockTolerance)
         if (await replay({ jti, iss, expiresAt }))
-          fail('ERR_CLAIM_INVALID', 'the logout token was received before ("jti")', 'jti')
+          fail('ERR_CLAIM_INVALID', 'the logout token was received before ("jti")', { claim: 'jti' })
       }
       return result
     },

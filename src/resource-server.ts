@@ -1,4 +1,4 @@
-import { IdTokenError } from './errors.ts'
+import { IdTokenError } from './lib/errors.ts'
 
 /**
  * A request whose bearer credentials are malformed (RFC 6750 §3.1 `invalid_request`): thrown by

@@ -8,7 +8,7 @@ import {
 } from './lib/claims.ts'
 import { checkHeaderSupported, type JwsHeader } from './lib/header.ts'
 import { createPipeline, type Profile } from './lib/pipeline.ts'
-import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './options.ts'
+import { checkVerifyChecks, resolveOptions, type VerifierOptions } from './lib/options.ts'
 
 /**
  * A verified ID token: what {@link IdTokenVerifier.verify} resolves with.
@@ -57,6 +57,7 @@ export interface IdTokenVerifier {
 
 // The ID-token profile: OpenID Connect Core 3.1.3.7 on the shared core.
 const ID_TOKEN: Profile<IdTokenPayload, VerifyChecks> = {
+  algorithmsFromDiscovery: true,
   header: checkHeaderSupported,
   hint: accessTokenHint,
   decode: checkClaimTypes,

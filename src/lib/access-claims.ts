@@ -85,7 +85,7 @@ export function checkAccessClaimTypes(payload: Record<string, unknown>): AccessT
   checkClaimTypes(payload)
   for (const claim of ['client_id', 'scope']) {
     if (Object.hasOwn(payload, claim) && typeof payload[claim] !== 'string') {
-      fail('ERR_TOKEN_MALFORMED', `the "${claim}" claim is not a string`, claim)
+      fail('ERR_TOKEN_MALFORMED', `the "${claim}" claim is not a string`, { claim })
     }
   }
   return payload as unknown as AccessTokenPayload
@@ -108,14 +108,16 @@ export function checkAccessClaims(
     fail(
       'ERR_CLAIM_INVALID',
       `the "${claim}" claim does not contain the configured audience ${listed(policy.audiences)}${policy.hint(payload)}`,
-      claim,
+      { claim },
     )
   }
   checkSubject(payload as JwtClaims)
   checkTimes(payload as JwtClaims, policy, now)
 
   if (access.clientIds !== undefined && !access.clientIds.includes(payload.client_id)) {
-    fail('ERR_CLAIM_INVALID', `the "client_id" claim is not an allowed client ${listed(access.clientIds)}`, 'client_id')
+    fail('ERR_CLAIM_INVALID', `the "client_id" claim is not an allowed client ${listed(access.clientIds)}`, {
+      claim: 'client_id',
+    })
   }
   const scopes = checks.scopes === undefined ? access.scopes : [...access.scopes, ...checks.scopes]
   if (scopes.length > 0) {
@@ -126,7 +128,7 @@ export function checkAccessClaims(
       fail(
         'ERR_CLAIM_INVALID',
         `the "scope" claim lacks the required scope ${missing.map((scope) => JSON.stringify(scope)).join(' and ')}`,
-        'scope',
+        { claim: 'scope' },
       )
   }
   const acr = checks.acr ?? access.acr
@@ -134,7 +136,7 @@ export function checkAccessClaims(
     fail(
       'ERR_CLAIM_INVALID',
       `the "acr" claim is ${payload.acr === undefined ? 'missing' : 'not an accepted value'}: accepted are ${listed(acr)}`,
-      'acr',
+      { claim: 'acr' },
     )
   }
   const tolerance = policy.clockTolerance
@@ -142,16 +144,18 @@ export function checkAccessClaims(
   if (maxAuthAge !== undefined) {
     const authTime = payload.auth_time
     if (authTime === undefined)
-      fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is required with maxAuthAge', 'auth_time')
+      fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is required with maxAuthAge', { claim: 'auth_time' })
     if (authTime + maxAuthAge + tolerance < now) {
-      fail('ERR_CLAIM_INVALID', 'the end-user authenticated longer ago than maxAuthAge ("auth_time")', 'auth_time')
+      fail('ERR_CLAIM_INVALID', 'the end-user authenticated longer ago than maxAuthAge ("auth_time")', {
+        claim: 'auth_time',
+      })
     }
   }
   if (payload.auth_time !== undefined && payload.auth_time > now + tolerance) {
-    fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is in the future', 'auth_time')
+    fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is in the future', { claim: 'auth_time' })
   }
   if (checks.subject !== undefined && payload.sub !== checks.subject) {
-    fail('ERR_CLAIM_INVALID', 'the "sub" claim is not the expected subject', 'sub')
+    fail('ERR_CLAIM_INVALID', 'the "sub" claim is not the expected subject', { claim: 'sub' })
   }
 }
 

@@ -124,7 +124,7 @@ export function checkClaimTypes(payload: Record<string, unknown>): IdTokenPayloa
           : kind === 'audience'
             ? typeof value === 'string' || isStringArray(value)
             : isStringArray(value)
-    if (!ok) fail('ERR_TOKEN_MALFORMED', `the "${claim}" claim is not ${describe(kind)}`, claim)
+    if (!ok) fail('ERR_TOKEN_MALFORMED', `the "${claim}" claim is not ${describe(kind)}`, { claim })
   }
   return payload as IdTokenPayload
 }
@@ -147,7 +147,7 @@ function describe(kind: Kind): string {
 export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks: VerifyChecks, now: number): void {
   for (const claim of REQUIRED) {
     if (!Object.hasOwn(payload, claim))
-      fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing${accessTokenHint(payload)}`, claim)
+      fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing${accessTokenHint(payload)}`, { claim })
   }
   if (policy.issuers.match(payload.iss) === undefined) checkIssuer(payload, policy)
 
@@ -157,44 +157,49 @@ export function checkClaims(payload: IdTokenPayload, policy: ClaimPolicy, checks
     fail(
       'ERR_CLAIM_INVALID',
       `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${accessTokenHint(payload)}`,
-      'aud',
+      { claim: 'aud' },
     )
   }
   // Several audiences: the party the token was issued to must be named, and must be us.
   if (audiences.length > 1 && payload.azp === undefined) {
-    fail('ERR_CLAIM_INVALID', 'the "azp" claim is required when "aud" has several values', 'azp')
+    fail('ERR_CLAIM_INVALID', 'the "azp" claim is required when "aud" has several values', { claim: 'azp' })
   }
   if (payload.azp !== undefined && !policy.audiences.includes(payload.azp)) {
-    fail('ERR_CLAIM_INVALID', `the "azp" claim is not the configured client ${listed(policy.audiences)}`, 'azp')
+    fail('ERR_CLAIM_INVALID', `the "azp" claim is not the configured client ${listed(policy.audiences)}`, {
+      claim: 'azp',
+    })
   }
-  if (payload.sub.length === 0) fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', 'sub')
+  if (payload.sub.length === 0) fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', { claim: 'sub' })
 
   const tolerance = policy.clockTolerance
-  if (payload.exp + tolerance <= now) fail('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', 'exp')
+  if (payload.exp + tolerance <= now) fail('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', { claim: 'exp' })
   if (payload.nbf !== undefined && payload.nbf > now + tolerance) {
-    fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet ("nbf")', 'nbf')
+    fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet ("nbf")', { claim: 'nbf' })
   }
   if (payload.iat > now + tolerance)
-    fail('ERR_TOKEN_NOT_YET_VALID', 'the token was issued in the future ("iat")', 'iat')
+    fail('ERR_TOKEN_NOT_YET_VALID', 'the token was issued in the future ("iat")', { claim: 'iat' })
   if (policy.maxTokenAge !== undefined && now - payload.iat > policy.maxTokenAge + tolerance) {
-    fail('ERR_CLAIM_INVALID', 'the token is older than maxTokenAge ("iat")', 'iat')
+    fail('ERR_CLAIM_INVALID', 'the token is older than maxTokenAge ("iat")', { claim: 'iat' })
   }
 
   if (checks.nonce !== undefined && payload.nonce !== checks.nonce) {
-    fail('ERR_CLAIM_INVALID', 'the "nonce" claim does not match', 'nonce')
+    fail('ERR_CLAIM_INVALID', 'the "nonce" claim does not match', { claim: 'nonce' })
   }
   if (checks.maxAge !== undefined) {
     const authTime = payload.auth_time
-    if (authTime === undefined) fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is required with maxAge', 'auth_time')
+    if (authTime === undefined)
+      fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is required with maxAge', { claim: 'auth_time' })
     if (authTime + checks.maxAge + tolerance < now) {
-      fail('ERR_CLAIM_INVALID', 'the end-user authenticated longer ago than maxAge ("auth_time")', 'auth_time')
+      fail('ERR_CLAIM_INVALID', 'the end-user authenticated longer ago than maxAge ("auth_time")', {
+        claim: 'auth_time',
+      })
     }
   }
   if (payload.auth_time !== undefined && payload.auth_time > now + tolerance) {
-    fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is in the future', 'auth_time')
+    fail('ERR_CLAIM_INVALID', 'the "auth_time" claim is in the future', { claim: 'auth_time' })
   }
   if (checks.subject !== undefined && payload.sub !== checks.subject) {
-    fail('ERR_CLAIM_INVALID', 'the "sub" claim is not the expected subject', 'sub')
+    fail('ERR_CLAIM_INVALID', 'the "sub" claim is not the expected subject', { claim: 'sub' })
   }
 }
 
@@ -205,7 +210,7 @@ export function checkIssuer(payload: Record<string, unknown>, policy: ClaimPolic
     'ERR_CLAIM_INVALID',
     `the "iss" claim is not the configured issuer ${listed(configured)}` +
       `${typeof payload.iss === 'string' ? issuerHint(payload.iss, configured) : ''}${policy.hint(payload)}`,
-    'iss',
+    { claim: 'iss' },
   )
 }
 
@@ -235,9 +240,9 @@ export async function checkTokenHashes(payload: IdTokenPayload, checks: VerifyCh
 }
 
 async function checkHash(claimed: string | undefined, value: string, hash: HashName, claim: string): Promise<void> {
-  if (claimed === undefined) fail('ERR_CLAIM_INVALID', `the "${claim}" claim is missing`, claim)
+  if (claimed === undefined) fail('ERR_CLAIM_INVALID', `the "${claim}" claim is missing`, { claim })
   const digest = new Uint8Array(await crypto.subtle.digest(hash, encoder.encode(value)))
   if (encodeBase64Url(digest.subarray(0, digest.length >> 1)) !== claimed) {
-    fail('ERR_CLAIM_INVALID', `the "${claim}" claim does not match`, claim)
+    fail('ERR_CLAIM_INVALID', `the "${claim}" claim does not match`, { claim })
   }
 }

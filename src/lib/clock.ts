@@ -1,5 +1,5 @@
-import { IdTokenError } from '../errors.ts'
-import type { EventHandler } from '../events.ts'
+import { IdTokenError } from './errors.ts'
+import type { EventHandler } from './events.ts'
 
 // Browsers' clocks are often wrong by minutes or days. With `serverTime`, the provider's `Date` header
 // (RFC 9110 §6.6.1, one-second resolution) estimates the offset; it is applied, bounded, to time checks.

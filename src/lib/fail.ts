@@ -1,9 +1,6 @@
-import { IdTokenError, type IdTokenErrorCode } from '../errors.ts'
+import { IdTokenError, type IdTokenErrorCode, type IdTokenErrorOptions } from './errors.ts'
 
-// A throw helper keeps call sites on one line and lets TypeScript see `never`.
-export function fail(code: IdTokenErrorCode, message: string, claim?: string, cause?: unknown): never {
-  const options: { claim?: string; cause?: unknown } = {}
-  if (claim !== undefined) options.claim = claim
-  if (cause !== undefined) options.cause = cause
+// The one way the verifier fails: call sites stay on one line and TypeScript sees `never`.
+export function fail(code: IdTokenErrorCode, message: string, options?: IdTokenErrorOptions): never {
   throw new IdTokenError(code, message, options)
 }

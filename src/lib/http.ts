@@ -1,4 +1,4 @@
-import { IdTokenError } from '../errors.ts'
+import { IdTokenError } from './errors.ts'
 import { fail } from './fail.ts'
 
 export interface HttpOptions {
@@ -81,7 +81,7 @@ async function exchange(
     if (headers !== undefined) init.headers = headers
     response = await http.fetch(url, init)
   } catch (cause) {
-    fail('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: network error`, undefined, cause)
+    fail('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: network error`, { cause })
   }
   if (signal.aborted) {
     discard(response)
@@ -110,13 +110,13 @@ async function exchange(
     bytes = await readBounded(response, subject, signal)
   } catch (cause) {
     if (cause instanceof IdTokenError) throw cause
-    fail('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: network error`, undefined, cause)
+    fail('ERR_JWKS_UNAVAILABLE', `${subject} could not be fetched: network error`, { cause })
   }
   let text: string
   try {
     text = utf8.decode(bytes)
   } catch (cause) {
-    fail('ERR_JWKS_INVALID', `${subject} is not valid JSON (not UTF-8)`, undefined, cause)
+    fail('ERR_JWKS_INVALID', `${subject} is not valid JSON (not UTF-8)`, { cause })
   }
   let body: unknown
   try {
@@ -126,8 +126,7 @@ async function exchange(
     fail(
       'ERR_JWKS_INVALID',
       `${subject} is not valid JSON${/html/i.test(type) ? ' (an HTML page: is the URL right?)' : ''}`,
-      undefined,
-      cause,
+      { cause },
     )
   }
   return { body, headers: response.headers, status: response.status }

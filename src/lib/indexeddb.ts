@@ -1,4 +1,4 @@
-import type { CachedEntry, JwksStore } from '../stores.ts'
+import type { CachedEntry, JwksStore } from './store.ts'
 
 const SCHEMA_VERSION = 1
 const OBJECT_STORE = 'entries'
@@ -39,7 +39,21 @@ function storage(): Storage | undefined {
   }
 }
 
+// Stores seen by every tab of an origin: their fetches are coordinated with Web Locks and BroadcastChannel.
+const sharedByTabs = /* @__PURE__ */ new WeakSet<JwksStore>()
+
+/** The IndexedDB store behind `store`, if {@link createIndexedDbStore} made it. */
+export function tabStoreOf(store: JwksStore): TabStore | undefined {
+  return sharedByTabs.has(store) ? (store as TabStore) : undefined
+}
+
 export function createIndexedDbStore(name: string, factory: unknown): TabStore {
+  const store = openIndexedDbStore(name, factory)
+  sharedByTabs.add(store)
+  return store
+}
+
+function openIndexedDbStore(name: string, factory: unknown): TabStore {
   // A first visit: nothing stored when the page started. Stays so until another tab marks the database.
   const emptyAtStart = markOf(name) === null
   let markedHere = false

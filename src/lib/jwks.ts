@@ -1,7 +1,8 @@
 import { fail } from './fail.ts'
 import { importVerifyKey, keyProblem, type Jwk } from './keys.ts'
 import { algorithmSpec, type AlgorithmSpec } from './algorithms.ts'
-import type { CachedEntry } from '../stores.ts'
+import type { IdTokenErrorReason } from './errors.ts'
+import type { CachedEntry } from './store.ts'
 
 /** One key of a set, with its imported `CryptoKey`s (one per alg, made on first use). */
 export interface KeyEntry {
@@ -52,14 +53,20 @@ export function indexKeySet(document: unknown, previous?: KeySet, stored?: Cache
 }
 
 /** What key selection found: a key, or why not, and whether a fresher set could change the answer. */
-export type Selection = KeyEntry | { readonly problem: string; readonly unknownKid: boolean }
+export type Selection = KeyEntry | KeyProblem
+
+/** Why no key: the message, and the stable reason (`unknown-kid` is the one a fresher set could change). */
+export interface KeyProblem {
+  readonly problem: string
+  readonly reason: Exclude<IdTokenErrorReason, 'import-failed'>
+}
 
 export function selectKey(set: KeySet, kid: string | undefined, alg: string, spec: AlgorithmSpec): Selection {
   const candidates = kid === undefined ? set.entries : set.byKid.get(kid)
   if (candidates === undefined || candidates.length === 0) {
     return {
       problem: kid === undefined ? 'the key set is empty' : 'no key in the set has the token\'s "kid"',
-      unknownKid: true,
+      reason: 'unknown-kid',
     }
   }
   let found: KeyEntry | undefined
@@ -79,7 +86,7 @@ export function selectKey(set: KeySet, kid: string | undefined, alg: string, spe
     }
   }
   if (found === undefined) {
-    return { problem: `the key for this token is not usable: ${firstProblem}`, unknownKid: false }
+    return { problem: `the key for this token is not usable: ${firstProblem}`, reason: 'unusable' }
   }
   if (usable > 1) {
     // Ambiguity is refused rather than resolved by trying keys in turn (OIDC Core 10.1).
@@ -88,7 +95,7 @@ export function selectKey(set: KeySet, kid: string | undefined, alg: string, spe
         kid === undefined
           ? `the token has no "kid" and ${usable} keys in the set fit its "alg"`
           : `${usable} keys in the set share the token's "kid"`,
-      unknownKid: false,
+      reason: 'ambiguous',
     }
   }
   return found
@@ -130,12 +137,10 @@ export function cryptoKeyFor(entry: KeyEntry, alg: string, spec: AlgorithmSpec):
     key = importVerifyKey(entry.jwk, spec).then(
       (imported) => (entry.ready.set(alg, imported), imported),
       (cause: unknown) =>
-        fail(
-          'ERR_KEY_NOT_FOUND',
-          'the key for this token could not be imported (invalid key material)',
-          undefined,
+        fail('ERR_KEY_NOT_FOUND', 'the key for this token could not be imported (invalid key material)', {
           cause,
-        ),
+          reason: 'import-failed',
+        }),
     )
     entry.imported.set(alg, key)
   }

@@ -17,7 +17,7 @@ export interface JwtClaims {
 
 export function checkRequired(payload: object, names: readonly string[]): void {
   for (const claim of names) {
-    if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing`, claim)
+    if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing`, { claim })
   }
 }
 
@@ -30,7 +30,7 @@ export function checkIssuerAndAudience(payload: JwtClaims, policy: ClaimPolicy):
     fail(
       'ERR_CLAIM_INVALID',
       `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${policy.hint(payload)}`,
-      'aud',
+      { claim: 'aud' },
     )
   }
 }
@@ -39,20 +39,21 @@ export function checkIssuerAndAudience(payload: JwtClaims, policy: ClaimPolicy):
 export function checkTimes(payload: JwtClaims, policy: ClaimPolicy, now: number): void {
   const tolerance = policy.clockTolerance
   if (payload.exp !== undefined && payload.exp + tolerance <= now)
-    fail('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', 'exp')
+    fail('ERR_TOKEN_EXPIRED', 'the token has expired ("exp")', { claim: 'exp' })
   if (payload.nbf !== undefined && payload.nbf > now + tolerance) {
-    fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet ("nbf")', 'nbf')
+    fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet ("nbf")', { claim: 'nbf' })
   }
   const iat = payload.iat
   if (iat === undefined) return
-  if (iat > now + tolerance) fail('ERR_TOKEN_NOT_YET_VALID', 'the token was issued in the future ("iat")', 'iat')
+  if (iat > now + tolerance)
+    fail('ERR_TOKEN_NOT_YET_VALID', 'the token was issued in the future ("iat")', { claim: 'iat' })
   if (policy.maxTokenAge !== undefined && now - iat > policy.maxTokenAge + tolerance) {
-    fail('ERR_CLAIM_INVALID', 'the token is older than maxTokenAge ("iat")', 'iat')
+    fail('ERR_CLAIM_INVALID', 'the token is older than maxTokenAge ("iat")', { claim: 'iat' })
   }
 }
 
 /** `sub`, when present, is not empty. */
 export function checkSubject(payload: JwtClaims): void {
   if (payload.sub !== undefined && payload.sub.length === 0)
-    fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', 'sub')
+    fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', { claim: 'sub' })
 }

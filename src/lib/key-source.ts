@@ -1,8 +1,9 @@
 import { fail } from './fail.ts'
 import { cryptoKeyFor, indexKeySet, isObject, selectKey, storedKeyName, type KeyEntry, type KeySet } from './jwks.ts'
 import { issuerHint } from './issuers.ts'
-import { isSupportedAlgorithm, type AlgorithmSpec } from './algorithms.ts'
-import { jwksUriProblem } from '../options.ts'
+import type { AlgorithmSpec } from './algorithms.ts'
+import { createAllowlist } from './allowlist.ts'
+import { discoveryUrl, jwksUriProblem } from './urls.ts'
 import { remoteDocument, type CacheContext, type RemoteDocument } from './remote.ts'
 import { storeKey } from './persisted.ts'
 
@@ -15,6 +16,10 @@ export interface KeySourceOptions {
   readonly cooldown: number
   /** Milliseconds an unknown `kid` may wait for the next permitted refetch (the request timeout). */
   readonly maxKidWait: number
+  /** The `algorithms` option. */
+  readonly algorithms: readonly string[] | undefined
+  /** Whether the profile takes its default allowlist from the discovery document (allowlist.ts). */
+  readonly algorithmsFromDiscovery: boolean
 }
 
 // Verifications that may wait at once for a refetch caused by unknown kids. A genuine rotation needs only the
@@ -23,14 +28,15 @@ const MAX_KID_WAITERS = 4
 
 interface Discovery {
   readonly jwksUri: string
-  readonly algorithms: readonly string[] | undefined
+  /** `id_token_signing_alg_values_supported` as announced (checked to be an array). */
+  readonly algorithms: readonly unknown[] | undefined
 }
 
 export interface KeySource {
-  /** The supported algorithms the discovery document announces, or undefined without discovery. */
-  discoveredAlgorithms(): Promise<readonly string[] | undefined>
-  /** The same, synchronously, while the discovery document is fresh. */
-  freshAlgorithms(): readonly string[] | undefined
+  /** The header `alg` values accepted, synchronously: undefined while a discovery document must be fetched. */
+  allowed(): ReadonlySet<string> | undefined
+  /** The same, fetching the discovery document when needed. */
+  whenAllowed(): Promise<ReadonlySet<string>>
   /** The key for a token, fetching and importing as needed; `entry.ready` then holds its `CryptoKey` for `alg`. */
   key(kid: string | undefined, alg: string, spec: AlgorithmSpec): Promise<KeyEntry>
   /** The key when the set is fresh and the key already imported: the hot path, with no await. */
@@ -47,6 +53,7 @@ export interface KeySource {
  */
 export function createKeySource(options: KeySourceOptions): KeySource {
   const { issuers, cache, cooldown, maxKidWait } = options
+  const allowlist = createAllowlist(options.algorithms, options.algorithmsFromDiscovery)
   const issuer = issuers[0]!
   const now = cache.now
   const discovery: RemoteDocument<Discovery> | undefined =
@@ -113,11 +120,15 @@ export function createKeySource(options: KeySourceOptions): KeySource {
   }
 
   return {
-    async discoveredAlgorithms() {
-      return discovery === undefined ? undefined : (await discovery.get()).algorithms
+    allowed() {
+      if (discovery === undefined) return allowlist(undefined)
+      const document = discovery.fresh()
+      return document && allowlist(document.algorithms)
     },
 
-    freshAlgorithms: () => discovery?.fresh()?.algorithms,
+    async whenAllowed() {
+      return allowlist(discovery && (await discovery.get()).algorithms)
+    },
 
     readyKey(kid, alg, spec) {
       const set = currentJwks()?.fresh()
@@ -132,7 +143,7 @@ export function createKeySource(options: KeySourceOptions): KeySource {
       let selection = selectKey(set, kid, alg, spec)
       // A set fetched for this very call is as new as it gets: refetching it again would be waste.
       const refetch =
-        'problem' in selection && selection.unknownKid && document.fetchedAt() === fetchedBefore
+        'problem' in selection && selection.reason === 'unknown-kid' && document.fetchedAt() === fetchedBefore
           ? refetchForUnknownKid(document)
           : undefined
       if (refetch !== undefined) {
@@ -141,13 +152,13 @@ export function createKeySource(options: KeySourceOptions): KeySource {
       }
       if ('problem' in selection) {
         // During an outage an unknown kid may be a rotation we cannot see: the same code as for any other token.
-        if (selection.unknownKid && document.failing()) {
+        if (selection.reason === 'unknown-kid' && document.failing()) {
           fail(
             'ERR_JWKS_UNAVAILABLE',
             `the key set at ${document.url} cannot be fetched, and the token's key is not in the cached copy`,
           )
         }
-        fail('ERR_KEY_NOT_FOUND', selection.problem)
+        fail('ERR_KEY_NOT_FOUND', selection.problem, { reason: selection.reason })
       }
       const imported = selection.ready.has(alg)
       const key = await cryptoKeyFor(selection, alg, spec)
@@ -165,8 +176,6 @@ export function createKeySource(options: KeySourceOptions): KeySource {
     },
   }
 }
-
-const discoveryUrl = (issuer: string): string => `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`
 
 function parseDiscovery(body: unknown, issuer: string, url: string): Discovery {
   if (!isObject(body)) fail('ERR_JWKS_INVALID', `the discovery document at ${url} is not a JSON object`)
@@ -186,16 +195,12 @@ function parseDiscovery(body: unknown, issuer: string, url: string): Discovery {
   const problem = jwksUriProblem(jwksUri, issuer)
   if (problem !== undefined)
     fail('ERR_JWKS_INVALID', `the discovery document at ${url} has a "jwks_uri" that ${problem}`)
-  const announced = body.id_token_signing_alg_values_supported
-  let algorithms: string[] | undefined
-  if (announced !== undefined) {
-    if (!Array.isArray(announced)) {
-      fail(
-        'ERR_JWKS_INVALID',
-        `the discovery document at ${url} has an "id_token_signing_alg_values_supported" that is not an array`,
-      )
-    }
-    algorithms = announced.filter((alg): alg is string => typeof alg === 'string' && isSupportedAlgorithm(alg))
+  const algorithms = body.id_token_signing_alg_values_supported
+  if (algorithms !== undefined && !Array.isArray(algorithms)) {
+    fail(
+      'ERR_JWKS_INVALID',
+      `the discovery document at ${url} has an "id_token_signing_alg_values_supported" that is not an array`,
+    )
   }
   return { jwksUri, algorithms }
 }

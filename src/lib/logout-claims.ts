@@ -45,7 +45,7 @@ export interface LogoutTokenPayload {
 export function checkLogoutClaimTypes(payload: Record<string, unknown>): LogoutTokenPayload {
   checkClaimTypes(payload)
   if (Object.hasOwn(payload, 'events') && !isObject(payload.events))
-    fail('ERR_TOKEN_MALFORMED', 'the "events" claim is not a JSON object', 'events')
+    fail('ERR_TOKEN_MALFORMED', 'the "events" claim is not a JSON object', { claim: 'events' })
   return payload as unknown as LogoutTokenPayload
 }
 
@@ -58,16 +58,18 @@ export function checkLogoutClaims(payload: LogoutTokenPayload, policy: ClaimPoli
   checkIssuerAndAudience(payload, policy)
   checkTimes(payload, policy, now)
   if (payload.sub === undefined && payload.sid === undefined) {
-    fail('ERR_CLAIM_INVALID', 'a logout token must have a "sub" or a "sid" claim, or both', 'sid')
+    fail('ERR_CLAIM_INVALID', 'a logout token must have a "sub" or a "sid" claim, or both', { claim: 'sid' })
   }
   checkSubject(payload)
   if (!Object.hasOwn(payload.events, BACKCHANNEL_LOGOUT_EVENT)) {
-    fail('ERR_CLAIM_INVALID', `the "events" claim has no "${BACKCHANNEL_LOGOUT_EVENT}" member`, 'events')
+    fail('ERR_CLAIM_INVALID', `the "events" claim has no "${BACKCHANNEL_LOGOUT_EVENT}" member`, { claim: 'events' })
   }
   if (!isObject(payload.events[BACKCHANNEL_LOGOUT_EVENT])) {
-    fail('ERR_CLAIM_INVALID', `the "events" member "${BACKCHANNEL_LOGOUT_EVENT}" is not a JSON object`, 'events')
+    fail('ERR_CLAIM_INVALID', `the "events" member "${BACKCHANNEL_LOGOUT_EVENT}" is not a JSON object`, {
+      claim: 'events',
+    })
   }
   // §2.4: prohibited, so that a logout token can never pass as an ID token in an authentication response.
   if (Object.hasOwn(payload, 'nonce'))
-    fail('ERR_CLAIM_INVALID', 'a logout token must not have a "nonce" claim', 'nonce')
+    fail('ERR_CLAIM_INVALID', 'a logout token must not have a "nonce" claim', { claim: 'nonce' })
 }

@@ -1,4 +1,5 @@
-import type { CachedEntry, JwksStore } from '../stores.ts'
+import type { CachedEntry, JwksStore } from './store.ts'
+import type { FreshnessPolicy } from './freshness.ts'
 import type { TabStore } from './indexeddb.ts'
 import { openChannel } from './tabs.ts'
 
@@ -9,8 +10,7 @@ export interface PersistenceContext {
   readonly tabStore: TabStore | undefined
   readonly now: () => number
   /** Milliseconds: no stored copy is trusted to be fresh (or stale-usable) for longer than this. */
-  readonly maxFreshness: number
-  readonly maxStale: number
+  readonly freshness: FreshnessPolicy
 }
 
 /** A document's copy in the store: read back validated, written off the critical path, shared with other tabs. */
@@ -52,11 +52,11 @@ export function persistedCopy(context: PersistenceContext, key: string, onChange
       const at = now()
       let { fetchedAt, freshUntil, staleUntil = freshUntil } = entry
       // Stored under a clock that ran ahead, or damaged: usable as a stale copy, never fresh beyond the bounds.
-      if (fetchedAt > at || freshUntil - fetchedAt > context.maxFreshness) {
+      if (fetchedAt > at || freshUntil - fetchedAt > context.freshness.max) {
         fetchedAt = Math.min(fetchedAt, at)
         freshUntil = Math.min(freshUntil, at)
       }
-      staleUntil = Math.min(staleUntil, freshUntil + context.maxStale)
+      staleUntil = Math.min(staleUntil, freshUntil + context.freshness.maxStale)
       return { ...entry, fetchedAt, freshUntil, staleUntil }
     },
 

@@ -1,7 +1,7 @@
 // The verification core every token profile shares: split, header cache, allowlist, key source, signature,
 // then the profile's claim rules and the `check` hook. A profile brings only what differs (the header `typ`,
 // the claims and their types, where the allowlist comes from), so no rule of one profile reaches another.
-import { algorithmSpec, type HashName, type SupportedAlgorithm } from './algorithms.ts'
+import { algorithmSpec, type HashName } from './algorithms.ts'
 import { checkIssuer, type ClaimPolicy } from './claims.ts'
 import type { JwtClaims } from './jwt-claims.ts'
 import { fail } from './fail.ts'
@@ -11,13 +11,11 @@ import { createKeySource, type KeySource } from './key-source.ts'
 import { issuersOf, type IssuerMatch } from './issuers.ts'
 import type { CacheContext } from './remote.ts'
 import type { Jwk } from './keys.ts'
-import { IdTokenError } from '../errors.ts'
+import { IdTokenError } from './errors.ts'
 import { verifySignature } from './signature.ts'
 import { createClock } from './clock.ts'
 import { safeStore } from './safe-store.ts'
-import { emitter } from '../events.ts'
-import { indexedDbStore, memoryStore, tabStoreOf } from '../stores.ts'
-import type { CheckedToken, ResolvedOptions } from '../options.ts'
+import type { CheckedToken, ResolvedOptions } from './options.ts'
 
 /** What one kind of token (ID, access, logout) adds to the shared core. */
 export interface Profile<P, C extends object> {
@@ -31,6 +29,8 @@ export interface Profile<P, C extends object> {
   validate(checks: C): void
   /** The claim rules, in the profile's order; `now` in seconds. */
   claims(payload: P, policy: ClaimPolicy, checks: C, now: number): void
+  /** Without the `algorithms` option, whether the discovery document's algorithms apply (allowlist.ts). */
+  readonly algorithmsFromDiscovery: boolean
   /** Checks that need the signing algorithm's hash (at_hash, c_hash); undefined when none is asked for. */
   hashes?(payload: P, checks: C, hash: HashName): Promise<void> | undefined
 }
@@ -48,36 +48,21 @@ export interface Pipeline<P, C> {
 }
 
 const NO_CHECKS = Object.freeze({})
-const DEFAULT_ALGORITHMS: readonly SupportedAlgorithm[] = ['RS256']
 
 export function createPipeline<P extends JwtClaims, C extends object>(
   resolved: ResolvedOptions,
   profile: Profile<P, C>,
 ): Pipeline<P, C> {
-  const { now, check } = resolved
-  // Without discovery nothing announces algorithms: the default allowlist is fixed up front.
-  const allowlist =
-    resolved.allowlist ?? (resolved.jwksUri === undefined ? undefined : new Set<string>(DEFAULT_ALGORITHMS))
-  const emit = emitter(resolved.onEvent)
+  const { now, check, emit } = resolved
   const clock = createClock(resolved.serverTime, now, emit)
-  const cache = resolved.cache
-  const store = cache === 'memory' ? memoryStore() : cache === 'indexeddb' ? indexedDbStore() : cache
-  const tabStore = tabStoreOf(store)
   const context: CacheContext = {
-    store: safeStore(store, emit, now),
-    shared: cache !== 'memory',
-    tabStore,
+    store: safeStore(resolved.store, emit, now),
+    shared: resolved.shared,
+    tabStore: resolved.tabStore,
     http: { fetch: resolved.fetch, timeout: resolved.timeout },
     now,
-    freshness: {
-      min: resolved.minCacheAge * 1000,
-      max: resolved.maxCacheAge * 1000,
-      fallback: resolved.defaultCacheAge * 1000,
-      maxStale: resolved.staleWhileRevalidate * 1000,
-    },
-    maxFreshness: resolved.maxCacheAge * 1000,
-    maxStale: resolved.staleWhileRevalidate * 1000,
-    staleIfError: resolved.staleIfError * 1000,
+    freshness: resolved.freshness,
+    staleIfError: resolved.staleIfError,
     emit,
     onResponse: clock.observe,
     waitUntil: resolved.waitUntil,
@@ -95,36 +80,25 @@ export function createPipeline<P extends JwtClaims, C extends object>(
 
   // Where a token's keys come from: one source for `jwksUri` (or a single issuer), else one per issuer,
   // made when a token first names it.
-  function route(names: readonly string[]): Route {
-    const source = createKeySource({
+  const sourceOf = (names: readonly string[]): KeySource =>
+    createKeySource({
       issuers: names,
       jwksUri: resolved.jwksUri,
-      cooldown: resolved.cooldown * 1000,
+      cooldown: resolved.cooldown,
       maxKidWait: resolved.timeout,
+      algorithms: resolved.algorithms,
+      algorithmsFromDiscovery: profile.algorithmsFromDiscovery,
       cache: context,
     })
-    let announced: readonly string[] | undefined
-    let announcedSet: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
-    return {
-      source,
-      // The discovery document decides the allowlist; rebuilt only when a new document was parsed.
-      allowedBy(discovered) {
-        if (discovered !== announced) {
-          announced = discovered
-          announcedSet = new Set(discovered ?? DEFAULT_ALGORITHMS)
-        }
-        return announcedSet
-      },
-    }
-  }
-  const single = resolved.jwksUri !== undefined || resolved.issuers.length === 1 ? route(resolved.issuers) : undefined
-  const routes = new Map<string, Route>()
-  const routeFor = (configured: string): Route => {
-    let found = routes.get(configured)
-    if (found === undefined) routes.set(configured, (found = route([configured])))
+  const single =
+    resolved.jwksUri !== undefined || resolved.issuers.length === 1 ? sourceOf(resolved.issuers) : undefined
+  const sources = new Map<string, KeySource>()
+  const sourceFor = (configured: string): KeySource => {
+    let found = sources.get(configured)
+    if (found === undefined) sources.set(configured, (found = sourceOf([configured])))
     return found
   }
-  const everyRoute = (): Route[] => (single === undefined ? resolved.issuers.map(routeFor) : [single])
+  const everySource = (): KeySource[] => (single === undefined ? resolved.issuers.map(sourceFor) : [single])
 
   // Headers repeat across the tokens of one issuer: each distinct one is parsed and checked once.
   const headers = new Map<string, JwsHeader>()
@@ -137,16 +111,15 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       const cached = headers.get(segment)
       const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
       let payload: P | undefined
-      let chosen = single
-      if (chosen === undefined) {
+      let source = single
+      if (source === undefined) {
         // Several issuers: the (unverified) iss picks one of the configured issuers, never anything else.
         payload = decodePayload(parts)
         const match = issuers.match(payload.iss)
         if (match === undefined) checkIssuer(payload as never, policy)
-        chosen = routeFor(match!.configured)
+        source = sourceFor(match!.configured)
       }
-      const { source } = chosen
-      const allowed = allowlist ?? chosen.allowedBy(source.freshAlgorithms() ?? (await source.discoveredAlgorithms()))
+      const allowed = source.allowed() ?? (await source.whenAllowed())
       const spec = allowed.has(header.alg) ? algorithmSpec(header.alg) : undefined
       if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
       if (cached === undefined) {
@@ -180,17 +153,12 @@ export function createPipeline<P extends JwtClaims, C extends object>(
     },
 
     async refresh() {
-      await Promise.all(everyRoute().map((r) => r.source.refresh()))
+      await Promise.all(everySource().map((source) => source.refresh()))
     },
     async warm() {
-      await Promise.all(everyRoute().map((r) => r.source.warm()))
+      await Promise.all(everySource().map((source) => source.warm()))
     },
   }
-}
-
-interface Route {
-  readonly source: KeySource
-  allowedBy(discovered: readonly string[] | undefined): ReadonlySet<string>
 }
 
 function runCheck(
@@ -204,6 +172,6 @@ function runCheck(
     check({ payload: payload as never, header, issuer: match.configured, params: match.params, key })
   } catch (error) {
     if (error instanceof IdTokenError) throw error
-    fail('ERR_CLAIM_INVALID', 'the token was refused by the "check" option', undefined, error)
+    fail('ERR_CLAIM_INVALID', 'the token was refused by the "check" option', { cause: error })
   }
 }

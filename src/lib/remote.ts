@@ -1,7 +1,7 @@
-import { IdTokenError } from '../errors.ts'
+import { IdTokenError } from './errors.ts'
 import { fail } from './fail.ts'
-import type { EventHandler } from '../events.ts'
-import type { CachedEntry } from '../stores.ts'
+import type { EventHandler } from './events.ts'
+import type { CachedEntry } from './store.ts'
 import { createBackoff } from './backoff.ts'
 import { refreshAheadAt, type FreshnessPolicy } from './freshness.ts'
 import { getJson, type HttpOptions } from './http.ts'
@@ -15,7 +15,6 @@ export interface CacheContext extends PersistenceContext {
   /** The store is seen by other tabs or isolates: coordinate fetches and re-read it before fetching. */
   readonly shared: boolean
   readonly http: HttpOptions
-  readonly freshness: FreshnessPolicy
   /** Milliseconds past freshness during which a copy is used when the provider cannot be reached. */
   readonly staleIfError: number
   readonly emit: EventHandler

@@ -1,4 +1,4 @@
-import type { CachedEntry } from '../stores.ts'
+import type { CachedEntry } from './store.ts'
 import { fail } from './fail.ts'
 import { freshnessOf, type FreshnessPolicy } from './freshness.ts'
 import type { JsonResponse } from './http.ts'

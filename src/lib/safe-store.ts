@@ -1,5 +1,5 @@
-import type { CachedEntry, JwksStore } from '../stores.ts'
-import type { EventHandler } from '../events.ts'
+import type { CachedEntry, JwksStore } from './store.ts'
+import type { EventHandler } from './events.ts'
 import { createBackoff } from './backoff.ts'
 import { TIMED_OUT, within } from './within.ts'
 

@@ -1,4 +1,4 @@
-import type { VerifierOptions } from '../options.ts'
+import type { VerifierOptions } from '../index.ts'
 import { part, requireObject, strings } from './shared.ts'
 
 /**

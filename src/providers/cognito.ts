@@ -1,4 +1,4 @@
-import type { CheckedToken, VerifierOptions } from '../options.ts'
+import type { CheckedToken, VerifierOptions } from '../index.ts'
 import { misuse, part, refuse, requireObject, strings } from './shared.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { CheckedToken, VerifierOptions } from '../options.ts'
+import type { CheckedToken, VerifierOptions } from '../index.ts'
 import { misuse, refuse, requireObject } from './shared.ts'
 
 /**

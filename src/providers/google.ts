@@ -1,4 +1,4 @@
-import type { CheckedToken, VerifierOptions } from '../options.ts'
+import type { CheckedToken, VerifierOptions } from '../index.ts'
 import { listed, misuse, refuse, requireObject, strings } from './shared.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { CheckedToken, VerifierOptions } from '../options.ts'
+import type { CheckedToken, VerifierOptions } from '../index.ts'
 import { baseUrl, misuse, part, refuse, requireObject, strings } from './shared.ts'
 
 /**

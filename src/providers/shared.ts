@@ -1,7 +1,7 @@
 // What the presets share: argument checks that fail with a TypeError naming the preset, and refusals.
 // Import only what src/index.ts exports from outside this folder: the build points these imports at the SDK
 // entry (dist/index.js), so that a preset throws the very IdTokenError class applications catch.
-import { IdTokenError } from '../errors.ts'
+import { IdTokenError } from '../index.ts'
 
 export function misuse(preset: string, message: string): never {
   throw new TypeError(`${preset}: ${message}`)

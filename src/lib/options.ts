@@ -1,10 +1,13 @@
-import { isSupportedAlgorithm, type SupportedAlgorithm } from './lib/algorithms.ts'
-import type { IdTokenPayload, VerifyChecks } from './lib/claims.ts'
-import type { JwsHeader } from './lib/header.ts'
-import { isTemplate } from './lib/issuers.ts'
-import { checkNames, misuseOf, secondsOption } from './lib/misuse.ts'
-import type { JwksStore } from './stores.ts'
-import type { EventHandler } from './events.ts'
+import { isSupportedAlgorithm, type SupportedAlgorithm } from './algorithms.ts'
+import type { IdTokenPayload, VerifyChecks } from './claims.ts'
+import { emitter, type EventHandler } from './events.ts'
+import type { FreshnessPolicy } from './freshness.ts'
+import type { JwsHeader } from './header.ts'
+import { createIndexedDbStore, tabStoreOf, type TabStore } from './indexeddb.ts'
+import { isTemplate } from './issuers.ts'
+import { checkNames, misuseOf, secondsOption, type Misuse } from './misuse.ts'
+import { createMemoryStore, type JwksStore } from './store.ts'
+import { jwksUriProblem } from './urls.ts'
 
 /**
  * The type of the `fetch` option: the runtime's own `fetch` where the project declares one (the DOM lib,
@@ -142,45 +145,33 @@ export interface CheckedToken<P = IdTokenPayload> {
   readonly key: Readonly<Record<string, unknown>>
 }
 
-// Numeric options: default, and whether zero is allowed. `undefined` default means "off".
-const NUMERIC: Record<keyof Numeric, readonly [number | undefined, boolean]> = {
-  clockTolerance: [60, true],
-  maxTokenAge: [undefined, true],
-  timeout: [5000, false],
-  cooldown: [30, true],
-  maxTokenLength: [16384, false],
-  defaultCacheAge: [600, true],
-  minCacheAge: [60, true],
-  maxCacheAge: [86400, true],
-  staleWhileRevalidate: [3600, true],
-  staleIfError: [21600, true],
-}
-
-interface Numeric {
-  readonly clockTolerance: number
-  readonly maxTokenAge: number | undefined
-  readonly timeout: number
-  readonly cooldown: number
-  readonly maxTokenLength: number
-  readonly defaultCacheAge: number
-  readonly minCacheAge: number
-  readonly maxCacheAge: number
-  readonly staleWhileRevalidate: number
-  readonly staleIfError: number
-}
-
-export interface ResolvedOptions extends Numeric {
+/** The options of every token profile, checked once at creation. */
+export interface ResolvedOptions {
   readonly issuers: readonly string[]
   readonly audiences: readonly string[]
   readonly jwksUri: string | undefined
-  readonly allowlist: ReadonlySet<string> | undefined
-  readonly cache: 'memory' | 'indexeddb' | JwksStore
+  /** The `algorithms` option; what applies without it is decided by allowlist.ts. */
+  readonly algorithms: readonly string[] | undefined
+  readonly store: JwksStore
+  /** The store is seen by other tabs or isolates (anything but the default memory store). */
+  readonly shared: boolean
+  /** The IndexedDB store, when the store is one: tabs coordinate through it. */
+  readonly tabStore: TabStore | undefined
   readonly fetch: typeof fetch
   readonly now: () => number
   readonly serverTime: boolean
-  readonly onEvent: EventHandler | undefined
+  readonly emit: EventHandler
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
   readonly check: ((token: CheckedToken<never>) => void) | undefined
+  // Token rules, in seconds like the claims they bound.
+  readonly clockTolerance: number
+  readonly maxTokenAge: number | undefined
+  readonly maxTokenLength: number
+  // The network and the cache, in milliseconds.
+  readonly timeout: number
+  readonly cooldown: number
+  readonly freshness: FreshnessPolicy
+  readonly staleIfError: number
 }
 
 // Misuse is a TypeError at creation, not a verification failure much later.
@@ -188,29 +179,22 @@ export function resolveOptions(options: VerifierOptions, name = 'createVerifier'
   const misuse = misuseOf(name)
   if (typeof options !== 'object' || options === null) misuse('options are required')
   // Looked up when used, not now: a verifier made before MSW starts or a fake clock is installed must see them.
-  const { issuer, audience, jwksUri, algorithms, fetch: fetchFn, now = () => Date.now(), onEvent, check } = options
-  const issuers = typeof issuer === 'string' ? [issuer] : issuer
-  if (!Array.isArray(issuers) || !issuers.length || !issuers.every((i) => typeof i === 'string' && i)) {
-    misuse('"issuer" must be a non-empty string or array of them')
-  }
-  const audiences = typeof audience === 'string' ? [audience] : audience
-  if (!Array.isArray(audiences) || !audiences.length || !audiences.every((a) => typeof a === 'string' && a)) {
-    misuse('"audience" must be a non-empty string or array of them')
-  }
-  if (jwksUri === undefined) {
-    for (const entry of issuers) {
-      if (isTemplate(entry)) misuse(`the issuer template "${entry}" has no discovery document: pass "jwksUri"`)
-      if (!/^https?:\/\/[^/]/i.test(entry)) {
+  const { jwksUri, algorithms, fetch: fetchFn, now = () => Date.now(), onEvent, waitUntil, check } = options
+  const issuers = nonEmptyStrings(options.issuer, 'issuer', misuse)
+  const audiences = nonEmptyStrings(options.audience, 'audience', misuse)
+  for (const issuer of issuers) {
+    if (jwksUri === undefined) {
+      if (isTemplate(issuer)) misuse(`the issuer template "${issuer}" has no discovery document: pass "jwksUri"`)
+      if (!/^https?:\/\/[^/]/i.test(issuer)) {
         misuse(
-          `"issuer" "${entry}" is not an absolute http(s) URL, so it has no discovery document: pass "jwksUri" ` +
+          `"issuer" "${issuer}" is not an absolute http(s) URL, so it has no discovery document: pass "jwksUri" ` +
             "with the provider's key set URL, or use a preset from idtoken-verify/providers",
         )
       }
+    } else {
+      const problem = jwksUriProblem(jwksUri, issuer)
+      if (problem !== undefined) misuse(`"jwksUri" ${problem}`)
     }
-  }
-  for (const entry of jwksUri === undefined ? [] : issuers) {
-    const problem = jwksUriProblem(jwksUri, entry)
-    if (problem !== undefined) misuse(`"jwksUri" ${problem}`)
   }
   if (algorithms !== undefined && (!Array.isArray(algorithms) || !algorithms.length))
     misuse('"algorithms" must be a non-empty array')
@@ -218,45 +202,74 @@ export function resolveOptions(options: VerifierOptions, name = 'createVerifier'
     if (typeof alg !== 'string' || !isSupportedAlgorithm(alg))
       misuse(`algorithm ${JSON.stringify(alg)} is not supported`)
   }
-  const cache = options.cache ?? (globalThis.indexedDB ? 'indexeddb' : 'memory')
-  if (cache !== 'memory' && cache !== 'indexeddb' && !isStore(cache))
-    misuse('"cache" must be "memory", "indexeddb" or a JwksStore')
-  const { waitUntil } = options
-  for (const [name, value] of [
-    ['fetch', fetchFn ?? now],
+  for (const [option, value] of [
+    ['fetch', fetchFn],
     ['now', now],
-    ['onEvent', onEvent ?? now],
-    ['waitUntil', waitUntil ?? now],
-    ['check', check ?? now],
+    ['onEvent', onEvent],
+    ['waitUntil', waitUntil],
+    ['check', check],
   ] as const) {
-    if (typeof value !== 'function') misuse(`"${name}" must be a function`)
+    if (value !== undefined && typeof value !== 'function') misuse(`"${option}" must be a function`)
   }
-  const resolved = {
-    issuers: [...issuers],
-    audiences: [...audiences],
+  const seconds = (option: keyof VerifierOptions, fallback: number): number =>
+    secondsOption(options[option], option, misuse) ?? fallback
+  const minCacheAge = seconds('minCacheAge', 60)
+  const maxCacheAge = seconds('maxCacheAge', 86400)
+  if (minCacheAge > maxCacheAge) misuse('"minCacheAge" exceeds "maxCacheAge"')
+  const cache = options.cache ?? (globalThis.indexedDB ? 'indexeddb' : 'memory')
+  const store = storeOf(cache, misuse)
+  return {
+    issuers,
+    audiences,
     jwksUri,
-    allowlist: algorithms && new Set<string>(algorithms),
-    cache,
+    algorithms: algorithms && [...algorithms],
+    store,
+    shared: cache !== 'memory',
+    tabStore: tabStoreOf(store),
     // Called on globalThis: some runtimes throw "Illegal invocation" for an unbound fetch.
     fetch: fetchFn ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
     now,
     serverTime: options.serverTime === true,
-    onEvent,
+    emit: emitter(onEvent),
     waitUntil,
     check,
-  } as Record<string, unknown>
-  for (const [name, [fallback, zero]] of Object.entries(NUMERIC)) {
-    const value = (options as unknown as Record<string, unknown>)[name] ?? fallback
-    if (
-      value !== undefined &&
-      !(typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0))
-    ) {
-      misuse(`"${name}" must be a ${zero ? 'non-negative' : 'positive'} number`)
-    }
-    resolved[name] = value
+    clockTolerance: seconds('clockTolerance', 60),
+    maxTokenAge: secondsOption(options.maxTokenAge, 'maxTokenAge', misuse),
+    maxTokenLength: positive(options.maxTokenLength, 'maxTokenLength', 16384, misuse),
+    timeout: positive(options.timeout, 'timeout', 5000, misuse),
+    cooldown: seconds('cooldown', 30) * 1000,
+    freshness: {
+      min: minCacheAge * 1000,
+      max: maxCacheAge * 1000,
+      fallback: seconds('defaultCacheAge', 600) * 1000,
+      maxStale: seconds('staleWhileRevalidate', 3600) * 1000,
+    },
+    staleIfError: seconds('staleIfError', 21600) * 1000,
   }
-  if ((resolved.minCacheAge as number) > (resolved.maxCacheAge as number)) misuse('"minCacheAge" exceeds "maxCacheAge"')
-  return resolved as unknown as ResolvedOptions
+}
+
+function nonEmptyStrings(value: unknown, option: string, misuse: Misuse): readonly string[] {
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list) || !list.length || !list.every((item) => typeof item === 'string' && item)) {
+    misuse(`"${option}" must be a non-empty string or array of them`)
+  }
+  return [...(list as string[])]
+}
+
+function positive(value: unknown, option: string, fallback: number, misuse: Misuse): number {
+  if (value === undefined) return fallback
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
+    misuse(`"${option}" must be a positive number`)
+  return value
+}
+
+function storeOf(cache: unknown, misuse: Misuse): JwksStore {
+  if (cache === 'memory') return createMemoryStore()
+  if (cache === 'indexeddb') return createIndexedDbStore('idtoken-verify', undefined)
+  const store = cache as JwksStore
+  if (typeof store?.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')
+    misuse('"cache" must be "memory", "indexeddb" or a JwksStore')
+  return store
 }
 
 const CHECK_NAMES = ['nonce', 'maxAge', 'accessToken', 'code', 'subject'] as const
@@ -270,23 +283,4 @@ export function checkVerifyChecks(checks: VerifyChecks): void {
     if (value !== undefined && typeof value !== 'string') verifyMisuse(`"${name}" must be a string`)
   }
   secondsOption(checks.maxAge, 'maxAge', verifyMisuse)
-}
-
-/** Why `uri` cannot be a key set's address for `issuer`: not http(s), or plain http under an https issuer. */
-export function jwksUriProblem(uri: unknown, issuer: string): string | undefined {
-  let protocol: string
-  try {
-    protocol = new URL(uri as string).protocol
-  } catch {
-    return 'is not an absolute URL'
-  }
-  if (protocol !== 'https:' && protocol !== 'http:') return 'is not an http(s) URL'
-  if (protocol === 'http:' && new URL(issuer, 'http://x').protocol === 'https:')
-    return 'is plain http for an https issuer'
-  return undefined
-}
-
-function isStore(value: unknown): value is JwksStore {
-  const store = value as JwksStore
-  return typeof store?.get === 'function' && typeof store.set === 'function' && typeof store.delete === 'function'
 }
