@@ -1,4 +1,4 @@
-import { decodeBase64Url } from './base64url.ts'
+import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
 import { sameAlgorithm, type AlgorithmSpec } from './algorithms.ts'
 
 /** A JSON Web Key as published in a key set: untrusted, so every member is `unknown` until checked. */
@@ -34,25 +34,22 @@ export function keyProblem(jwk: Jwk, alg: string, spec: AlgorithmSpec): string |
 }
 
 // The Ed25519 points of order 1, 2, 4 and 8, by the y of their encoding with the sign bit of x cleared:
-// libsodium's blocklist (ge25519_has_small_order), six canonical y values plus y = p and y = p + 1, the
-// non-canonical spellings of 0 and 1 that lenient decoders accept. Nobody holds a private key for such a
-// point, yet R = identity, S = 0 verifies under it (always for the identity, for one message in eight
-// otherwise), and WebCrypto engines import and use it. Refused like RSA e = 1. Key sets are public, so the
-// comparison need not be constant-time.
-const SMALL_ORDER_Y = [
-  '0000000000000000000000000000000000000000000000000000000000000000', // (±√−1, 0), order 4
-  '0100000000000000000000000000000000000000000000000000000000000000', // the identity
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', // order 8
-  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p − 1: (0, −1), order 2
-  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p ≡ 0
-  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p + 1 ≡ 1
-]
+// libsodium's blocklist (ge25519_has_small_order): y = 0 (order 4), 1 (the identity), p − 1 (order 2), the two
+// y of order 8, plus y = p and y = p + 1, the non-canonical spellings of 0 and 1 that lenient decoders accept.
+// Nobody holds a private key for such a point, yet R = identity, S = 0 verifies under it (always for the
+// identity, for one message in eight otherwise), and WebCrypto engines import and use it. Refused like RSA
+// e = 1. Key sets are public, so the comparison need not be constant-time.
+const ORDER_8_Y = ['JuiVj8KyJ7BFw_SJ8u-Y8NXfrAXTxjM5sTgCiG1T_AU', 'xxdqcD1N2E-6PAt2DRBnDyogU_osOczGTsf9d5KsA3o']
 
 function hasSmallOrder(point: Uint8Array): boolean {
-  let y = ''
-  for (let i = 0; i < point.length; i++) y += (i === 31 ? point[i]! & 0x7f : point[i]!).toString(16).padStart(2, '0')
-  return SMALL_ORDER_Y.includes(y)
+  const y = point.slice()
+  y[31]! &= 0x7f
+  // 0 or 1 (31 zero bytes after the first), or p − 1, p, p + 1 (0xec…0xee, then 0xff…, then 0x7f).
+  const rest = y.subarray(1, 31)
+  if (y[31] === 0 && y[0]! < 2 && rest.every((byte) => byte === 0)) return true
+  if (y[31] === 0x7f && y[0]! >= 0xec && y[0]! <= 0xee && rest.every((byte) => byte === 0xff)) return true
+  const encoded = encodeBase64Url(y)
+  return ORDER_8_Y.includes(encoded)
 }
 
 function rsaProblem(jwk: Jwk): string | undefined {
@@ -88,23 +85,23 @@ export function importVerifyKey(jwk: Jwk, spec: AlgorithmSpec): Promise<CryptoKe
 // ROCA (Nemec et al., CCS 2017): moduli from the vulnerable Infineon library are, modulo each of these
 // small primes, a power of 65537. An honest modulus passes that test for all of them with negligible
 // probability, so the fingerprint has no false positives in practice. Checked once per key.
-const ROCA_PRIMES = [
-  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113,
-  127, 131, 137, 139, 149, 151, 157, 163, 167,
-]
-let rocaSubgroups: Array<Set<number>> | undefined
+let roca: Array<readonly [prime: number, powers: ReadonlySet<number>]> | undefined
 
 function hasRocaFingerprint(n: Uint8Array): boolean {
-  rocaSubgroups ??= ROCA_PRIMES.map((p) => {
-    const powers = new Set<number>()
-    for (let x = 1; !powers.has(x); x = (x * (65537 % p)) % p) powers.add(x)
-    return powers
-  })
-  for (let i = 0; i < ROCA_PRIMES.length; i++) {
-    const p = ROCA_PRIMES[i]!
+  if (roca === undefined) {
+    roca = []
+    // The odd primes below 168, each with the powers of 65537 modulo it.
+    for (let p = 3; p < 168; p += 2) {
+      if (roca.some(([q]) => p % q === 0)) continue
+      const powers = new Set<number>()
+      for (let x = 1; !powers.has(x); x = (x * (65537 % p)) % p) powers.add(x)
+      roca.push([p, powers])
+    }
+  }
+  for (const [p, powers] of roca) {
     let residue = 0
     for (let j = 0; j < n.length; j++) residue = (residue * 256 + n[j]!) % p
-    if (!rocaSubgroups[i]!.has(residue)) return false
+    if (!powers.has(residue)) return false
   }
   return true
 }
