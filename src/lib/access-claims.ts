@@ -1,8 +1,16 @@
 // RFC 9068 §4: the claim rules of JWT access tokens, in the order the RFC validates them, plus the
 // resource server's authorization checks (scope, client, authentication strength).
-import { checkClaimTypes, checkIssuer, listed, type ClaimPolicy } from './claims.ts'
+import { checkClaimTypes } from './claims.ts'
 import { fail } from './fail.ts'
-import { checkRequired, checkSubject, checkTimes, type JwtClaims } from './jwt-claims.ts'
+import {
+  checkIssuer,
+  checkRequired,
+  checkSubject,
+  checkTimes,
+  listed,
+  type ClaimPolicy,
+  type JwtClaims,
+} from './jwt-claims.ts'
 
 /**
  * The claims of a verified JWT access token (RFC 9068 §2.2). Registered claims are type-checked: one of the

@@ -1,8 +1,18 @@
-// Claim rules that access and logout tokens share with ID tokens (RFC 7519 §4.1 meanings). The ID-token
-// profile keeps its own inline copy in claims.ts (OpenID Connect Core 3.1.3.7 order, and the default bundle's
-// size); the messages here are the same, so one failure reads the same in every profile.
+// The claim rules every token profile shares (RFC 7519 §4.1 meanings), in one place: ID, access and logout
+// tokens call them in their own order, so one failure reads the same in every profile.
 import { fail } from './fail.ts'
-import { checkIssuer, listed, type ClaimPolicy } from './claims.ts'
+import { issuerHint, type Issuers } from './issuers.ts'
+
+export interface ClaimPolicy {
+  readonly issuers: Issuers
+  readonly audiences: readonly string[]
+  /** Seconds. */
+  readonly clockTolerance: number
+  /** Seconds, or undefined for no limit. */
+  readonly maxTokenAge: number | undefined
+  /** Appended to an `iss` failure: what other kind of token this one looks like, or ''. */
+  readonly hint: (payload: Record<string, unknown>) => string
+}
 
 /** The claims every profile shares, by their registered meaning. */
 export interface JwtClaims {
@@ -15,9 +25,16 @@ export interface JwtClaims {
   readonly [claim: string]: unknown
 }
 
-export function checkRequired(payload: object, names: readonly string[]): void {
+/** Every claim of `names` is present; `hint` adds what other kind of token a payload looks like. */
+export function checkRequired(
+  payload: Record<string, unknown>,
+  names: readonly string[],
+  hint?: (payload: Record<string, unknown>) => string,
+): void {
   for (const claim of names) {
-    if (!Object.hasOwn(payload, claim)) fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing`, { claim })
+    if (!Object.hasOwn(payload, claim)) {
+      fail('ERR_CLAIM_INVALID', `the required "${claim}" claim is missing${hint?.(payload) ?? ''}`, { claim })
+    }
   }
 }
 
@@ -57,3 +74,17 @@ export function checkSubject(payload: JwtClaims): void {
   if (payload.sub !== undefined && payload.sub.length === 0)
     fail('ERR_CLAIM_INVALID', 'the "sub" claim is empty', { claim: 'sub' })
 }
+
+/** Refuses a token whose `iss` is none of the configured issuers, naming them (never the token's value). */
+export function checkIssuer(payload: Record<string, unknown>, policy: ClaimPolicy): never {
+  const configured = policy.issuers.configured
+  return fail(
+    'ERR_CLAIM_INVALID',
+    `the "iss" claim is not the configured issuer ${listed(configured)}` +
+      `${typeof payload.iss === 'string' ? issuerHint(payload.iss, configured) : ''}${policy.hint(payload)}`,
+    { claim: 'iss' },
+  )
+}
+
+// Configuration, not token content: safe to quote.
+export const listed = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(' or ')

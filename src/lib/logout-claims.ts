@@ -1,9 +1,9 @@
 // OpenID Connect Back-Channel Logout 1.0 §2.4 and §2.6: the claim rules of logout tokens, in the order of
 // the specification's validation steps (the replay check, step 8, runs last, in logout-token.ts).
-import { checkClaimTypes, type ClaimPolicy } from './claims.ts'
+import { checkClaimTypes } from './claims.ts'
 import { fail } from './fail.ts'
 import { isObject } from './jwks.ts'
-import { checkIssuerAndAudience, checkRequired, checkSubject, checkTimes } from './jwt-claims.ts'
+import { checkIssuerAndAudience, checkRequired, checkSubject, checkTimes, type ClaimPolicy } from './jwt-claims.ts'
 
 /** The member of `events` that makes a JWT a logout token. */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'

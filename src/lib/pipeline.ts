@@ -2,7 +2,7 @@
 // then the profile's claim rules and the `check` hook. A profile brings only what differs (the header `typ`,
 // the claims and their types, where the allowlist comes from), so no rule of one profile reaches another.
 import { algorithmSpec, type HashName } from './algorithms.ts'
-import { checkIssuer, type ClaimPolicy } from './claims.ts'
+import { checkIssuer, type ClaimPolicy } from './jwt-claims.ts'
 import type { JwtClaims } from './jwt-claims.ts'
 import { fail } from './fail.ts'
 import { checkHeader, type JwsHeader } from './header.ts'
