@@ -1,7 +1,7 @@
 // The audit: the mock IdP on a real port, its good token and the bad-token catalogue fired at an API
 // that trusts that issuer, and which of them the API accepted.
 import { BAD_TOKEN_CATALOGUE } from './bad-tokens.ts'
-import { startMockIdpServer } from './server.ts'
+import { startMockIdpServer } from './start-server.ts'
 import type { BadTokenName } from './types.ts'
 
 /**

@@ -26,7 +26,7 @@ import { getResponse, type RequestHandler } from 'msw'
 import { createMockIdp } from './create.ts'
 import { isSigningAlgorithm } from './lib/algorithms.ts'
 import { json } from './lib/http.ts'
-import { startMockIdpServer } from './server.ts'
+import { startMockIdpServer } from './start-server.ts'
 import type { MockIdp, MockIdpOptions } from './types.ts'
 
 /**

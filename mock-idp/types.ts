@@ -1,5 +1,6 @@
 // Public types of the mock identity provider.
 import type { CrossProfileToken, CrossProfileTokenName } from './cross-profile.ts'
+import type { ENDPOINTS } from './lib/endpoints.ts'
 import type { JWK } from 'jose'
 import type { RequestHandler } from 'msw'
 
@@ -274,7 +275,8 @@ export interface RotateOptions {
 }
 
 /**
- * The endpoints the provider serves, as named by {@link MockIdp.setFault} and {@link MockIdp.requestCount}.
+ * The endpoints the provider serves, as named by {@link MockIdp.setFault} and {@link MockIdp.requestCount}:
+ * `discovery`, `jwks`, `authorize`, `token`, `userinfo`, `end_session`, `revocation`.
  *
  * @example
  * ```ts
@@ -283,7 +285,7 @@ export interface RotateOptions {
  * ```
  * @see [OpenID Connect Discovery 1.0 §3](https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata)
  */
-export type MockIdpEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'end_session' | 'revocation'
+export type MockIdpEndpoint = keyof typeof ENDPOINTS
 
 /**
  * A fault an endpoint answers with, instead of or on top of its normal response. Members combine:
