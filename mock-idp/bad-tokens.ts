@@ -80,7 +80,7 @@ function base64urlDecode(segment: string): Uint8Array {
 /**
  * One record per bad token: what it is, what a verifier must say, the checks to pass and how to mint it. The
  * catalogue, the names (`BadTokenName`, {@link BAD_TOKEN_NAMES}) and the minting all derive from it. Each entry is
- * asserted rather than inferred, so that the declaration files carry the names without the builders' bodies.
+ * asserted to the record type: isolatedDeclarations wants a declared type, and the names type needs only the keys.
  */
 export const BAD_TOKENS = {
   expired: {

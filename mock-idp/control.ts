@@ -79,7 +79,8 @@ async function nullableBody(request: Request): Promise<Record<string, unknown> |
  * Guarded against web pages, as it has no authentication: no CORS unless the page's origin is in
  * `options.origins`; a request with another `Origin` gets 403; every `POST` and `PUT` must be
  * `Content-Type: application/json` (415 otherwise), so that a form or a `text/plain` fetch, which a
- * browser sends cross-origin without asking first, cannot change anything.
+ * browser sends cross-origin without asking first, cannot change anything. Routing, preflights and 405 for another
+ * method are the provider endpoints' own (`lib/http.ts`), with these guards around them.
  *
  * @example
  * ```ts

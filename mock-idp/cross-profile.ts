@@ -80,7 +80,7 @@ export interface CrossProfileRecord extends CrossProfileTokenInfo {
 
 /**
  * One record per cross-profile token; the catalogue, the names and the minting derive from it. Entries are
- * asserted rather than inferred, so that the declaration files carry the names without the builders' bodies.
+ * asserted to the record type: isolatedDeclarations wants a declared type, and the names type needs only the keys.
  */
 export const CROSS_PROFILE_TOKENS = {
   idTokenAsAccessToken: {

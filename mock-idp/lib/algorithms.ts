@@ -25,7 +25,8 @@ export interface AlgorithmEntry {
   readonly hash: 'SHA-256' | 'SHA-384' | 'SHA-512'
 }
 
-// Entries are asserted rather than inferred, so that `SigningAlgorithm` derives from the names alone.
+// Entries are asserted to AlgorithmEntry: isolatedDeclarations wants a declared type, and `SigningAlgorithm` needs
+// only the names.
 export const ALGORITHMS = {
   RS256: { kty: 'RSA', hash: 'SHA-256' } as AlgorithmEntry,
   RS384: { kty: 'RSA', hash: 'SHA-384' } as AlgorithmEntry,

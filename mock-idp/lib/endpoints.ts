@@ -25,8 +25,8 @@ export interface EndpointSpec {
   serve(ctx: EndpointContext, request: Request): Promise<Response>
 }
 
-// Each entry is asserted rather than inferred: `keyof typeof ENDPOINTS` needs only the names, and the
-// declaration files then carry them without the responders' types.
+// Each entry is asserted to EndpointSpec: isolatedDeclarations wants a declared type, and `keyof typeof ENDPOINTS`
+// (the public MockIdpEndpoint) needs only the names.
 export const ENDPOINTS = {
   // OIDC Discovery 1.0 §4.
   discovery: {
