@@ -1,8 +1,9 @@
 // The control API of the real HTTP server: what a test suite in another language needs to do
 // over HTTP what a JavaScript test does by calling the MockIdp (mint, rotate, faults, reset).
-import { http, type RequestHandler } from 'msw'
+import type { RequestHandler } from 'msw'
 import { BAD_TOKEN_NAMES } from './bad-tokens.ts'
-import { isJson, json, normalizeOrigins } from './lib/http.ts'
+import { ENDPOINT_NAMES } from './lib/endpoints.ts'
+import { isJson, json, normalizeOrigins, route, type CorsPolicy, type Responder } from './lib/http.ts'
 import type {
   BackchannelLogoutOptions,
   BadTokenName,
@@ -78,7 +79,8 @@ async function nullableBody(request: Request): Promise<Record<string, unknown> |
  * Guarded against web pages, as it has no authentication: no CORS unless the page's origin is in
  * `options.origins`; a request with another `Origin` gets 403; every `POST` and `PUT` must be
  * `Content-Type: application/json` (415 otherwise), so that a form or a `text/plain` fetch, which a
- * browser sends cross-origin without asking first, cannot change anything.
+ * browser sends cross-origin without asking first, cannot change anything. Routing, preflights and 405 for another
+ * method are the provider endpoints' own (`lib/http.ts`), with these guards around them.
  *
  * @example
  * ```ts
@@ -93,13 +95,19 @@ export function createControlHandlers(
 ): RequestHandler[] {
   const base = `${idp.issuer.replace(/\/+$/, '')}/_mock`
   const origins = normalizeOrigins(options.origins ?? [], 'origins')
+  // Only allowlisted pages get CORS, and they may send only Content-Type (always JSON) beyond the safelisted headers.
+  const cors: CorsPolicy = {
+    allowOrigin: (origin) => (origin !== null && origins.has(origin) ? origin : undefined),
+    credentials: false,
+    allowHeaders: 'content-type',
+  }
   // Browsers send Origin on every cross-origin request but a plain GET, and Sec-Fetch-Site on all of
-  // them; test suites in other languages send neither.
-  const refused = (request: Request): Response | undefined => {
+  // them; test suites in other languages send neither. Preflights are refused too.
+  const guard = async (request: Request, answer: () => Promise<Response>): Promise<Response> => {
     const origin = request.headers.get('origin')
     const site = request.headers.get('sec-fetch-site')
     if (origin !== null ? origins.has(origin) : site === null || site === 'same-origin' || site === 'none')
-      return undefined
+      return answer()
     return json(
       {
         error: 'access_denied',
@@ -109,55 +117,27 @@ export function createControlHandlers(
       403,
     )
   }
-  const cors = (request: Request, response: Response): Response => {
-    const origin = request.headers.get('origin')
-    if (origin === null || !origins.has(origin)) return response
-    const headers = new Headers(response.headers)
-    headers.set('access-control-allow-origin', origin)
-    headers.append('vary', 'Origin')
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
-  }
-  const route = (
-    method: 'get' | 'post' | 'put',
-    path: string,
-    respond: (request: Request, params: Record<string, string>) => Promise<Response>,
-  ): RequestHandler[] => [
-    http[method](`${base}${path}`, async ({ request, params }) => {
-      const denied = refused(request)
-      if (denied !== undefined) return denied
-      if (method !== 'get' && !isJson(request)) {
-        return cors(
-          request,
-          json(
+  const control = (method: 'GET' | 'POST' | 'PUT', path: string, respond: Responder): RequestHandler =>
+    route(
+      `${base}${path}`,
+      [method],
+      async (request, params) => {
+        // A form or a text/plain fetch is sent cross-origin without a preflight: only JSON may change anything.
+        if (method !== 'GET' && !isJson(request)) {
+          return json(
             { error: 'invalid_request', error_description: 'control requests must be Content-Type: application/json' },
             415,
-          ),
-        )
-      }
-      try {
-        return cors(request, await respond(request, params as Record<string, string>))
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        return cors(request, json({ error: 'invalid_request', error_description: message }, 400))
-      }
-    }),
-    http.options(
-      `${base}${path}`,
-      ({ request }) =>
-        refused(request) ??
-        cors(
-          request,
-          new Response(null, {
-            status: 204,
-            headers: {
-              'access-control-allow-methods': `${method.toUpperCase()}, OPTIONS`,
-              'access-control-allow-headers': 'content-type',
-              'access-control-max-age': '600',
-            },
-          }),
-        ),
-    ),
-  ]
+          )
+        }
+        try {
+          return await respond(request, params)
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error)
+          return json({ error: 'invalid_request', error_description: message }, 400)
+        }
+      },
+      { cors, around: guard },
+    )
   const noContent = (): Response => new Response(null, { status: 204 })
   const mint =
     (kind: 'mintIdToken' | 'mintAccessToken' | 'mintLogoutToken') =>
@@ -167,10 +147,10 @@ export function createControlHandlers(
     }
 
   return [
-    ...route('post', '/id-token', mint('mintIdToken')),
-    ...route('post', '/access-token', mint('mintAccessToken')),
-    ...route('post', '/logout-token', mint('mintLogoutToken')),
-    ...route('post', '/backchannel-logout', async (request) => {
+    control('POST', '/id-token', mint('mintIdToken')),
+    control('POST', '/access-token', mint('mintAccessToken')),
+    control('POST', '/logout-token', mint('mintLogoutToken')),
+    control('POST', '/backchannel-logout', async (request) => {
       const input = await body(request)
       const sub = typeof input.sub === 'string' ? input.sub : undefined
       const options: BackchannelLogoutOptions = {}
@@ -181,49 +161,47 @@ export function createControlHandlers(
         deliveries: deliveries.map((d) => ({ clientId: d.clientId, uri: d.uri, status: d.response?.status ?? null })),
       })
     }),
-    ...route('get', '/bad-tokens', async () => json(await idp.badTokens())),
-    ...route('get', '/bad-tokens/:name', async (_, params) => {
+    control('GET', '/bad-tokens', async () => json(await idp.badTokens())),
+    control('GET', '/bad-tokens/:name', async (_, params) => {
       const name = String(params.name)
       if (!(BAD_TOKEN_NAMES as readonly string[]).includes(name))
         return json({ error: 'not_found', error_description: `unknown bad token ${name}` }, 404)
       return json(await idp.mintBadToken(name as BadTokenName))
     }),
-    ...route('post', '/rotate', async (request) =>
+    control('POST', '/rotate', async (request) =>
       json({ kid: await idp.rotateKeys((await body(request)) as RotateOptions) }),
     ),
-    ...route('post', '/promote', async (request) => {
+    control('POST', '/promote', async (request) => {
       idp.promoteKey(String((await body(request)).kid))
       return noContent()
     }),
-    ...route('post', '/retire', async (request) => {
+    control('POST', '/retire', async (request) => {
       idp.retireKey(String((await body(request)).kid))
       return noContent()
     }),
-    ...route('get', '/keys', async () => json(idp.listKeys())),
-    ...route('put', '/faults/:endpoint', async (request, params) => {
+    control('GET', '/keys', async () => json(idp.listKeys())),
+    control('PUT', '/faults/:endpoint', async (request, params) => {
       idp.setFault(String(params.endpoint) as MockIdpEndpoint, (await nullableBody(request)) as Fault | null)
       return noContent()
     }),
-    ...route('get', '/requests', async () =>
+    control('GET', '/requests', async () =>
       json({
         requests: idp.requests,
-        counts: Object.fromEntries(
-          Object.keys(idp.endpoints).map((name) => [name, idp.requestCount(name as MockIdpEndpoint)]),
-        ),
+        counts: Object.fromEntries(ENDPOINT_NAMES.map((name) => [name, idp.requestCount(name)])),
       }),
     ),
-    ...route('put', '/user', async (request) => {
+    control('PUT', '/user', async (request) => {
       idp.setUser((await nullableBody(request)) as MockIdpUser | null)
       return noContent()
     }),
-    ...route('post', '/clock', async (request) => {
+    control('POST', '/clock', async (request) => {
       if (clock === undefined)
         return json({ error: 'invalid_request', error_description: 'this server was given its own clock' }, 409)
       const advance = Number((await body(request)).advance)
       if (!Number.isFinite(advance)) throw new TypeError('"advance" must be a number of seconds')
       return json({ now: clock.advance(advance) })
     }),
-    ...route('post', '/reset', async (request) => {
+    control('POST', '/reset', async (request) => {
       idp.reset({ rotateKeys: (await body(request)).rotateKeys === true })
       return noContent()
     }),

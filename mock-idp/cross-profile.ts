@@ -2,7 +2,13 @@
 // shaped so that it would pass the verifier of another kind but for its kind. A verifier that keeps the kinds
 // apart refuses each by its header `typ`. (The ID-token verifier's side is in the bad-token catalogue:
 // `accessTokenAsIdToken`, `logoutTokenAsIdToken`.) Codes are spelled out, as in bad-tokens.ts.
-import { mintAccessToken, mintIdToken, mintLogoutToken, type TokenContext } from './lib/tokens.ts'
+import {
+  BACKCHANNEL_LOGOUT_EVENT,
+  mintAccessToken,
+  mintIdToken,
+  mintLogoutToken,
+  type TokenContext,
+} from './lib/tokens.ts'
 import type { ExpectedError } from './types.ts'
 
 /**
@@ -14,8 +20,7 @@ import type { ExpectedError } from './types.ts'
  * ```
  * @see [RFC 8725 §3.11, §3.12](https://www.rfc-editor.org/rfc/rfc8725#section-3.11) (explicit typing, cross-JWT confusion)
  */
-export type CrossProfileTokenName =
-  'idTokenAsAccessToken' | 'logoutTokenAsAccessToken' | 'idTokenAsLogoutToken' | 'accessTokenAsLogoutToken'
+export type CrossProfileTokenName = keyof typeof CROSS_PROFILE_TOKENS
 
 /**
  * Which verifier a cross-profile token is meant to fool: `'access'` is `createAccessTokenVerifier({ issuer,
@@ -65,6 +70,55 @@ export interface CrossProfileToken extends CrossProfileTokenInfo {
 
 const header = { code: 'ERR_HEADER_UNSUPPORTED' } as const
 
+const LOGOUT_EVENTS = { [BACKCHANNEL_LOGOUT_EVENT]: {} }
+
+/** A catalogue entry and how to mint its token. */
+export interface CrossProfileRecord extends CrossProfileTokenInfo {
+  /** Mints the token; `claims` override the entry's own. */
+  build(ctx: TokenContext, claims: Record<string, unknown>): Promise<string>
+}
+
+/**
+ * One record per cross-profile token; the catalogue, the names and the minting derive from it. Entries are
+ * asserted to the record type: isolatedDeclarations wants a declared type, and the names type needs only the keys.
+ */
+export const CROSS_PROFILE_TOKENS = {
+  idTokenAsAccessToken: {
+    target: 'access',
+    description:
+      'an ID token (`typ: JWT`) with the API as `aud` and `client_id`, `jti`, `scope`: not an access token (RFC 9068 §4 step 1)',
+    expectedError: header,
+    build: (ctx, c) =>
+      mintIdToken(ctx, {
+        aud: ctx.accessTokenAudience,
+        client_id: ctx.clientId,
+        jti: `id-${ctx.nowSeconds()}`,
+        scope: 'openid',
+        ...c,
+      }),
+  } as CrossProfileRecord,
+  logoutTokenAsAccessToken: {
+    target: 'access',
+    description: 'a logout token (`typ: logout+jwt`) with the API as `aud` and `client_id`, `scope`',
+    expectedError: header,
+    build: (ctx, c) =>
+      mintLogoutToken(ctx, { aud: ctx.accessTokenAudience, client_id: ctx.clientId, scope: 'openid', ...c }),
+  } as CrossProfileRecord,
+  idTokenAsLogoutToken: {
+    target: 'logout',
+    description: 'an ID token (`typ: JWT`) with `jti`, `sid` and the logout `events`',
+    expectedError: header,
+    build: (ctx, c) =>
+      mintIdToken(ctx, { jti: `id-${ctx.nowSeconds()}`, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
+  } as CrossProfileRecord,
+  accessTokenAsLogoutToken: {
+    target: 'logout',
+    description: 'an access token (`typ: at+jwt`) for the client with `sid` and the logout `events`',
+    expectedError: header,
+    build: (ctx, c) => mintAccessToken(ctx, { aud: ctx.clientId, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
+  } as CrossProfileRecord,
+}
+
 /**
  * The cross-profile catalogue: an ID token to the access-token verifier, a logout token to it, an ID token and an
  * access token to the logout-token verifier, each otherwise valid for its target (issuer, audience, every
@@ -77,29 +131,14 @@ const header = { code: 'ERR_HEADER_UNSUPPORTED' } as const
  * @see [RFC 9068 §4](https://www.rfc-editor.org/rfc/rfc9068#section-4) and
  *   [Back-Channel Logout 1.0 §4.1](https://openid.net/specs/openid-connect-backchannel-1_0.html#CrossJWT)
  */
-export const CROSS_PROFILE_CATALOGUE: Readonly<Record<CrossProfileTokenName, CrossProfileTokenInfo>> = Object.freeze({
-  idTokenAsAccessToken: {
-    target: 'access',
-    description:
-      'an ID token (`typ: JWT`) with the API as `aud` and `client_id`, `jti`, `scope`: not an access token (RFC 9068 §4 step 1)',
-    expectedError: header,
-  },
-  logoutTokenAsAccessToken: {
-    target: 'access',
-    description: 'a logout token (`typ: logout+jwt`) with the API as `aud` and `client_id`, `scope`',
-    expectedError: header,
-  },
-  idTokenAsLogoutToken: {
-    target: 'logout',
-    description: 'an ID token (`typ: JWT`) with `jti`, `sid` and the logout `events`',
-    expectedError: header,
-  },
-  accessTokenAsLogoutToken: {
-    target: 'logout',
-    description: 'an access token (`typ: at+jwt`) for the client with `sid` and the logout `events`',
-    expectedError: header,
-  },
-} satisfies Record<CrossProfileTokenName, CrossProfileTokenInfo>)
+export const CROSS_PROFILE_CATALOGUE: Readonly<Record<CrossProfileTokenName, CrossProfileTokenInfo>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(CROSS_PROFILE_TOKENS).map(([name, { target, description, expectedError }]) => [
+      name,
+      { target, description, expectedError },
+    ]),
+  ) as Record<CrossProfileTokenName, CrossProfileTokenInfo>,
+)
 
 /**
  * Every name of {@link CROSS_PROFILE_CATALOGUE}, in catalogue order.
@@ -111,44 +150,17 @@ export const CROSS_PROFILE_CATALOGUE: Readonly<Record<CrossProfileTokenName, Cro
  * @see {@link CROSS_PROFILE_CATALOGUE}
  */
 export const CROSS_PROFILE_NAMES: readonly CrossProfileTokenName[] = Object.freeze(
-  Object.keys(CROSS_PROFILE_CATALOGUE) as CrossProfileTokenName[],
+  Object.keys(CROSS_PROFILE_TOKENS) as CrossProfileTokenName[],
 )
-
-const LOGOUT_EVENTS = { 'http://schemas.openid.net/event/backchannel-logout': {} }
-
-type Builder = (ctx: TokenContext, claims: Record<string, unknown>) => Promise<string>
-
-const builders: Record<CrossProfileTokenName, Builder> = {
-  idTokenAsAccessToken: (ctx, c) =>
-    mintIdToken(ctx, {
-      aud: ctx.accessTokenAudience,
-      client_id: ctx.clientId,
-      jti: `id-${ctx.nowSeconds()}`,
-      scope: 'openid',
-      ...c,
-    }),
-  logoutTokenAsAccessToken: (ctx, c) =>
-    mintLogoutToken(ctx, { aud: ctx.accessTokenAudience, client_id: ctx.clientId, scope: 'openid', ...c }),
-  idTokenAsLogoutToken: (ctx, c) =>
-    mintIdToken(ctx, { jti: `id-${ctx.nowSeconds()}`, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
-  accessTokenAsLogoutToken: (ctx, c) =>
-    mintAccessToken(ctx, { aud: ctx.clientId, sid: 'session-1', events: LOGOUT_EVENTS, ...c }),
-}
 
 export async function mintCrossProfileToken(
   ctx: TokenContext,
   name: CrossProfileTokenName,
   claims: Record<string, unknown> = {},
 ): Promise<CrossProfileToken> {
-  if (!Object.hasOwn(builders, name)) {
+  if (!Object.hasOwn(CROSS_PROFILE_TOKENS, name)) {
     throw new TypeError(`unknown cross-profile token ${JSON.stringify(name)}; known: ${CROSS_PROFILE_NAMES.join(', ')}`)
   }
-  const info = CROSS_PROFILE_CATALOGUE[name]
-  return {
-    name,
-    token: await builders[name](ctx, claims),
-    target: info.target,
-    description: info.description,
-    expectedError: { ...info.expectedError },
-  }
+  const { target, description, expectedError, build } = CROSS_PROFILE_TOKENS[name]
+  return { name, token: await build(ctx, claims), target, description, expectedError: { ...expectedError } }
 }

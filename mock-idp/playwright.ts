@@ -21,12 +21,13 @@ import type {
   Route,
   TestType,
 } from '@playwright/test'
-import { exportJWK, generateKeyPair, type JWK } from 'jose'
+import { exportJWK, type JWK } from 'jose'
 import { getResponse, type RequestHandler } from 'msw'
 import { createMockIdp } from './create.ts'
-import { isSigningAlgorithm } from './lib/algorithms.ts'
+import { isSigningAlgorithm, type SigningAlgorithm } from './lib/algorithms.ts'
+import { generateKeyPairFor } from './lib/keys.ts'
 import { json } from './lib/http.ts'
-import { startMockIdpServer } from './server.ts'
+import { startMockIdpServer } from './start-server.ts'
 import type { MockIdp, MockIdpOptions } from './types.ts'
 
 /**
@@ -128,7 +129,7 @@ function loadPlaywright(): PlaywrightTestModule {
 function createKeyCache(): MockIdpKeyCache {
   const byAlg = new Map<string, Promise<JWK>>()
   const generate = async (alg: string): Promise<JWK> => {
-    const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 })
+    const { privateKey } = await generateKeyPairFor(alg as SigningAlgorithm)
     return { ...(await exportJWK(privateKey)), alg }
   }
   return {

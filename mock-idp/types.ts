@@ -1,5 +1,7 @@
 // Public types of the mock identity provider.
+import type { BAD_TOKENS } from './bad-tokens.ts'
 import type { CrossProfileToken, CrossProfileTokenName } from './cross-profile.ts'
+import type { ENDPOINTS } from './lib/endpoints.ts'
 import type { JWK } from 'jose'
 import type { RequestHandler } from 'msw'
 
@@ -274,7 +276,8 @@ export interface RotateOptions {
 }
 
 /**
- * The endpoints the provider serves, as named by {@link MockIdp.setFault} and {@link MockIdp.requestCount}.
+ * The endpoints the provider serves, as named by {@link MockIdp.setFault} and {@link MockIdp.requestCount}:
+ * `discovery`, `jwks`, `authorize`, `token`, `userinfo`, `end_session`, `revocation`.
  *
  * @example
  * ```ts
@@ -283,7 +286,7 @@ export interface RotateOptions {
  * ```
  * @see [OpenID Connect Discovery 1.0 §3](https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata)
  */
-export type MockIdpEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'end_session' | 'revocation'
+export type MockIdpEndpoint = keyof typeof ENDPOINTS
 
 /**
  * A fault an endpoint answers with, instead of or on top of its normal response. Members combine:
@@ -586,40 +589,4 @@ export interface BackchannelLogoutDelivery {
  * ```
  * @see [RFC 8725 §2](https://www.rfc-editor.org/rfc/rfc8725#section-2) (threats)
  */
-export type BadTokenName =
-  | 'expired'
-  | 'notYetValid'
-  | 'issuedInFuture'
-  | 'wrongIssuer'
-  | 'wrongAudience'
-  | 'wrongAzp'
-  | 'wrongNonce'
-  | 'missingNonce'
-  | 'authTimeTooOld'
-  | 'wrongAtHash'
-  | 'wrongCHash'
-  | 'missingSub'
-  | 'missingIat'
-  | 'missingExp'
-  | 'expNotNumber'
-  | 'unpublishedKey'
-  | 'impersonatedKid'
-  | 'tamperedPayload'
-  | 'badSignature'
-  | 'algNone'
-  | 'hmacWithPublicKey'
-  | 'unknownKid'
-  | 'missingKid'
-  | 'embeddedJwk'
-  | 'embeddedJku'
-  | 'accessTokenAsIdToken'
-  | 'logoutTokenAsIdToken'
-  | 'critHeader'
-  | 'b64False'
-  | 'badBase64'
-  | 'twoParts'
-  | 'fourParts'
-  | 'fiveParts'
-  | 'headerNotJson'
-  | 'payloadNotJson'
-  | 'payloadNotObject'
+export type BadTokenName = keyof typeof BAD_TOKENS

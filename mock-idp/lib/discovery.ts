@@ -1,19 +1,5 @@
 // The discovery document (OpenID Connect Discovery 1.0 section 3), derived from what is served.
-import type { MockIdpEndpoint } from '../types.ts'
-
-export function endpointUrls(issuer: string): Record<MockIdpEndpoint, string> {
-  // Discovery 4.1: strip a trailing slash before appending the well-known path.
-  const base = issuer.replace(/\/+$/, '')
-  return {
-    discovery: `${base}/.well-known/openid-configuration`,
-    jwks: `${base}/jwks`,
-    authorize: `${base}/authorize`,
-    token: `${base}/token`,
-    userinfo: `${base}/userinfo`,
-    end_session: `${base}/logout`,
-    revocation: `${base}/revoke`,
-  }
-}
+import { ENDPOINT_NAMES, ENDPOINTS, endpointUrls } from './endpoints.ts'
 
 export function discoveryDocument(
   issuer: string,
@@ -21,14 +7,14 @@ export function discoveryDocument(
   claims: readonly string[],
 ): Record<string, unknown> {
   const urls = endpointUrls(issuer)
+  const named: Record<string, string> = {}
+  for (const name of ENDPOINT_NAMES) {
+    const member = ENDPOINTS[name].metadata
+    if (member !== undefined) named[member] = urls[name]
+  }
   return {
     issuer,
-    authorization_endpoint: urls.authorize,
-    token_endpoint: urls.token,
-    userinfo_endpoint: urls.userinfo,
-    jwks_uri: urls.jwks,
-    end_session_endpoint: urls.end_session,
-    revocation_endpoint: urls.revocation,
+    ...named,
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     backchannel_logout_supported: true,
     response_types_supported: ['code'],

@@ -1,6 +1,7 @@
 // Fault injection and the request log. A fault decorates an endpoint's normal response: it can
 // delay it, fail it at the network level, or override status, body, content type and headers.
 import { delay, HttpResponse } from 'msw'
+import { ENDPOINT_NAMES, isEndpoint } from './endpoints.ts'
 import type { Fault, MockIdpEndpoint, RequestLogEntry } from '../types.ts'
 
 export interface FaultState {
@@ -11,16 +12,6 @@ export interface FaultState {
   readonly log: RequestLogEntry[]
   reset(): void
 }
-
-const ENDPOINT_NAMES: readonly MockIdpEndpoint[] = [
-  'discovery',
-  'jwks',
-  'authorize',
-  'token',
-  'userinfo',
-  'end_session',
-  'revocation',
-]
 
 /**
  * Response headers a fault may set: what a verifier or client reads (caching, validators, retry,
@@ -59,7 +50,7 @@ function validateHeaders(headers: unknown): void {
 }
 
 function validate(endpoint: MockIdpEndpoint, fault: Fault): void {
-  if (!ENDPOINT_NAMES.includes(endpoint))
+  if (!isEndpoint(endpoint))
     throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}; use one of ${ENDPOINT_NAMES.join(', ')}`)
   if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)) {
     throw new TypeError('"status" must be an integer from 200 to 599')

@@ -1,4 +1,5 @@
-// Response helpers shared by the endpoints: JSON, OAuth errors (RFC 6749 5.2) and CORS.
+// Response helpers shared by the endpoints and the control API: JSON, OAuth errors (RFC 6749 5.2), routing and CORS.
+import { http, type RequestHandler } from 'msw'
 
 // Redirects of the authorization and end-session endpoints are browser navigations. Without a CORS
 // grant, a page that fetches /authorize cannot follow the redirect and read the code from the URL
@@ -26,29 +27,50 @@ export function redirect(location: string): Response {
 }
 
 const ALLOWED_HEADERS = 'authorization, content-type, if-none-match, dpop'
-const EXPOSED_HEADERS = 'etag, cache-control, www-authenticate, location, content-type'
+
+/** Who gets CORS grants from a route, and which grants. */
+export interface CorsPolicy {
+  /** `Access-Control-Allow-Origin` for a request's `Origin` (`null` without one); undefined: no CORS headers. */
+  allowOrigin(origin: string | null): string | undefined
+  /** Grant credentialed requests (a request with an `Origin` only). */
+  readonly credentials: boolean
+  /** `Access-Control-Expose-Headers`, if any. */
+  readonly exposeHeaders?: string
+  /** Request headers a preflight grants; absent: those the preflight asks for. */
+  readonly allowHeaders?: string
+}
 
 // Browser SPAs call discovery, JWKS, token and userinfo cross-origin. Reflecting the Origin (not
 // `*`) keeps credentialed requests working too; `Vary: Origin` keeps shared caches honest.
-export function withCors(request: Request, response: Response): Response {
+export const PROVIDER_CORS: CorsPolicy = {
+  allowOrigin: (origin) => origin ?? '*',
+  credentials: true,
+  exposeHeaders: 'etag, cache-control, www-authenticate, location, content-type',
+}
+
+/** Adds `policy`'s CORS grants for `request` to `response` (never to a network error or a navigation). */
+export function withCors(request: Request, response: Response, policy: CorsPolicy = PROVIDER_CORS): Response {
   if (response.type === 'error' || navigations.has(response)) return response
   const origin = request.headers.get('origin')
+  const allowed = policy.allowOrigin(origin)
+  if (allowed === undefined) return response
   const headers = new Headers(response.headers)
-  headers.set('access-control-allow-origin', origin ?? '*')
+  headers.set('access-control-allow-origin', allowed)
   if (origin !== null) {
-    headers.set('access-control-allow-credentials', 'true')
+    if (policy.credentials) headers.set('access-control-allow-credentials', 'true')
     headers.append('vary', 'Origin')
   }
-  headers.set('access-control-expose-headers', EXPOSED_HEADERS)
+  if (policy.exposeHeaders !== undefined) headers.set('access-control-expose-headers', policy.exposeHeaders)
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
 }
 
-export function preflight(request: Request, methods: readonly string[]): Response {
+export function preflight(request: Request, methods: readonly string[], policy: CorsPolicy = PROVIDER_CORS): Response {
   return new Response(null, {
     status: 204,
     headers: {
       'access-control-allow-methods': [...methods, 'OPTIONS'].join(', '),
-      'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? ALLOWED_HEADERS,
+      'access-control-allow-headers':
+        policy.allowHeaders ?? request.headers.get('access-control-request-headers') ?? ALLOWED_HEADERS,
       'access-control-max-age': '600',
     },
   })
@@ -57,6 +79,36 @@ export function preflight(request: Request, methods: readonly string[]): Respons
 export function methodNotAllowed(methods: readonly string[]): Response {
   return json({ error: 'invalid_request', error_description: `method not allowed; use ${methods.join(' or ')}` }, 405, {
     allow: [...methods, 'OPTIONS'].join(', '),
+  })
+}
+
+export type Responder = (request: Request, params: Record<string, string>) => Promise<Response>
+
+export interface RouteOptions {
+  /** Default {@link PROVIDER_CORS}. */
+  cors?: CorsPolicy
+  /** Runs around the whole answer, preflights included: fault injection, request guards. */
+  around?: (request: Request, answer: () => Promise<Response>) => Promise<Response>
+}
+
+/**
+ * The MSW handler of one route, answering in the order every route of the mock does: a CORS preflight,
+ * then 405 for another method, then `respond`; CORS grants on the way out.
+ */
+export function route(
+  url: string,
+  methods: readonly string[],
+  respond: Responder,
+  options: RouteOptions = {},
+): RequestHandler {
+  const { cors = PROVIDER_CORS, around } = options
+  return http.all(url, async ({ request, params }) => {
+    const answer = async (): Promise<Response> => {
+      if (request.method === 'OPTIONS') return preflight(request, methods, cors)
+      if (!methods.includes(request.method)) return methodNotAllowed(methods)
+      return respond(request, params as Record<string, string>)
+    }
+    return withCors(request, await (around === undefined ? answer() : around(request, answer)), cors)
   })
 }
 

@@ -2,9 +2,13 @@
 // import go through jose (WebCrypto underneath); private keys never leave this module except as
 // non-serialised CryptoKey handles for signing.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
-import { algorithmEntry, type SigningAlgorithm } from './algorithms.ts'
+import { algorithmEntry, KEY_TYPES, type SigningAlgorithm } from './algorithms.ts'
+import type { KeyStatus, RotationSchedule } from '../types.ts'
 
-export type KeyStatus = 'signing' | 'staged' | 'verify-only' | 'retired' | 'unpublished'
+/** A key's place in the ring: a public {@link KeyStatus}, or `unpublished` for the keys of `signWith: 'unpublished'`. */
+export type RingKeyStatus = KeyStatus | 'unpublished'
+
+const PUBLISHED: ReadonlySet<RingKeyStatus> = new Set<RingKeyStatus>(['signing', 'staged', 'verify-only'])
 
 export interface KeyRecord {
   readonly kid: string
@@ -12,17 +16,11 @@ export interface KeyRecord {
   readonly privateKey: CryptoKey
   readonly publicKey: CryptoKey
   readonly publicJwk: JWK
-  status: KeyStatus
+  status: RingKeyStatus
   readonly createdAt: number
   retireAt?: number
   /** Published for good, never the signer: see `init`. */
   readonly decoy?: true
-}
-
-export interface RotationSchedule {
-  every: number
-  retireAfter?: number
-  publishAhead?: number
 }
 
 export interface KeyRingOptions {
@@ -32,21 +30,19 @@ export interface KeyRingOptions {
   rotation?: RotationSchedule | undefined
 }
 
-const PUBLIC_MEMBERS = { RSA: ['kty', 'n', 'e'], EC: ['kty', 'crv', 'x', 'y'], OKP: ['kty', 'crv', 'x'] } as const
-
 async function toRecord(
   alg: SigningAlgorithm,
   privateKey: CryptoKey,
   publicKey: CryptoKey,
   source: JWK,
   kid: string | undefined,
-  status: KeyStatus,
+  status: RingKeyStatus,
   createdAt: number,
 ): Promise<KeyRecord> {
   const entry = algorithmEntry(alg)
   if (source.kty !== entry.kty) throw new TypeError(`key for "${alg}" must have "kty" ${entry.kty}`)
-  const publicJwk: JWK = {}
-  for (const member of PUBLIC_MEMBERS[entry.kty]) {
+  const publicJwk: JWK = { kty: entry.kty }
+  for (const member of KEY_TYPES[entry.kty].publicMembers) {
     const value = source[member]
     if (typeof value === 'string') publicJwk[member] = value
   }
@@ -56,8 +52,13 @@ async function toRecord(
   return { kid: publicJwk.kid, alg, privateKey, publicKey, publicJwk, status, createdAt }
 }
 
-export async function generateKey(alg: SigningAlgorithm, status: KeyStatus, createdAt: number): Promise<KeyRecord> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 })
+/** A new extractable key pair for `alg`. */
+export function generateKeyPairFor(alg: SigningAlgorithm): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+  return generateKeyPair(alg, { extractable: true, ...KEY_TYPES[algorithmEntry(alg).kty].generate })
+}
+
+export async function generateKey(alg: SigningAlgorithm, status: RingKeyStatus, createdAt: number): Promise<KeyRecord> {
+  const { privateKey, publicKey } = await generateKeyPairFor(alg)
   return toRecord(alg, privateKey, publicKey, await exportJWK(publicKey), undefined, status, createdAt)
 }
 
@@ -94,7 +95,7 @@ export interface KeyRing {
 export function createKeyRing(options: KeyRingOptions): KeyRing {
   const { algorithms, now, rotation } = options
   let records: KeyRecord[] = []
-  let initial: { record: KeyRecord; status: KeyStatus }[] = []
+  let initial: { record: KeyRecord; status: RingKeyStatus }[] = []
   const unpublishedByAlg = new Map<SigningAlgorithm, Promise<KeyRecord>>()
   let nextRotationAt = Number.POSITIVE_INFINITY
   let chain: Promise<unknown> = Promise.resolve()
@@ -216,8 +217,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     signer,
     find,
     all: () => records,
-    published: () =>
-      records.filter((r) => r.status === 'signing' || r.status === 'verify-only' || r.status === 'staged'),
+    published: () => records.filter((r) => PUBLISHED.has(r.status)),
     unpublished(alg) {
       let pending = unpublishedByAlg.get(alg)
       if (pending === undefined) {

@@ -4,8 +4,8 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import { http, type RequestHandler } from 'msw'
 import { randomToken } from './encoding.ts'
-import { endpointUrls } from './discovery.ts'
-import { createHandlers, type HandlerContext } from './handlers.ts'
+import { ENDPOINT_NAMES, endpointUrls } from './endpoints.ts'
+import { createHandlers, endpointHandler, type HandlerContext } from './handlers.ts'
 import type { KeyRecord, KeyRing } from './keys.ts'
 import type { TokenContext, TokenProfile } from './tokens.ts'
 import { selfSignedCertificate, type CertificateMembers } from './x509.ts'
@@ -419,9 +419,8 @@ export function served(profile: ProfileRecord | undefined, issuer: string): Serv
     jwks: (records) => keysFor(records, issuer),
     discovery: (document) => ({ ...document, jwks_uri: endpoints.jwks }),
     handlers(ctx) {
-      const pathOf = (handler: RequestHandler): unknown => (handler.info as { path?: unknown }).path
-      const handlers = createHandlers(ctx).filter(
-        (handler) => profile.discovery || pathOf(handler) !== endpoints.discovery,
+      const handlers = ENDPOINT_NAMES.filter((name) => profile.discovery || name !== 'discovery').map((name) =>
+        endpointHandler(ctx, name),
       )
       // Firebase publishes no discovery document: its URL is a 404 page, as Google's servers answer.
       if (!profile.discovery) {
@@ -439,18 +438,12 @@ export function served(profile: ProfileRecord | undefined, issuer: string): Serv
       const aliases = profile.aliases?.(issuer, endpoints.jwks)
       for (const [url, keyIssuer] of Object.entries(aliases?.jwks ?? {})) {
         const jwks = (): { keys: unknown[] } => keysFor(ctx.ring.published(), keyIssuer)
-        handlers.push(
-          ...createHandlers({ ...ctx, endpoints: { ...ctx.endpoints, jwks: url }, jwks }).filter(
-            (h) => pathOf(h) === url,
-          ),
-        )
+        handlers.push(endpointHandler({ ...ctx, endpoints: { ...ctx.endpoints, jwks: url }, jwks }, 'jwks'))
       }
       for (const [url, members] of Object.entries(aliases?.discovery ?? {})) {
         const discovery = (): Claims => ({ ...ctx.discovery(), ...members })
         handlers.push(
-          ...createHandlers({ ...ctx, endpoints: { ...ctx.endpoints, discovery: url }, discovery }).filter(
-            (h) => pathOf(h) === url,
-          ),
+          endpointHandler({ ...ctx, endpoints: { ...ctx.endpoints, discovery: url }, discovery }, 'discovery'),
         )
       }
       return handlers

@@ -66,6 +66,25 @@ describe('the control API by default', () => {
     expect((await fetch(`${srv.url}/jwks`)).status).toBe(200)
   })
 
+  it('answers another method on a control route with 405 and Allow, after the origin check', async () => {
+    const kid = srv.idp.signingKid()
+    const wrong = await raw(`${srv.url}/_mock/rotate`)
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.allow).toBe('POST, OPTIONS')
+    expect(wrong.body).not.toMatch(/"kid"/)
+    const put = await raw(`${srv.url}/_mock/id-token`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(put.status).toBe(405)
+    expect(put.body).not.toMatch(/"token"/)
+    const foreign = await raw(`${srv.url}/_mock/rotate`, { headers: { origin: EVIL } })
+    expect(foreign.status).toBe(403)
+    expect(allowHeaders(foreign)).toEqual([])
+    expect(srv.idp.signingKid()).toBe(kid)
+  })
+
   it('refuses a request carrying a foreign Origin, and sends it no CORS headers', async () => {
     const minted = await raw(`${srv.url}/_mock/id-token`, {
       method: 'POST',
