@@ -1,5 +1,4 @@
-// A test issuer: keys for every algorithm, signed by jose (the independent reference), and a `fetch`
-// that serves discovery and the key set from memory with exact request counts.
+// A test issuer: keys for every algorithm, and tokens signed by jose (the independent reference).
 import * as jose from 'jose'
 
 export const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const
@@ -58,43 +57,8 @@ export async function sign(key: TestKey, options: SignOptions = {}): Promise<str
     .sign(key.privateKey)
 }
 
-export interface FakeIdp {
-  fetch: typeof fetch
-  keys: jose.JWK[]
-  discovery: Record<string, unknown>
-  count(path: string): number
-  requests: string[]
-  /** Make the next responses fail: an HTTP status, or 'network'. */
-  fault: number | 'network' | undefined
-}
-
-/** Serves `${ISSUER}/.well-known/openid-configuration` and `${ISSUER}/jwks` from memory. */
-export function fakeIdp(keys: jose.JWK[], discovery: Record<string, unknown> = {}): FakeIdp {
-  const idp: FakeIdp = {
-    keys,
-    discovery: {
-      issuer: ISSUER,
-      jwks_uri: `${ISSUER}/jwks`,
-      id_token_signing_alg_values_supported: [...ALGS],
-      ...discovery,
-    },
-    requests: [],
-    fault: undefined,
-    count: (path) => idp.requests.filter((url) => new URL(url).pathname === path).length,
-    fetch: async (input, init) => {
-      const url = String(input instanceof Request ? input.url : input)
-      idp.requests.push(url)
-      init?.signal?.throwIfAborted()
-      if (idp.fault === 'network') throw new TypeError('fetch failed')
-      if (typeof idp.fault === 'number') return new Response('unavailable', { status: idp.fault })
-      const path = new URL(url).pathname
-      if (path === '/.well-known/openid-configuration') return Response.json(idp.discovery)
-      if (path === '/jwks') return Response.json({ keys: idp.keys })
-      return new Response('not found', { status: 404 })
-    },
-  }
-  return idp
-}
+// The in-memory provider lives in idp.ts; re-exported for the tests that import it from here.
+export { fakeIdp, type FakeIdp } from './idp.ts'
 
 /** Asserts a promise rejects with an IdTokenError of `code` (and `claim`), returning the error. */
 export async function rejection(

@@ -1,19 +1,10 @@
 // The key cache: HTTP freshness, conditional refresh, stale-while-revalidate, outages, back-off,
 // rotation and cooldown. Time is the injected clock; requests are counted at the provider.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createVerifier, memoryStore, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
-import {
-  CLIENT,
-  ISSUER,
-  NOW,
-  defaultClaims,
-  keysForAllAlgs,
-  makeKey,
-  rejection,
-  sign,
-  type TestKey,
-} from '../helpers/issuer.ts'
-import { cacheIdp, manualClock, type CacheIdp } from '../helpers/cache-idp.ts'
+import { memoryStore, type VerifierOptions } from '../../src/index.ts'
+import { ISSUER, NOW, defaultClaims, keysForAllAlgs, rejection, sign, type TestKey } from '../helpers/issuer.ts'
+import { harness, manualClock } from '../helpers/harness.ts'
+import { type FakeIdp } from '../helpers/idp.ts'
 import { storeKey } from '../../src/lib/persisted.ts'
 
 let key: TestKey
@@ -27,25 +18,15 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function setup(options: Partial<VerifierOptions> = {}, keys = [key.publicJwk]) {
-  const idp = cacheIdp(keys)
-  const clock = manualClock(NOW)
-  const events: VerifierEvent[] = []
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: clock.now,
-    cache: 'memory',
-    onEvent: (event) => events.push(event),
-    ...options,
-  })
-  const token = (signer: TestKey = key, header?: Record<string, unknown>) =>
-    sign(signer, { claims: defaultClaims(clock.now()), ...(header ? { header } : {}) })
-  return { idp, clock, verifier, events, token }
+const setup = (options: Partial<VerifierOptions> = {}, keys = [key.publicJwk]) => {
+  const h = harness({ key, keys }, options)
+  return {
+    ...h,
+    token: (signer: TestKey = key, header?: Record<string, unknown>) => h.token(signer, header ? { header } : {}),
+  }
 }
 
-const fetches = (idp: CacheIdp) => idp.count('/jwks')
+const fetches = (idp: FakeIdp) => idp.count('/jwks')
 
 describe('freshness from HTTP', () => {
   it('keeps a key set fresh for max-age minus Age, then revalidates with If-None-Match before use', async () => {
@@ -78,7 +59,7 @@ describe('freshness from HTTP', () => {
     expect(fetches(idp)).toBe(2) // one background request for ten verifications
     expect(idp.log.at(-1)!.status).toBe(304)
     clock.advance(150) // past the first copy's max-age (400 s), inside the renewed one's
-    idp.fault = { status: 503 }
+    idp.fault = 503
     await verifier.verify(await token())
     expect(fetches(idp)).toBe(2)
   })
@@ -141,7 +122,7 @@ describe('stale-while-revalidate', () => {
     await verifier.verify(await token())
     clock.advance(120)
     // The provider hangs: a verification that waited for it would time out.
-    idp.fault = { hang: true }
+    idp.fault = 'hang'
     const result = await verifier.verify(await token())
     expect(result.payload.sub).toBe('user-1')
     expect(idp.count('/jwks')).toBe(2) // the background refresh was started
@@ -152,7 +133,7 @@ describe('stale-while-revalidate', () => {
     idp.headers = { 'cache-control': 'max-age=60' }
     await verifier.verify(await token())
     clock.advance(120)
-    idp.fault = { hang: true }
+    idp.fault = 'hang'
     expect((await rejection(verifier.verify(await token()))).code).toBe('ERR_JWKS_UNAVAILABLE')
   })
 
@@ -161,7 +142,7 @@ describe('stale-while-revalidate', () => {
     idp.headers = { 'cache-control': 'max-age=60, stale-while-revalidate=3600' }
     await verifier.verify(await token())
     clock.advance(80) // inside 60 + 30
-    idp.fault = { status: 503 }
+    idp.fault = 503
     await verifier.verify(await token())
     clock.advance(20) // past 60 + 30
     expect((await rejection(verifier.verify(await token()))).code).toBe('ERR_JWKS_UNAVAILABLE')
@@ -172,15 +153,15 @@ describe('stale-while-revalidate', () => {
     idp.headers = { 'cache-control': 'max-age=60, stale-while-revalidate=60' }
     await verifier.verify(await token())
     clock.advance(200)
-    idp.fault = { status: 503 }
+    idp.fault = 503
     expect((await rejection(verifier.verify(await token()))).code).toBe('ERR_JWKS_UNAVAILABLE')
   })
 })
 
 describe('outages', () => {
   for (const [label, fault] of [
-    ['network error', { network: true }],
-    ['HTTP 503', { status: 503 }],
+    ['network error', 'network'],
+    ['HTTP 503', 503],
     ['garbage body', { body: '<html>oops' }],
     ['a body that is not a key set', { body: '{"keys": 5}' }],
   ] as const) {
@@ -206,7 +187,7 @@ describe('outages', () => {
 
   it('backs off after failures instead of hammering the provider', async () => {
     const { idp, clock, verifier, token } = setup()
-    idp.fault = { status: 500 }
+    idp.fault = 500
     for (let i = 0; i < 20; i++) {
       expect((await rejection(verifier.verify(await token()))).code).toBe('ERR_JWKS_UNAVAILABLE')
     }
@@ -225,7 +206,7 @@ describe('outages', () => {
 
   it('times out a hanging provider with ERR_JWKS_UNAVAILABLE', async () => {
     const { idp, verifier, token } = setup({ timeout: 50 })
-    idp.fault = { hang: true }
+    idp.fault = 'hang'
     const error = await rejection(verifier.verify(await token()))
     expect(error.code).toBe('ERR_JWKS_UNAVAILABLE')
     expect(error.message).toMatch(/timed out/)
@@ -371,19 +352,11 @@ describe('stores', () => {
 
 describe('server time', () => {
   it('corrects a wrong local clock by the provider Date header, and says so in errors', async () => {
-    const events: VerifierEvent[] = []
     const clock = manualClock(NOW - 3600_000) // our clock is an hour behind
-    const idp = cacheIdp([key.publicJwk])
-    idp.headers = { date: new Date(NOW).toUTCString() }
-    const verifier = createVerifier({
-      issuer: ISSUER,
-      audience: CLIENT,
-      fetch: idp.fetch,
-      now: clock.now,
-      cache: 'memory',
-      serverTime: true,
-      onEvent: (e) => events.push(e),
-    })
+    const { verifier, events } = harness(
+      { key, clock, headers: { date: new Date(NOW).toUTCString() } },
+      { serverTime: true },
+    )
     // Issued at the provider's "now": an hour in our future, accepted thanks to the correction.
     await expect(verifier.verify(await sign(key, { claims: defaultClaims(NOW) }))).resolves.toBeTruthy()
     expect(events).toContainEqual({ type: 'skew', skew: 3600 })
@@ -392,13 +365,7 @@ describe('server time', () => {
     expect(error.code).toBe('ERR_TOKEN_EXPIRED')
     expect((error as unknown as { skew: number }).skew).toBe(3600)
 
-    const plain = createVerifier({
-      issuer: ISSUER,
-      audience: CLIENT,
-      fetch: cacheIdp([key.publicJwk]).fetch,
-      now: clock.now,
-      cache: 'memory',
-    })
+    const plain = harness({ key, clock }).verifier
     expect((await rejection(plain.verify(await sign(key, { claims: defaultClaims(NOW) })))).code).toBe(
       'ERR_TOKEN_NOT_YET_VALID',
     )

@@ -16,16 +16,15 @@ import {
   ALGS,
   CLIENT,
   defaultClaims,
-  fakeIdp,
   ISSUER,
   keysForAllAlgs,
   makeKey,
   NOW,
   sign,
   type Alg,
-  type FakeIdp,
   type TestKey,
 } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 import { b64u, expectCode, forge, segment, signSegments, withSignature, type Expectation } from '../helpers/forge.ts'
 
 const T = Math.floor(NOW / 1000)
@@ -42,29 +41,8 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-interface Setup {
-  idp: FakeIdp
-  verifier: IdTokenVerifier
-  clock: { t: number }
-}
-
-function setup(
-  options: Partial<VerifierOptions> = {},
-  discovery: Record<string, unknown> = {},
-  jwks: jose.JWK[] = allJwks,
-): Setup {
-  const idp = fakeIdp(jwks, discovery)
-  const clock = { t: NOW }
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: () => clock.t,
-    cache: 'memory',
-    ...options,
-  })
-  return { idp, verifier, clock }
-}
+const setup = (options: Partial<VerifierOptions> = {}, discovery: Record<string, unknown> = {}, jwks = allJwks) =>
+  harness({ key: keys.RS256, keys: jwks, discovery }, options)
 
 // Which codes this file has produced: the last test checks that every documented code is among them.
 const produced = new Set<string>()
@@ -77,16 +55,6 @@ async function expectError(
   const error = await expectCode(verifier, token, code, expectation)
   produced.add(error.code)
   return error
-}
-
-/** A fetch that answers `path` with `respond` and everything else from the fake provider. */
-function overriding(idp: FakeIdp, path: string, respond: () => Response | Promise<Response>): typeof fetch {
-  return async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input)
-    if (new URL(url).pathname !== path) return idp.fetch(input, init)
-    idp.requests.push(url)
-    return respond()
-  }
 }
 
 /** OIDC Core 3.1.3.6: base64url of the left half of the hash of the ASCII value, computed with node:crypto. */
@@ -169,14 +137,8 @@ describe('ERR_JWKS_UNAVAILABLE', () => {
       [503, 'ERR_JWKS_UNAVAILABLE'],
       [404, 'ERR_JWKS_INVALID'],
     ] as const) {
-      const idp = fakeIdp(allJwks)
-      const verifier = createVerifier({
-        issuer: ISSUER,
-        audience: CLIENT,
-        now: () => NOW,
-        cache: 'memory',
-        fetch: overriding(idp, '/jwks', () => new Response('nope', { status })),
-      })
+      const { idp, verifier } = setup()
+      idp.faults['/jwks'] = status
       await expectError(verifier, await sign(keys.RS256), code)
       expect(idp.count('/jwks')).toBe(1)
     }
@@ -190,21 +152,9 @@ describe('ERR_JWKS_UNAVAILABLE', () => {
   })
 
   it('a timeout: a fetch that never answers is aborted after `timeout` ms', async () => {
-    const requests: string[] = []
-    const hanging: typeof fetch = (input, init) => {
-      requests.push(String(input))
-      return new Promise((_, reject) => {
-        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error))
-      })
-    }
-    const verifier = createVerifier({
-      issuer: ISSUER,
-      audience: CLIENT,
-      fetch: hanging,
-      timeout: 50,
-      now: () => NOW,
-      cache: 'memory',
-    })
+    const { idp, verifier } = setup({ timeout: 50 })
+    idp.fault = 'hang'
+    const requests = idp.requests
     const error = await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_UNAVAILABLE')
     expect((error.cause as Error).name).toBe('TimeoutError')
     expect(requests).toEqual([DISCOVERY_URL])
@@ -215,8 +165,8 @@ describe('ERR_JWKS_UNAVAILABLE', () => {
     idp.fault = 'network'
     await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_UNAVAILABLE')
     idp.fault = undefined
-    clock.t += 60_000
-    await expect(verifier.verify(await sign(keys.RS256, { claims: defaultClaims(clock.t) }))).resolves.toBeDefined()
+    clock.advance(60)
+    await expect(verifier.verify(await sign(keys.RS256, { claims: defaultClaims(clock.now()) }))).resolves.toBeDefined()
   })
 })
 
@@ -249,19 +199,10 @@ describe('ERR_JWKS_INVALID', () => {
   })
 
   it('the discovery document is not a JSON object, or announces algorithms as a non-array', async () => {
-    const idp = fakeIdp(allJwks)
+    const { idp, load } = setup()
     for (const body of ['[]', '"x"', 'null', '<html>']) {
-      const verifier = createVerifier({
-        issuer: ISSUER,
-        audience: CLIENT,
-        now: () => NOW,
-        cache: 'memory',
-        fetch: overriding(
-          idp,
-          '/.well-known/openid-configuration',
-          () => new Response(body, { headers: { 'content-type': 'application/json' } }),
-        ),
-      })
+      idp.faults['/.well-known/openid-configuration'] = { body }
+      const { verifier } = load()
       await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
     }
     await expectError(
@@ -273,15 +214,8 @@ describe('ERR_JWKS_INVALID', () => {
 
   it('the key set is not JSON, or its "keys" is not an array', async () => {
     for (const body of ['not json', '{"keys":{}}', '{"keys":"x"}', '{}', '[]', 'null', '{"keys":null}']) {
-      const idp = fakeIdp(allJwks)
-      const verifier = createVerifier({
-        issuer: ISSUER,
-        audience: CLIENT,
-        now: () => NOW,
-        cache: 'memory',
-        jwksUri: JWKS_URL,
-        fetch: overriding(idp, '/jwks', () => new Response(body)),
-      })
+      const { idp, verifier } = setup({ jwksUri: JWKS_URL })
+      idp.faults['/jwks'] = { body }
       await expectError(verifier, await sign(keys.RS256), 'ERR_JWKS_INVALID')
     }
   })
@@ -352,9 +286,9 @@ describe('claims (OpenID Connect Core 3.1.3.7)', () => {
     const strict = setup({ clockTolerance: 0 })
     await expectError(strict.verifier, await token({ exp: T }), 'ERR_TOKEN_EXPIRED', { claim: 'exp' })
     await expect(strict.verifier.verify(await token({ exp: T + 1 }))).resolves.toBeDefined()
-    strict.clock.t = NOW + 999
+    strict.clock.set(NOW + 999)
     await expect(strict.verifier.verify(await token({ exp: T + 1 }))).resolves.toBeDefined()
-    strict.clock.t = NOW + 1000
+    strict.clock.set(NOW + 1000)
     await expectError(strict.verifier, await token({ exp: T + 1 }), 'ERR_TOKEN_EXPIRED', { claim: 'exp' })
   })
 
@@ -539,7 +473,10 @@ describe('discovery and fetching', () => {
     const flood = async (): Promise<void> => {
       const tokens = await Promise.all(
         Array.from({ length: 100 }, () =>
-          sign({ ...keys.ES256, kid: `k-${Math.random().toString(36).slice(2)}` }, { claims: defaultClaims(clock.t) }),
+          sign(
+            { ...keys.ES256, kid: `k-${Math.random().toString(36).slice(2)}` },
+            { claims: defaultClaims(clock.now()) },
+          ),
         ),
       )
       const outcomes = await Promise.allSettled(tokens.map((t) => verifier.verify(t)))
@@ -551,27 +488,27 @@ describe('discovery and fetching', () => {
     }
     await flood()
     expect(idp.count('/jwks')).toBe(2)
-    clock.t += 30_000 // the next window opens
+    clock.advance(30) // the next window opens
     await flood()
     expect(idp.count('/jwks')).toBe(3)
 
     // Inside the window a flood is refused at once, without a request and without waiting...
-    clock.t += 10_000
+    clock.advance(10)
     await flood()
     expect(idp.count('/jwks')).toBe(3)
     // ...except within `timeout` (5 s) of the next permitted refetch, which the tokens then wait for: one
     // refetch for all of them. Drive both clocks.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    clock.t += 17_000
+    clock.advance(17)
     const tokens = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        sign({ ...keys.ES256, kid: `late-${i}` }, { claims: defaultClaims(clock.t) }),
+        sign({ ...keys.ES256, kid: `late-${i}` }, { claims: defaultClaims(clock.now()) }),
       ),
     )
     const pending = Promise.allSettled(tokens.map((t) => verifier.verify(t)))
     await vi.advanceTimersByTimeAsync(2_000)
     expect(idp.count('/jwks')).toBe(3)
-    clock.t += 3_000
+    clock.advance(3)
     await vi.advanceTimersByTimeAsync(1_000)
     const outcomes = await pending
     expect(outcomes.every((o) => o.status === 'rejected')).toBe(true)
