@@ -24,7 +24,7 @@ export type HarnessOptions = { [K in keyof VerifierOptions]?: VerifierOptions[K]
 export interface Loaded {
   verifier: IdTokenVerifier
   events: VerifierEvent[]
-  /** A token by `signer` (the harness key by default), issued at the clock's now by the harness issuer. */
+  /** A token by `signer` (the harness key by default), issued at the clock's now by the verifier's issuer. */
   token(signer?: TestKey, options?: SignOptions): Promise<string>
 }
 
@@ -55,7 +55,6 @@ export function harness(setup: HarnessSetup, options: HarnessOptions = {}): Harn
   const idp = setup.idp ?? fakeIdp(setup.keys ?? [setup.key.publicJwk], setup.discovery, providerOptions(setup))
   if (setup.headers !== undefined) idp.headers = setup.headers
   const clock = setup.clock ?? manualClock()
-  const issued = setup.issuer === undefined ? {} : { iss: setup.issuer }
   const load = (more: HarnessOptions = {}): Loaded => {
     const events: VerifierEvent[] = []
     const merged: HarnessOptions = {
@@ -70,8 +69,9 @@ export function harness(setup: HarnessSetup, options: HarnessOptions = {}): Harn
     }
     const defined = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined))
     const verifier = createVerifier(defined as unknown as VerifierOptions)
+    const iss = typeof merged.issuer === 'string' ? merged.issuer : ISSUER
     const token = (signer = setup.key, signing: SignOptions = {}) =>
-      sign(signer, { ...signing, claims: { ...defaultClaims(clock.now()), ...issued, ...signing.claims } })
+      sign(signer, { ...signing, claims: { ...defaultClaims(clock.now()), iss, ...signing.claims } })
     return { verifier, events, token }
   }
   return { idp, clock, load, ...load() }

@@ -4,9 +4,10 @@
 import { IDBFactory } from 'fake-indexeddb'
 import type * as jose from 'jose'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createVerifier, indexedDbStore, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
-import { ALGS, CLIENT, ISSUER, NOW, defaultClaims, makeKey, rejection, sign, type TestKey } from '../helpers/issuer.ts'
-import { cacheIdp, manualClock, type CacheIdp } from '../helpers/cache-idp.ts'
+import { indexedDbStore, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
+import { ISSUER, NOW, makeKey, rejection, type TestKey } from '../helpers/issuer.ts'
+import { harness, manualClock, type HarnessOptions, type ManualClock } from '../helpers/harness.ts'
+import { fakeIdp, providers, type FakeIdp } from '../helpers/idp.ts'
 import { storeKey } from '../../src/lib/persisted.ts'
 
 // The store's layout, as written by src/stores.ts and src/lib/key-source.ts: tests write into it directly.
@@ -26,45 +27,26 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+/** A page load: a new verifier on the provider, the clock and this cache. */
 function load(
-  idp: CacheIdp,
-  clock: { now: () => number },
+  idp: Pick<FakeIdp, 'fetch'>,
+  clock: ManualClock,
   cache: VerifierOptions['cache'],
-  options: Partial<VerifierOptions> = {},
+  options: HarnessOptions = {},
 ) {
-  const events: VerifierEvent[] = []
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: clock.now,
-    onEvent: (event) => events.push(event),
-    ...(cache === undefined ? {} : { cache }),
-    ...options,
-  })
-  const token = (signer: TestKey = key, issuer = ISSUER) =>
-    sign(signer, { claims: { ...defaultClaims(clock.now()), iss: issuer } })
-  return { verifier, events, token }
+  return harness({ key, clock }, { fetch: idp.fetch, cache, ...options }).load()
 }
 
 const storeFailures = (events: VerifierEvent[]) => events.filter((e) => e.type === 'store-failed')
 
 /** A second provider on another origin, serving one key set at `${issuer}/jwks` and another at `${issuer}/jwks-2`. */
 function secondIdp(issuer: string, keys: jose.JWK[], keys2: jose.JWK[] = []) {
-  const requests: string[] = []
+  const both = providers(fakeIdp(keys, {}, { issuer }), fakeIdp(keys2, {}, { issuer, jwksUri: `${issuer}/jwks-2` }))
   return {
-    requests,
-    fetch: (async (input: RequestInfo | URL) => {
-      const url = new URL(String(input instanceof Request ? input.url : input))
-      requests.push(url.pathname)
-      if (url.origin !== new URL(issuer).origin) return new Response('wrong origin', { status: 404 })
-      if (url.pathname === '/.well-known/openid-configuration') {
-        return Response.json({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: [...ALGS] })
-      }
-      if (url.pathname === '/jwks') return Response.json({ keys })
-      if (url.pathname === '/jwks-2') return Response.json({ keys: keys2 })
-      return new Response('not found', { status: 404 })
-    }) as typeof fetch,
+    fetch: both.fetch,
+    get requests() {
+      return both.requests.map((url) => new URL(url).pathname)
+    },
   }
 }
 
@@ -109,7 +91,7 @@ async function readRaw(factory: IDBFactory): Promise<Map<string, unknown>> {
 describe('persistence across page loads', () => {
   it('a reload verifies with zero requests while fresh, then revalidates with the stored ETag', async () => {
     const factory = new IDBFactory()
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     idp.headers = { 'cache-control': 'max-age=300' }
     const clock = manualClock(NOW)
     const first = load(idp, clock, indexedDbStore({ indexedDB: factory }), { staleWhileRevalidate: 0 })
@@ -141,7 +123,7 @@ describe('persistence across page loads', () => {
 
   it('is the default store where globalThis.indexedDB exists', async () => {
     vi.stubGlobal('indexedDB', new IDBFactory())
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     const clock = manualClock(NOW)
     const first = load(idp, clock, undefined)
     await first.verifier.verify(await first.token())
@@ -154,7 +136,7 @@ describe('persistence across page loads', () => {
 
   it('a reload after the keys rotated finds the new key with one refetch', async () => {
     const factory = new IDBFactory()
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     const clock = manualClock(NOW)
     const first = load(idp, clock, indexedDbStore({ indexedDB: factory }))
     await first.verifier.verify(await first.token())
@@ -176,12 +158,12 @@ describe('namespacing', () => {
     const factory = new IDBFactory()
     const clock = manualClock(NOW)
     const issuerB = 'https://other-issuer.example.test'
-    const idpA = cacheIdp([key.publicJwk])
+    const idpA = fakeIdp([key.publicJwk])
     const idpB = secondIdp(issuerB, [other.publicJwk])
     const a = load(idpA, clock, indexedDbStore({ indexedDB: factory }))
     const b = load(idpA, clock, indexedDbStore({ indexedDB: factory }), { issuer: issuerB, fetch: idpB.fetch })
     await a.verifier.verify(await a.token())
-    await b.verifier.verify(await b.token(other, issuerB))
+    await b.verifier.verify(await b.token(other))
     expect(idpA.count()).toBe(2)
     expect(idpB.requests).toEqual(['/.well-known/openid-configuration', '/jwks'])
     expect((await readRaw(factory)).size).toBe(4)
@@ -190,7 +172,7 @@ describe('namespacing', () => {
     const a2 = load(idpA, clock, indexedDbStore({ indexedDB: factory }))
     const b2 = load(idpA, clock, indexedDbStore({ indexedDB: factory }), { issuer: issuerB, fetch: idpB.fetch })
     await a2.verifier.verify(await a2.token())
-    await b2.verifier.verify(await b2.token(other, issuerB))
+    await b2.verifier.verify(await b2.token(other))
     expect(idpA.count()).toBe(2)
     expect(idpB.requests).toHaveLength(2)
     // B's key is unknown to A: one refetch at A's provider, then no key.
@@ -204,7 +186,7 @@ describe('namespacing', () => {
     const factory = new IDBFactory()
     const clock = manualClock(NOW)
     const idp = secondIdp(ISSUER, [key.publicJwk], [other.publicJwk])
-    const fake = { fetch: idp.fetch } as CacheIdp
+    const fake = idp
     const one = load(fake, clock, indexedDbStore({ indexedDB: factory }), {
       jwksUri: `${ISSUER}/jwks`,
       algorithms: ['ES256'],
@@ -244,7 +226,7 @@ describe('what is read is validated', () => {
   it('well-formed records written directly are used (the layout these tests corrupt is the real one)', async () => {
     const factory = new IDBFactory()
     await writeRaw(factory, valid())
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     const { verifier, token, events } = load(idp, manualClock(NOW + 1000), indexedDbStore({ indexedDB: factory }))
     await verifier.verify(await token())
     expect(idp.count()).toBe(0)
@@ -276,7 +258,7 @@ describe('what is read is validated', () => {
         [DISCOVERY_KEY]: corrupt(records[DISCOVERY_KEY]!),
         [JWKS_KEY]: corrupt(records[JWKS_KEY]!),
       })
-      const idp = cacheIdp([key.publicJwk])
+      const idp = fakeIdp([key.publicJwk])
       const clock = manualClock(NOW + 1000)
       const first = load(idp, clock, indexedDbStore({ indexedDB: factory }))
       await first.verifier.verify(await first.token())
@@ -291,7 +273,7 @@ describe('what is read is validated', () => {
 
   it('a copy stored while the clock ran a year ahead is revalidated, not trusted as fresh for a year', async () => {
     const factory = new IDBFactory()
-    const idp = cacheIdp([key.publicJwk, other.publicJwk])
+    const idp = fakeIdp([key.publicJwk, other.publicJwk])
     idp.headers = { 'cache-control': 'max-age=600' }
     const clock = manualClock(NOW + 365 * 86400_000)
     const ahead = load(idp, clock, indexedDbStore({ indexedDB: factory }))
@@ -316,7 +298,7 @@ describe('what is read is validated', () => {
         entry: { value: { keys: [key.publicJwk] }, fetchedAt: NOW, freshUntil: NOW + 1000 * 86400_000 },
       },
     })
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     const clock = manualClock(NOW + 2 * 86400_000)
     const { verifier, token } = load(idp, clock, indexedDbStore({ indexedDB: factory }), { staleWhileRevalidate: 0 })
     await verifier.verify(await token())
@@ -334,7 +316,7 @@ describe('what is read is validated', () => {
       },
       [DISCOVERY_KEY]: { version: 1, entry: entry(discovery) },
     })
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     const { verifier, token } = load(idp, manualClock(NOW + 1000), indexedDbStore({ indexedDB: factory }))
     expect((await rejection(verifier.verify(await token(other)))).code).toBe('ERR_KEY_NOT_FOUND')
     expect(idp.count('/jwks')).toBe(1)
@@ -344,7 +326,7 @@ describe('what is read is validated', () => {
 describe('another tab changes the database', () => {
   it('a version change closes our connection; verification goes on, falling back to memory', async () => {
     const factory = new IDBFactory()
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     idp.headers = { 'cache-control': 'max-age=300' }
     const clock = manualClock(NOW)
     const tab = load(idp, clock, indexedDbStore({ indexedDB: factory }), { staleWhileRevalidate: 0 })
@@ -384,7 +366,7 @@ describe('another tab changes the database', () => {
 
   it('a deleted database is reopened and refilled', async () => {
     const factory = new IDBFactory()
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     idp.headers = { 'cache-control': 'max-age=300' }
     const clock = manualClock(NOW)
     const tab = load(idp, clock, indexedDbStore({ indexedDB: factory }), { staleWhileRevalidate: 0 })
@@ -411,7 +393,7 @@ describe('another tab changes the database', () => {
 
 describe('a database that fails', () => {
   async function verifiesWithMemory(factory: IDBFactory | undefined, operation: 'get' | 'set') {
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     const clock = manualClock(NOW)
     const cache = factory === undefined ? 'indexeddb' : indexedDbStore({ indexedDB: factory })
     const { verifier, token, events } = load(idp, clock, cache)
@@ -461,7 +443,7 @@ describe('a database that fails', () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] })
     const factory = new IDBFactory()
     factory.open = () => ({}) as IDBOpenDBRequest
-    const idp = cacheIdp([key.publicJwk])
+    const idp = fakeIdp([key.publicJwk])
     const clock = manualClock(NOW)
     const { verifier, token, events } = load(idp, clock, indexedDbStore({ indexedDB: factory }))
     let settled = false

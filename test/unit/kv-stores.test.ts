@@ -2,18 +2,19 @@
 // in-memory fake of its API: a new isolate (a new verifier and adapter on the same KV) verifies with no
 // request while the keys are fresh. Requests are counted at the provider; time is the injected clock.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createVerifier, type JwksStore, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
+import { type JwksStore, type VerifierOptions } from '../../src/index.ts'
 import { cloudflareKvStore, type CloudflareKvLike } from '../../examples/stores/cloudflare-kv.ts'
 import { denoKvStore, type DenoKvLike } from '../../examples/stores/deno-kv.ts'
-import { CLIENT, ISSUER, NOW, defaultClaims, makeKey, sign, type TestKey } from '../helpers/issuer.ts'
-import { cacheIdp, manualClock, type CacheIdp } from '../helpers/cache-idp.ts'
+import { NOW, makeKey, type TestKey } from '../helpers/issuer.ts'
+import { harness, manualClock, type ManualClock } from '../helpers/harness.ts'
+import { fakeIdp, type FakeIdp } from '../helpers/idp.ts'
 
 let key: TestKey
 beforeAll(async () => {
   key = await makeKey('ES256', 'kid-kv')
 })
 
-type Clock = ReturnType<typeof manualClock>
+type Clock = ManualClock
 
 /** Deno KV's get/set/delete: array keys, structured-clone values, `expireIn` in milliseconds. */
 function fakeDenoKv(clock: Clock) {
@@ -113,18 +114,9 @@ const adapters = [
 ] as const
 
 /** One request handled by a fresh isolate: a new verifier and a new adapter over the same KV. */
-function isolate(idp: CacheIdp, clock: Clock, store: JwksStore, options: Partial<VerifierOptions> = {}) {
-  const events: VerifierEvent[] = []
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: clock.now,
-    cache: store,
-    onEvent: (e) => events.push(e),
-    ...options,
-  })
-  const verify = async () => verifier.verify(await sign(key, { claims: defaultClaims(clock.now()) }))
+function isolate(idp: FakeIdp, clock: Clock, store: JwksStore, options: Partial<VerifierOptions> = {}) {
+  const { verifier, token, events } = harness({ key, idp, clock }, { cache: store, ...options })
+  const verify = async () => verifier.verify(await token())
   return { verifier, verify, events }
 }
 
@@ -133,7 +125,7 @@ for (const adapter of adapters) {
     function setup() {
       const clock = manualClock(NOW)
       const fake = adapter.fake(clock)
-      const idp = cacheIdp([key.publicJwk])
+      const idp = fakeIdp([key.publicJwk])
       idp.headers = { 'cache-control': 'max-age=300' }
       const next = (options: Partial<VerifierOptions> = {}, retain?: number) =>
         isolate(idp, clock, (adapter.store as (f: typeof fake, r?: number) => JwksStore)(fake, retain), options)
@@ -192,7 +184,7 @@ for (const adapter of adapters) {
       const { clock, idp, next } = setup()
       await next().verify()
       clock.advance(3600)
-      idp.fault = { status: 503 }
+      idp.fault = 503
       const during = next({ staleWhileRevalidate: 0 })
       await expect(during.verify()).resolves.toBeTruthy()
       expect(idp.log.map((r) => r.status)).toEqual([200, 200, 503, 503])
@@ -227,7 +219,7 @@ for (const adapter of adapters) {
 it('Workers KV: a lifetime shorter than a minute still gets the minimum expirationTtl of 60 s', async () => {
   const clock = manualClock(NOW)
   const fake = fakeCloudflareKv(clock)
-  const idp = cacheIdp([key.publicJwk])
+  const idp = fakeIdp([key.publicJwk])
   idp.headers = { 'cache-control': 'max-age=10' }
   const first = isolate(idp, clock, cloudflareKvStore(fake.kv, { retain: 0 }), { minCacheAge: 5 })
   await first.verify()
