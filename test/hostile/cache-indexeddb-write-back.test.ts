@@ -3,9 +3,10 @@
 // compare-and-write in one transaction, and never for a no-store response.
 import { IDBFactory } from 'fake-indexeddb'
 import { beforeAll, expect, it } from 'vitest'
-import { createVerifier, indexedDbStore, type VerifierOptions } from '../../src/index.ts'
-import { CLIENT, ISSUER, NOW, defaultClaims, makeKey, rejection, sign, type TestKey } from '../helpers/issuer.ts'
-import { cacheIdp, manualClock } from '../helpers/cache-idp.ts'
+import { indexedDbStore, type VerifierOptions } from '../../src/index.ts'
+import { NOW, defaultClaims, makeKey, rejection, sign, type TestKey } from '../helpers/issuer.ts'
+import { harness, manualClock, type ManualClock } from '../helpers/harness.ts'
+import { fakeIdp, type FakeIdp } from '../helpers/idp.ts'
 
 let kept: TestKey
 let withdrawn: TestKey
@@ -16,25 +17,14 @@ beforeAll(async () => {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
 
-function tab(
-  factory: IDBFactory,
-  idp: ReturnType<typeof cacheIdp>,
-  clock: { now: () => number },
-  options: Partial<VerifierOptions> = {},
-) {
-  return createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: clock.now,
-    cache: indexedDbStore({ indexedDB: factory }),
-    ...options,
-  })
+/** A tab: a new verifier on the provider and clock, over the shared database. */
+function tab(factory: IDBFactory, idp: FakeIdp, clock: ManualClock, options: Partial<VerifierOptions> = {}) {
+  return harness({ key: kept, idp, clock }, { cache: indexedDbStore({ indexedDB: factory }), ...options }).verifier
 }
 
 it('a tab importing a key never writes its older set over a newer one another tab stored', async () => {
   const factory = new IDBFactory()
-  const idp = cacheIdp([kept.publicJwk, withdrawn.publicJwk])
+  const idp = fakeIdp([kept.publicJwk, withdrawn.publicJwk])
   idp.headers = { 'cache-control': 'max-age=600' }
   const clock = manualClock(NOW)
   const tokenKept = await sign(kept, { claims: defaultClaims(NOW) })
@@ -63,7 +53,7 @@ it('a tab importing a key never writes its older set over a newer one another ta
 
 it('a no-store key set is never written, not even when a key is imported', async () => {
   const factory = new IDBFactory()
-  const idp = cacheIdp([kept.publicJwk])
+  const idp = fakeIdp([kept.publicJwk])
   idp.headers = { 'cache-control': 'no-store' }
   const clock = manualClock(NOW)
   const tabA = tab(factory, idp, clock)

@@ -2,9 +2,9 @@
 // the next permitted refetch (1,228 of 10,000 held > 100 ms, p99 4.6 s). Now only a few wait; the rest are refused
 // at once, and a genuine rotation is still found by that refetch.
 import { beforeAll, expect, it } from 'vitest'
-import { createVerifier, IdTokenError } from '../../src/index.ts'
-import { CLIENT, ISSUER, NOW, defaultClaims, makeKey, sign, type TestKey } from '../helpers/issuer.ts'
-import { cacheIdp, manualClock } from '../helpers/cache-idp.ts'
+import { IdTokenError } from '../../src/index.ts'
+import { NOW, defaultClaims, makeKey, sign, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 
 let key: TestKey
 let rotated: TestKey
@@ -14,19 +14,11 @@ beforeAll(async () => {
 })
 
 it('a flood of forged kids inside the cooldown holds at most a few verifications', async () => {
-  const idp = cacheIdp([key.publicJwk])
-  idp.headers = { 'cache-control': 'max-age=3600' }
-  const clock = manualClock(NOW)
   // Real timers for the wait, the injected clock for the cooldown.
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: clock.now,
-    cache: 'memory',
-    cooldown: 30,
-    timeout: 2000,
-  })
+  const { idp, clock, verifier } = harness(
+    { key, headers: { 'cache-control': 'max-age=3600' } },
+    { cooldown: 30, timeout: 2000 },
+  )
   await verifier.verify(await sign(key, { claims: defaultClaims(NOW) }))
   const forged = (i: number) => sign(key, { claims: defaultClaims(NOW), header: { kid: `forged-${i}` } })
   await expect(verifier.verify(await forged(-1))).rejects.toThrow(IdTokenError) // first unknown kid: refetch at once

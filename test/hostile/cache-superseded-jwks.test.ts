@@ -1,9 +1,9 @@
 // Issue 8.6: each jwks_uri discovery ever named kept its key set in memory and in the store forever. Only the
 // current one is kept.
 import { beforeAll, expect, it } from 'vitest'
-import { createVerifier, type CachedEntry, type JwksStore } from '../../src/index.ts'
-import { CLIENT, ISSUER, NOW, defaultClaims, makeKey, sign, type TestKey } from '../helpers/issuer.ts'
-import { manualClock } from '../helpers/cache-idp.ts'
+import { type CachedEntry, type JwksStore } from '../../src/index.ts'
+import { ISSUER, makeKey, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 
 let key: TestKey
 beforeAll(async () => {
@@ -27,17 +27,10 @@ it('a provider that changes jwks_uri on every discovery fetch leaves one key set
     set: async (k, entry) => void entries.set(k, entry),
     delete: async (k) => void entries.delete(k),
   }
-  const clock = manualClock(NOW)
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch,
-    now: clock.now,
-    cache: store,
-    algorithms: ['ES256'],
-  })
+  // The provider cannot say this (a new jwks_uri per discovery fetch): its own fetch, the harness's clock.
+  const { clock, verifier, token } = harness({ key }, { fetch, cache: store, algorithms: ['ES256'] })
   for (let i = 0; i < 20; i++) {
-    await verifier.verify(await sign(key, { claims: defaultClaims(clock.now()) }))
+    await verifier.verify(await token())
     clock.advance(61)
   }
   await new Promise((resolve) => setTimeout(resolve, 10)) // store writes run off the critical path

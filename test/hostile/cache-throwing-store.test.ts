@@ -1,9 +1,9 @@
 // Issue 8.8: a custom store whose entry throws when read made verify() reject with a raw Error, and the failure
 // was remembered. Now it is a miss, reported with `store-failed`, and the store is tried again after a back-off.
 import { beforeAll, expect, it } from 'vitest'
-import { createVerifier, type CachedEntry, type JwksStore, type VerifierEvent } from '../../src/index.ts'
-import { CLIENT, ISSUER, NOW, defaultClaims, makeKey, sign, type TestKey } from '../helpers/issuer.ts'
-import { cacheIdp, manualClock } from '../helpers/cache-idp.ts'
+import { type CachedEntry, type JwksStore } from '../../src/index.ts'
+import { defaultClaims, makeKey, sign, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 
 let key: TestKey
 beforeAll(async () => {
@@ -11,9 +11,6 @@ beforeAll(async () => {
 })
 
 it('an entry whose getters throw is a miss; the store is used again once it recovers', async () => {
-  const idp = cacheIdp([key.publicJwk])
-  idp.headers = { 'cache-control': 'max-age=600' }
-  const clock = manualClock(NOW)
   const entries = new Map<string, CachedEntry>()
   let broken = true
   const writes: string[] = []
@@ -30,16 +27,10 @@ it('an entry whose getters throw is a miss; the store is used again once it reco
     },
     delete: async (k) => void entries.delete(k),
   }
-  const events: VerifierEvent[] = []
-  const options = {
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: clock.now,
-    cache: store,
-    onEvent: (e: VerifierEvent) => events.push(e),
-  }
-  const verifier = createVerifier(options)
+  const { idp, clock, verifier, events, load } = harness(
+    { key, headers: { 'cache-control': 'max-age=600' } },
+    { cache: store },
+  )
   const result = await verifier.verify(await sign(key, { claims: defaultClaims(clock.now()) }))
   expect(result.payload.sub).toBe('user-1')
   const failures = events.filter((e) => e.type === 'store-failed')
@@ -53,7 +44,7 @@ it('an entry whose getters throw is a miss; the store is used again once it reco
   await new Promise((resolve) => setTimeout(resolve, 10))
   expect(writes.length).toBeGreaterThan(0)
   const before = idp.count()
-  const next = createVerifier(options)
+  const next = load().verifier
   await next.verify(await sign(key, { claims: defaultClaims(clock.now()) }))
   expect(idp.count()).toBe(before)
 })

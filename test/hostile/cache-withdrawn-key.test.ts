@@ -1,9 +1,9 @@
 // Issue 8.1: a key the provider withdrew stops verifying when the response's freshness ends, unless the
 // response itself allowed stale use (stale-while-revalidate) or the provider cannot be reached (staleIfError).
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { createVerifier, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
-import { CLIENT, ISSUER, NOW, defaultClaims, makeKey, rejection, sign, type TestKey } from '../helpers/issuer.ts'
-import { cacheIdp, manualClock } from '../helpers/cache-idp.ts'
+import { type VerifierOptions } from '../../src/index.ts'
+import { makeKey, rejection, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 
 let kept: TestKey
 let withdrawn: TestKey
@@ -13,21 +13,11 @@ beforeAll(async () => {
 })
 
 function setup(options: Partial<VerifierOptions> = {}) {
-  const idp = cacheIdp([kept.publicJwk, withdrawn.publicJwk])
-  idp.headers = { 'cache-control': 'max-age=60' }
-  const clock = manualClock(NOW)
-  const events: VerifierEvent[] = []
   // Defaults on purpose: nothing here turns stale-while-revalidate off.
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: clock.now,
-    cache: 'memory',
-    onEvent: (e) => events.push(e),
-    ...options,
-  })
-  const token = (key: TestKey) => sign(key, { claims: defaultClaims(clock.now()) })
+  const { idp, clock, verifier, token, events } = harness(
+    { key: kept, keys: [kept.publicJwk, withdrawn.publicJwk], headers: { 'cache-control': 'max-age=60' } },
+    options,
+  )
   const withdraw = () => {
     idp.keys = [kept.publicJwk]
   }
@@ -72,7 +62,7 @@ describe('a withdrawn key', () => {
     const { idp, clock, verifier, token, withdraw, events } = setup({ staleIfError: 600 })
     await verifier.verify(await token(withdrawn))
     withdraw()
-    idp.fault = { status: 503 }
+    idp.fault = 503
     clock.advance(61)
     await verifier.verify(await token(withdrawn))
     expect(events.filter((e) => e.type === 'stale' && e.url.endsWith('/jwks'))).toHaveLength(1)
