@@ -37,7 +37,7 @@ export interface Harness extends Loaded {
 
 export interface HarnessSetup extends FakeIdpOptions {
   /** Signs `token()` by default; its public key is served unless `keys` is given. */
-  key: TestKey
+  key?: TestKey
   keys?: jose.JWK[]
   discovery?: Record<string, unknown>
   /** Response headers of the provider, e.g. { 'cache-control': 'max-age=60' }. */
@@ -52,7 +52,9 @@ export interface HarnessSetup extends FakeIdpOptions {
  * collected; `options` go over these.
  */
 export function harness(setup: HarnessSetup, options: HarnessOptions = {}): Harness {
-  const idp = setup.idp ?? fakeIdp(setup.keys ?? [setup.key.publicJwk], setup.discovery, providerOptions(setup))
+  const idp =
+    setup.idp ??
+    fakeIdp(setup.keys ?? (setup.key ? [setup.key.publicJwk] : []), setup.discovery, providerOptions(setup))
   if (setup.headers !== undefined) idp.headers = setup.headers
   const clock = setup.clock ?? manualClock()
   const load = (more: HarnessOptions = {}): Loaded => {
@@ -70,8 +72,10 @@ export function harness(setup: HarnessSetup, options: HarnessOptions = {}): Harn
     const defined = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined))
     const verifier = createVerifier(defined as unknown as VerifierOptions)
     const iss = typeof merged.issuer === 'string' ? merged.issuer : ISSUER
-    const token = (signer = setup.key, signing: SignOptions = {}) =>
-      sign(signer, { ...signing, claims: { ...defaultClaims(clock.now()), iss, ...signing.claims } })
+    const token = (signer = setup.key, signing: SignOptions = {}) => {
+      if (signer === undefined) throw new Error('harness: no key to sign with')
+      return sign(signer, { ...signing, claims: { ...defaultClaims(clock.now()), iss, ...signing.claims } })
+    }
     return { verifier, events, token }
   }
   return { idp, clock, load, ...load() }

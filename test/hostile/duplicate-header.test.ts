@@ -7,18 +7,10 @@
 // would otherwise hand the last "sub" to this verifier and the first to everyone else.
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createVerifier, type IdTokenVerifier } from '../../src/index.ts'
+import { harness } from '../helpers/harness.ts'
+import { type IdTokenVerifier } from '../../src/index.ts'
 import { repeatedMember } from '../../src/lib/json-members.ts'
-import {
-  CLIENT,
-  defaultClaims,
-  fakeIdp,
-  ISSUER,
-  keysForAllAlgs,
-  NOW,
-  type Alg,
-  type TestKey,
-} from '../helpers/issuer.ts'
+import { CLIENT, defaultClaims, ISSUER, keysForAllAlgs, NOW, type Alg, type TestKey } from '../helpers/issuer.ts'
 import { b64u, expectCode, segment, signSegments } from '../helpers/forge.ts'
 
 let keys: Record<Alg, TestKey>
@@ -26,15 +18,7 @@ let verifier: IdTokenVerifier
 
 beforeAll(async () => {
   keys = await keysForAllAlgs()
-  const idp = fakeIdp([keys.RS256.publicJwk, keys.ES256.publicJwk])
-  verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: idp.fetch,
-    now: () => NOW,
-    cache: 'memory',
-    cooldown: 0,
-  })
+  verifier = harness({ keys: [keys.RS256.publicJwk, keys.ES256.publicJwk] }, { cooldown: 0 }).verifier
 })
 
 /** A token whose header segment is exactly `headerJson` (raw JSON text), signed with `key`. */
@@ -107,13 +91,7 @@ describe('a header that repeats a member name is ERR_TOKEN_MALFORMED', () => {
   })
 
   it('a cached header segment does not let the repeated one through later', async () => {
-    const fresh = createVerifier({
-      issuer: ISSUER,
-      audience: CLIENT,
-      fetch: fakeIdp([keys.RS256.publicJwk]).fetch,
-      now: () => NOW,
-      cache: 'memory',
-    })
+    const fresh = harness({ key: keys.RS256 }).verifier
     const token = await tokenWithHeader(`{"alg":"none","alg":"RS256","kid":"${keys.RS256.kid}"}`)
     await expectCode(fresh, token, 'ERR_TOKEN_MALFORMED')
     await expectCode(fresh, token, 'ERR_TOKEN_MALFORMED')

@@ -12,10 +12,11 @@
 import { createHash } from 'node:crypto'
 import * as jose from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createVerifier, type IdTokenVerifier } from '../../src/index.ts'
+import { harness } from '../helpers/harness.ts'
+import { type IdTokenVerifier } from '../../src/index.ts'
 import { algorithmSpec } from '../../src/lib/algorithms.ts'
 import { keyProblem } from '../../src/lib/keys.ts'
-import { CLIENT, defaultClaims, fakeIdp, ISSUER, makeKey, NOW, sign, type TestKey } from '../helpers/issuer.ts'
+import { defaultClaims, makeKey, sign, type TestKey } from '../helpers/issuer.ts'
 import { b64u, expectCode, segment } from '../helpers/forge.ts'
 import { readVectors } from '../helpers/vectors.ts'
 
@@ -136,15 +137,7 @@ const okp = (x: Uint8Array, kid: string): jose.JWK => ({
   use: 'sig',
 })
 const verifierFor = (keys: jose.JWK[]): IdTokenVerifier =>
-  createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: fakeIdp(keys).fetch,
-    now: () => NOW,
-    cache: 'memory',
-    cooldown: 0,
-    algorithms: ['EdDSA', 'Ed25519'],
-  })
+  harness({ keys }, { cooldown: 0, algorithms: ['EdDSA', 'Ed25519'] }).verifier
 
 describe('the small-order encodings', () => {
   it('are 14: eight points, six non-canonical spellings (y = p, p + 1) counted with both sign bits', () => {

@@ -8,14 +8,9 @@
 // (default fixed, so a failure reproduces: the message names the seed, the algorithm, the index and the
 // operator). Long run: FUZZ_SECONDS=600 npx vitest run test/hostile/fuzz.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createVerifier,
-  ERROR_CODES,
-  IdTokenError,
-  type IdTokenVerifier,
-  type SupportedAlgorithm,
-} from '../../src/index.ts'
-import { ALGS, CLIENT, fakeIdp, ISSUER, keysForAllAlgs, NOW, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
+import { ERROR_CODES, IdTokenError, type IdTokenVerifier, type SupportedAlgorithm } from '../../src/index.ts'
+import { ALGS, CLIENT, ISSUER, keysForAllAlgs, NOW, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
 import { assertNoLeak, b64u } from '../helpers/forge.ts'
 import { applyMutation, EDIT_CHARS, type Mutation } from '../helpers/mutations.ts'
 
@@ -248,15 +243,10 @@ const stats: Array<{ alg: string; mutants: number; seconds: number; codes: Recor
 beforeAll(async () => {
   keys = await keysForAllAlgs()
   // cooldown 0: a mutated kid is an unknown kid, and a refetch inside the cooldown would wait in real time.
-  verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: fakeIdp(ALGS.map((alg) => keys[alg].publicJwk)).fetch,
-    now: () => NOW,
-    cache: 'memory',
-    cooldown: 0,
-    algorithms: [...FUZZ_ALGS],
-  })
+  verifier = harness(
+    { keys: ALGS.map((alg) => keys[alg].publicJwk) },
+    { cooldown: 0, algorithms: [...FUZZ_ALGS] },
+  ).verifier
   const claims = {
     nonce: 'n-0S6_WzA2Mj',
     email: 'someone@example.test',

@@ -4,8 +4,9 @@
 // which ends a Node process (default since Node 15) and fails this vitest run on its own, besides the
 // explicit listener below.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createVerifier, IdTokenError, type EventHandler, type VerifierEvent } from '../../src/index.ts'
-import { CLIENT, fakeIdp, ISSUER, makeKey, NOW, sign, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
+import { IdTokenError, type EventHandler, type VerifierEvent } from '../../src/index.ts'
+import { makeKey, sign, type TestKey } from '../helpers/issuer.ts'
 
 let key: TestKey
 beforeAll(async () => {
@@ -82,15 +83,7 @@ describe('whatever onEvent does, verification goes on and nothing is left unhand
         seen.push(event.type)
         return behaviour()
       }) as EventHandler
-      const idp = fakeIdp([key.publicJwk])
-      const verifier = createVerifier({
-        issuer: ISSUER,
-        audience: CLIENT,
-        fetch: idp.fetch,
-        now: () => NOW,
-        cache: 'memory',
-        onEvent,
-      })
+      const { idp, verifier } = harness({ key }, { onEvent })
 
       await expect(verifier.verify(await sign(key))).resolves.toMatchObject({ payload: { sub: 'user-1' } })
       expect(seen).toContain('fetched')
@@ -115,14 +108,7 @@ it('the types accept an async handler without a cast', async () => {
     await Promise.resolve()
     events.push(event.type)
   }
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: fakeIdp([key.publicJwk]).fetch,
-    now: () => NOW,
-    cache: 'memory',
-    onEvent: asyncHandler,
-  })
+  const { verifier } = harness({ key }, { onEvent: asyncHandler })
   await verifier.verify(await sign(key))
   await settle()
   expect(events).toContain('fetched')
