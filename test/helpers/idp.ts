@@ -132,7 +132,7 @@ function failing(fault: Fault, record: (status: number) => void, signal: AbortSi
  * Several providers behind one fetch: a request goes to the first whose discovery or key set URL it is
  * (host included), else 404. `requests` lists every URL asked for, in order.
  */
-export function providers(...idps: FakeIdp[]): { fetch: typeof fetch; requests: string[] } {
+export function combined(...idps: FakeIdp[]): { fetch: typeof fetch; requests: string[] } {
   const requests: string[] = []
   const owns = (idp: FakeIdp, url: string) =>
     url === `${idp.issuer.replace(/\/$/, '')}/.well-known/openid-configuration` || url === idp.discovery.jwks_uri

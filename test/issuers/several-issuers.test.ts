@@ -1,8 +1,11 @@
 // Issue 9: several issuers in one verifier, routed by the token's unverified iss to a configured issuer only;
 // issuer templates; the `check` hook; errors that say what to fix; defaults read at call time.
+import type * as jose from 'jose'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createVerifier, IdTokenError, type CheckedToken } from '../../src/index.ts'
 import { CLIENT, NOW, makeKey, rejection, sign, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
+import { combined, fakeIdp } from '../helpers/idp.ts'
 
 const A = 'https://a.example.test'
 const B = 'https://b.example.test/tenant'
@@ -22,33 +25,16 @@ const claims = (iss: string, extra: Record<string, unknown> = {}) => {
   return { iss, aud: CLIENT, sub: 'user-1', iat, exp: iat + 600, ...extra }
 }
 
-/** Two providers on two origins, each with its own discovery document and key set. */
+/** Providers on their own origins, each with its own discovery document and key set, behind one fetch. */
 function providers(issuers: Record<string, TestKey>) {
-  const requests: string[] = []
-  const fetch = (async (input: RequestInfo | URL) => {
-    const url = new URL(String(input instanceof Request ? input.url : input))
-    requests.push(url.href)
-    for (const [issuer, key] of Object.entries(issuers)) {
-      if (url.href === `${issuer}/.well-known/openid-configuration`) {
-        return Response.json({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['ES256'] })
-      }
-      if (url.href === `${issuer}/jwks`) return Response.json({ keys: [key.publicJwk] })
-    }
-    return new Response('not found', { status: 404 })
-  }) as typeof globalThis.fetch
-  return { fetch, requests }
+  const discovery = { id_token_signing_alg_values_supported: ['ES256'] }
+  return combined(...Object.entries(issuers).map(([issuer, key]) => fakeIdp([key.publicJwk], discovery, { issuer })))
 }
 
 describe('several issuers', () => {
   it("routes each token to its issuer and verifies it with that issuer's keys", async () => {
     const idp = providers({ [A]: keyA, [B]: keyB })
-    const verifier = createVerifier({
-      issuer: [A, B],
-      audience: CLIENT,
-      fetch: idp.fetch,
-      now: () => NOW,
-      cache: 'memory',
-    })
+    const { verifier } = harness({}, { issuer: [A, B], fetch: idp.fetch })
     expect((await verifier.verify(await sign(keyA, { claims: claims(A) }))).payload.iss).toBe(A)
     expect((await verifier.verify(await sign(keyB, { claims: claims(B) }))).payload.iss).toBe(B)
     // B's key does not verify a token that claims to be A's.
@@ -58,13 +44,7 @@ describe('several issuers', () => {
 
   it('an unconfigured iss is refused before any request', async () => {
     const idp = providers({ [A]: keyA, [B]: keyB, 'https://evil.example.test': keyB })
-    const verifier = createVerifier({
-      issuer: [A, B],
-      audience: CLIENT,
-      fetch: idp.fetch,
-      now: () => NOW,
-      cache: 'memory',
-    })
+    const { verifier } = harness({}, { issuer: [A, B], fetch: idp.fetch })
     const error = await rejection(verifier.verify(await sign(keyB, { claims: claims('https://evil.example.test') })))
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'iss' })
     expect(error.message).toContain(`"${A}" or "${B}"`)
@@ -73,20 +53,15 @@ describe('several issuers', () => {
   })
 
   it("one jwksUri serves every configured issuer (Google's two spellings of its issuer)", async () => {
-    const requests: string[] = []
-    const fetch = (async (input: RequestInfo | URL) => {
-      requests.push(String(input))
-      return Response.json({ keys: [keyA.publicJwk] })
-    }) as typeof globalThis.fetch
-    const verifier = createVerifier({
-      issuer: ['https://accounts.example.test', 'accounts.example.test'],
-      jwksUri: 'https://keys.example.test/certs',
-      audience: CLIENT,
-      algorithms: ['ES256'],
-      fetch,
-      now: () => NOW,
-      cache: 'memory',
-    })
+    const { idp, verifier } = harness(
+      { key: keyA, jwksUri: 'https://keys.example.test/certs' },
+      {
+        issuer: ['https://accounts.example.test', 'accounts.example.test'],
+        jwksUri: 'https://keys.example.test/certs',
+        algorithms: ['ES256'],
+      },
+    )
+    const requests = idp.requests
     await verifier.verify(await sign(keyA, { claims: claims('https://accounts.example.test') }))
     await verifier.verify(await sign(keyA, { claims: claims('accounts.example.test') }))
     expect(requests).toEqual(['https://keys.example.test/certs'])
@@ -94,24 +69,22 @@ describe('several issuers', () => {
 
   it('an issuer template matches one identifier per placeholder, and the check hook sees its value and the key', async () => {
     const seen: CheckedToken[] = []
-    const fetch = (async () =>
-      Response.json({
-        keys: [{ ...keyA.publicJwk, issuer: 'https://login.example.test/{tenantid}/v2.0' }],
-      })) as typeof globalThis.fetch
-    const verifier = createVerifier({
-      issuer: 'https://login.example.test/{tenantid}/v2.0',
-      jwksUri: 'https://login.example.test/common/keys',
-      audience: CLIENT,
-      algorithms: ['ES256'],
-      fetch,
-      now: () => NOW,
-      cache: 'memory',
-      check(token) {
-        seen.push(token)
-        if (token.payload.tid !== token.params.tenantid)
-          throw new IdTokenError('ERR_CLAIM_INVALID', 'tid', { claim: 'tid' })
+    const { verifier } = harness(
+      {
+        keys: [{ ...keyA.publicJwk, issuer: 'https://login.example.test/{tenantid}/v2.0' } as jose.JWK],
+        jwksUri: 'https://login.example.test/common/keys',
       },
-    })
+      {
+        issuer: 'https://login.example.test/{tenantid}/v2.0',
+        jwksUri: 'https://login.example.test/common/keys',
+        algorithms: ['ES256'],
+        check(token) {
+          seen.push(token)
+          if (token.payload.tid !== token.params.tenantid)
+            throw new IdTokenError('ERR_CLAIM_INVALID', 'tid', { claim: 'tid' })
+        },
+      },
+    )
     const iss = 'https://login.example.test/1234-abcd/v2.0'
     await verifier.verify(await sign(keyA, { claims: claims(iss, { tid: '1234-abcd' }) }))
     expect(seen[0]).toMatchObject({
@@ -134,20 +107,17 @@ describe('several issuers', () => {
   })
 
   it('a check that throws something else is ERR_CLAIM_INVALID with it as the cause', async () => {
-    const fetch = (async () => Response.json({ keys: [keyA.publicJwk] })) as typeof globalThis.fetch
     const cause = new Error('no')
-    const verifier = createVerifier({
-      issuer: A,
-      jwksUri: `${A}/jwks`,
-      audience: CLIENT,
-      algorithms: ['ES256'],
-      fetch,
-      now: () => NOW,
-      cache: 'memory',
-      check: () => {
-        throw cause
+    const { verifier } = harness(
+      { key: keyA, issuer: A },
+      {
+        jwksUri: `${A}/jwks`,
+        algorithms: ['ES256'],
+        check: () => {
+          throw cause
+        },
       },
-    })
+    )
     const error = await rejection(verifier.verify(await sign(keyA, { claims: claims(A) })))
     expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', cause })
   })
@@ -164,8 +134,7 @@ describe('errors that say what to fix', () => {
   })
 
   it('a discovery document that announces another issuer names both and hints at a trailing slash', async () => {
-    const fetch = (async () => Response.json({ issuer: `${A}/`, jwks_uri: `${A}/jwks` })) as typeof globalThis.fetch
-    const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch, now: () => NOW, cache: 'memory' })
+    const { verifier } = harness({ key: keyA, issuer: A, discovery: { issuer: `${A}/` } })
     const error = await rejection(verifier.verify(await sign(keyA, { claims: claims(A) })))
     expect(error.code).toBe('ERR_JWKS_INVALID')
     expect(error.message).toContain(`${A}/.well-known/openid-configuration`)
@@ -174,20 +143,15 @@ describe('errors that say what to fix', () => {
   })
 
   it('a discovery 404 is a configuration mistake, not an outage', async () => {
-    const fetch = (async () =>
-      new Response('<html>not found</html>', {
-        status: 404,
-        headers: { 'content-type': 'text/html' },
-      })) as typeof globalThis.fetch
-    const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch, now: () => NOW, cache: 'memory' })
+    const { idp, verifier } = harness({ key: keyA, issuer: A })
+    idp.fault = 404
     const error = await rejection(verifier.verify(await sign(keyA, { claims: claims(A) })))
     expect(error.code).toBe('ERR_JWKS_INVALID')
     expect(error.message).toContain(`${A}/.well-known/openid-configuration answered HTTP 404`)
   })
 
   it('claim failures name the configured value and hint at near-misses, never quoting the token', async () => {
-    const idp = providers({ [A]: keyA })
-    const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
+    const { verifier } = harness({ key: keyA, issuer: A })
     const slash = await rejection(verifier.verify(await sign(keyA, { claims: claims(`${A}/`) })))
     expect(slash.message).toMatch(/configured issuer "https:\/\/a.example.test".*trailing slash/)
     const access = await rejection(
@@ -199,8 +163,7 @@ describe('errors that say what to fix', () => {
   })
 
   it('a misspelled check is a TypeError, and a token with its Bearer prefix is malformed with a hint', async () => {
-    const idp = providers({ [A]: keyA })
-    const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
+    const { verifier } = harness({ key: keyA, issuer: A })
     const token = await sign(keyA, { claims: claims(A) })
     await expect(verifier.verify(token, { nounce: 'n' } as never)).rejects.toThrow(TypeError)
     await expect(verifier.verify(token, { nounce: 'n' } as never)).rejects.toThrow(/"nounce"/)
@@ -210,27 +173,11 @@ describe('errors that say what to fix', () => {
   })
 
   it('one outage gives one code whatever the kid', async () => {
-    let down = false
-    const fetch = (async (input: RequestInfo | URL) => {
-      if (down) throw new TypeError('fetch failed')
-      const url = String(input)
-      return url.endsWith('openid-configuration')
-        ? Response.json({ issuer: A, jwks_uri: `${A}/jwks` })
-        : Response.json({ keys: [keyA.publicJwk] })
-    }) as typeof globalThis.fetch
-    let t = NOW
-    const verifier = createVerifier({
-      issuer: A,
-      audience: CLIENT,
-      fetch,
-      now: () => t,
-      cache: 'memory',
-      algorithms: ['ES256'],
-    })
+    const { idp, clock, verifier } = harness({ key: keyA, issuer: A }, { algorithms: ['ES256'] })
     await verifier.verify(await sign(keyA, { claims: claims(A) }))
-    down = true
-    t += 700_000
-    const later = { exp: Math.floor(t / 1000) + 600 }
+    idp.fault = 'network'
+    clock.advance(700)
+    const later = { exp: Math.floor(clock.now() / 1000) + 600 }
     await verifier.verify(await sign(keyA, { claims: claims(A, later) })) // stale-if-error: known kid verifies
     for (let i = 0; i < 3; i++) {
       const unknown = await rejection(verifier.verify(await sign(keyB, { claims: claims(A, later) })))
@@ -241,16 +188,14 @@ describe('errors that say what to fix', () => {
 
 describe('defaults read at call time', () => {
   it('a fetch installed after the verifier was made is the one used', async () => {
-    const verifier = createVerifier({ issuer: A, audience: CLIENT, now: () => NOW, cache: 'memory' })
-    const idp = providers({ [A]: keyA })
+    const { idp, verifier } = harness({ key: keyA, issuer: A }, { fetch: undefined })
     vi.stubGlobal('fetch', idp.fetch)
     await verifier.verify(await sign(keyA, { claims: claims(A) }))
     expect(idp.requests).toHaveLength(2)
   })
 
   it('a fake clock installed after the verifier was made is the one used', async () => {
-    const idp = providers({ [A]: keyA })
-    const verifier = createVerifier({ issuer: A, audience: CLIENT, fetch: idp.fetch, cache: 'memory' })
+    const { verifier } = harness({ key: keyA, issuer: A }, { now: undefined })
     vi.useFakeTimers({ now: NOW + 3_600_000, toFake: ['Date'] })
     const error = await rejection(verifier.verify(await sign(keyA, { claims: claims(A) })))
     expect(error.code).toBe('ERR_TOKEN_EXPIRED')

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { indexedDbStore, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
 import { ISSUER, NOW, makeKey, rejection, type TestKey } from '../helpers/issuer.ts'
 import { harness, manualClock, type HarnessOptions, type ManualClock } from '../helpers/harness.ts'
-import { fakeIdp, providers, type FakeIdp } from '../helpers/idp.ts'
+import { combined, fakeIdp, type FakeIdp } from '../helpers/idp.ts'
 import { storeKey } from '../../src/lib/persisted.ts'
 
 // The store's layout, as written by src/stores.ts and src/lib/key-source.ts: tests write into it directly.
@@ -41,7 +41,7 @@ const storeFailures = (events: VerifierEvent[]) => events.filter((e) => e.type =
 
 /** A second provider on another origin, serving one key set at `${issuer}/jwks` and another at `${issuer}/jwks-2`. */
 function secondIdp(issuer: string, keys: jose.JWK[], keys2: jose.JWK[] = []) {
-  const both = providers(fakeIdp(keys, {}, { issuer }), fakeIdp(keys2, {}, { issuer, jwksUri: `${issuer}/jwks-2` }))
+  const both = combined(fakeIdp(keys, {}, { issuer }), fakeIdp(keys2, {}, { issuer, jwksUri: `${issuer}/jwks-2` }))
   return {
     fetch: both.fetch,
     get requests() {
