@@ -10,27 +10,11 @@ import {
   type IdTokenPayload,
   type VerifyChecks,
 } from '../../../src/lib/claims.ts'
-import { issuersOf } from '../../../src/lib/issuers.ts'
 import { outcome, outcomeOf } from '../../helpers/outcome.ts'
+import { CLIENT, ISS, T, policy, without } from './policy.ts'
 
-const T = 1_800_000_000
-const ISS = 'https://issuer.example.test'
-const CLIENT = 'client-1'
 const BASE = { iss: ISS, sub: 'user-1', aud: CLIENT, exp: T + 600, iat: T }
-
-const policy = (over: Partial<ClaimPolicy> = {}): ClaimPolicy => ({
-  issuers: issuersOf([ISS, 'https://login.example.test/{tenant}']),
-  audiences: [CLIENT, 'client-2'],
-  clockTolerance: 0,
-  maxTokenAge: undefined,
-  hint: () => '',
-  ...over,
-})
-
-const without = (claim: string): Record<string, unknown> => {
-  const { [claim]: _, ...rest } = BASE as Record<string, unknown>
-  return rest
-}
+const without_ = (claim: string) => without(BASE, claim)
 
 describe('checkClaimTypes', () => {
   it.each([
@@ -80,11 +64,11 @@ describe('checkClaimTypes', () => {
 describe('checkClaims', () => {
   it.each<[string, Record<string, unknown>, Partial<ClaimPolicy>, VerifyChecks, string]>([
     ['a valid token', BASE, {}, {}, 'ok'],
-    ['no iss', without('iss'), {}, {}, 'ERR_CLAIM_INVALID/iss'],
-    ['no sub', without('sub'), {}, {}, 'ERR_CLAIM_INVALID/sub'],
-    ['no aud', without('aud'), {}, {}, 'ERR_CLAIM_INVALID/aud'],
-    ['no exp', without('exp'), {}, {}, 'ERR_CLAIM_INVALID/exp'],
-    ['no iat', without('iat'), {}, {}, 'ERR_CLAIM_INVALID/iat'],
+    ['no iss', without_('iss'), {}, {}, 'ERR_CLAIM_INVALID/iss'],
+    ['no sub', without_('sub'), {}, {}, 'ERR_CLAIM_INVALID/sub'],
+    ['no aud', without_('aud'), {}, {}, 'ERR_CLAIM_INVALID/aud'],
+    ['no exp', without_('exp'), {}, {}, 'ERR_CLAIM_INVALID/exp'],
+    ['no iat', without_('iat'), {}, {}, 'ERR_CLAIM_INVALID/iat'],
     ['another iss', { ...BASE, iss: 'https://other.example.test' }, {}, {}, 'ERR_CLAIM_INVALID/iss'],
     ['iss with a trailing slash', { ...BASE, iss: `${ISS}/` }, {}, {}, 'ERR_CLAIM_INVALID/iss'],
     ['iss matching a template', { ...BASE, iss: 'https://login.example.test/t-1' }, {}, {}, 'ok'],
