@@ -32,7 +32,7 @@ const b64u = (bytes: Uint8Array | number[]) => Buffer.from(bytes).toString('base
 const bytes = (value: string | undefined) => [...Buffer.from(value!, 'base64url')]
 
 describe('keyProblem', () => {
-  it.each<[string, (k: Keys) => Record<string, unknown>, string, boolean]>([
+  it.each<[string, (k: Keys) => object, string, boolean]>([
     ['an RSA key for RS256', (k) => k.rsa, 'RS256', false],
     ['an RSA key for PS512', (k) => k.rsa, 'PS512', false],
     ['a P-256 key for ES256', (k) => k.p256, 'ES256', false],
