@@ -6,10 +6,10 @@ import {
   checkClaims,
   checkClaimTypes,
   checkTokenHashes,
-  type ClaimPolicy,
   type IdTokenPayload,
   type VerifyChecks,
 } from '../../../src/lib/claims.ts'
+import type { ClaimPolicy } from '../../../src/lib/jwt-claims.ts'
 import { outcome, outcomeOf } from '../../helpers/outcome.ts'
 import { CLIENT, ISS, T, policy, without } from './policy.ts'
 

@@ -2,8 +2,7 @@
 // request sets the skew, bounded to a day, with up to 2 s counted as noise; a failure of a time check names the
 // correction. Without serverTime the local clock is used as it is.
 import { describe, expect, it } from 'vitest'
-import { IdTokenError } from '../../../src/errors.ts'
-import type { VerifierEvent } from '../../../src/events.ts'
+import { IdTokenError, type VerifierEvent } from '../../../src/index.ts'
 import { createClock } from '../../../src/lib/clock.ts'
 import { outcome } from '../../helpers/outcome.ts'
 

@@ -1,7 +1,7 @@
 // The claim rules access and logout tokens share with ID tokens: required claims, issuer and audience, the
 // times (each only when present), and a non-empty `sub`.
 import { describe, expect, it } from 'vitest'
-import type { ClaimPolicy } from '../../../src/lib/claims.ts'
+import type { ClaimPolicy } from '../../../src/lib/jwt-claims.ts'
 import {
   checkIssuerAndAudience,
   checkRequired,
@@ -20,7 +20,7 @@ describe('checkRequired', () => {
     ['a later one missing', { a: 1, b: 1 }, ['a', 'b', 'c'], 'ERR_CLAIM_INVALID/c'],
     ['an inherited one is missing', Object.create({ a: 1 }) as object, ['a'], 'ERR_CLAIM_INVALID/a'],
   ])('%s', (_, payload, names, expected) => {
-    expect(outcome(() => checkRequired(payload, names))).toBe(expected)
+    expect(outcome(() => checkRequired(payload as Record<string, unknown>, names))).toBe(expected)
   })
 })
 

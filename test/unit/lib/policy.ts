@@ -1,6 +1,6 @@
 // The claim policy the claim-rule tables share: two configured issuers (one a template), two audiences, no
 // tolerance unless a row sets one. Times are seconds around T.
-import type { ClaimPolicy } from '../../../src/lib/claims.ts'
+import type { ClaimPolicy } from '../../../src/lib/jwt-claims.ts'
 import { issuersOf } from '../../../src/lib/issuers.ts'
 
 export const T = 1_800_000_000
