@@ -1,6 +1,6 @@
 // The bad-token catalogue: one token per way an ID token must be rejected, each with the error a
-// correct verifier reports. Codes are spelled out here instead of imported from src/, so the mock
-// IdP stays independent of the SDK it tests.
+// correct verifier reports. Codes and reasons are spelled out here instead of imported from src/, so the
+// mock IdP stays independent of the SDK it tests.
 import { exportSPKI } from 'jose'
 import { b64u, b64uJson, utf8 } from './lib/encoding.ts'
 import { signCompact, signSegments } from './lib/sign.ts'
@@ -43,7 +43,7 @@ export const EXPECTED_CHECKS: {
 export interface BadTokenInfo {
   /** Why a verifier must reject the token. */
   readonly description: string
-  /** The error a correct verifier reports. */
+  /** The error a correct verifier reports: `code`, and `claim` or `reason` where the code covers several causes. */
   readonly expectedError: ExpectedError
   /** The `verify()` checks to pass; `{}` when none are needed. */
   readonly checks: VerifyChecks
@@ -59,6 +59,8 @@ export interface BadTokenRecord extends BadTokenInfo {
 
 const malformed = { code: 'ERR_TOKEN_MALFORMED' } as const
 const claim = (name: string): ExpectedError => ({ code: 'ERR_CLAIM_INVALID', claim: name })
+// The reason is stated with the code: several causes share it, and the entry must fail for its own.
+const noKey = (reason: NonNullable<ExpectedError['reason']>): ExpectedError => ({ code: 'ERR_KEY_NOT_FOUND', reason })
 
 function segments(token: string): [string, string, string] {
   const [h = '', p = '', s = ''] = token.split('.')
@@ -190,7 +192,7 @@ export const BAD_TOKENS = {
   } as BadTokenRecord,
   unpublishedKey: {
     description: "signed by a key the JWKS does not contain, under that key's own `kid`",
-    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    expectedError: noKey('unknown-kid'),
     checks: {},
     acceptance: 'hole',
     build: (ctx, c) => mintIdToken(ctx, c, { signWith: 'unpublished' }),
@@ -253,7 +255,7 @@ export const BAD_TOKENS = {
   } as BadTokenRecord,
   unknownKid: {
     description: 'signed by the signing key but the header names a `kid` that is not published',
-    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    expectedError: noKey('unknown-kid'),
     checks: {},
     acceptance: 'hole',
     build: (ctx, c) => mintIdToken(ctx, c, { header: { kid: 'kid-that-is-not-published' } }),
@@ -261,7 +263,7 @@ export const BAD_TOKENS = {
   missingKid: {
     description:
       'no `kid` while the JWKS holds several keys for its `alg` (OIDC Core 10.1): the provider publishes a second key of its default alg for that',
-    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    expectedError: noKey('ambiguous'),
     checks: {},
     acceptance: 'provider-rule',
     // The ring publishes a second key of the default alg from creation on (the decoy), so the token is
@@ -284,7 +286,7 @@ export const BAD_TOKENS = {
   } as BadTokenRecord,
   embeddedJku: {
     description: "header `jku` points at an attacker's key set; a verifier must not fetch it",
-    expectedError: { code: 'ERR_KEY_NOT_FOUND' },
+    expectedError: noKey('unknown-kid'),
     checks: {},
     acceptance: 'hole',
     build: (ctx, c) =>
@@ -396,9 +398,9 @@ export const BAD_TOKENS = {
 
 /**
  * The bad-token catalogue: for each name, why the token is bad, the error a correct verifier
- * reports (an `idtoken-verify` `IdTokenError` code, and the `claim` for claim failures) and the
- * `verify()` checks to pass. Verifier assumed: `issuer` and `audience` of the mock IdP, the
- * IdP's clock, default 60 s tolerance.
+ * reports (an `idtoken-verify` `IdTokenError` code, the `claim` for claim failures, the `reason` for
+ * `ERR_KEY_NOT_FOUND`) and the `verify()` checks to pass. Verifier assumed: `issuer` and `audience`
+ * of the mock IdP, the IdP's clock, default 60 s tolerance.
  *
  * @example
  * ```ts

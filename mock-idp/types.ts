@@ -348,12 +348,15 @@ export interface RequestLogEntry {
 }
 
 /**
- * The error a correct verifier reports for a bad token (codes of `idtoken-verify`'s `IdTokenError`).
+ * The error a correct verifier reports for a bad token (codes of `idtoken-verify`'s `IdTokenError`): its `code`,
+ * the `claim` for claim failures, and the `reason` for `ERR_KEY_NOT_FOUND`, so that a token refused for another
+ * cause under the same code does not pass for the one it was made for.
  *
  * @example
  * ```ts
  * const bad = await idp.mintBadToken('wrongAudience')
  * expect(bad.expectedError).toEqual({ code: 'ERR_CLAIM_INVALID', claim: 'aud' })
+ * expect(BAD_TOKEN_CATALOGUE.missingKid.expectedError).toEqual({ code: 'ERR_KEY_NOT_FOUND', reason: 'ambiguous' })
  * ```
  * @see [OpenID Connect Core 1.0 §3.1.3.7](https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation)
  */
@@ -370,6 +373,13 @@ export interface ExpectedError {
     | 'ERR_CLAIM_INVALID'
   /** For `ERR_CLAIM_INVALID`: the claim that fails. */
   claim?: string
+  /**
+   * For `ERR_KEY_NOT_FOUND` (and only for it): which of its causes, as `IdTokenError.reason` reports it (the SDK's
+   * `IdTokenErrorReason`, spelled out here like the codes): `'unknown-kid'` (no published key has the token's
+   * `kid`), `'ambiguous'` (no `kid` and several keys fit), `'unusable'` (the key may not verify this token) or
+   * `'import-failed'` (WebCrypto refuses its material).
+   */
+  reason?: 'unknown-kid' | 'ambiguous' | 'unusable' | 'import-failed'
 }
 
 /**

@@ -94,6 +94,7 @@ describe('the bad-token catalogue', () => {
         /^ERR_(TOKEN_MALFORMED|HEADER_UNSUPPORTED|ALG_NOT_ALLOWED|KEY_NOT_FOUND|SIGNATURE_INVALID|TOKEN_EXPIRED|TOKEN_NOT_YET_VALID|CLAIM_INVALID)$/,
       )
       expect(expectedError.code === 'ERR_CLAIM_INVALID').toBe(expectedError.claim !== undefined)
+      expect(expectedError.code === 'ERR_KEY_NOT_FOUND', name).toBe(expectedError.reason !== undefined)
     }
   })
 
@@ -189,8 +190,11 @@ describe('docs/mock-idp.md', () => {
     for (const name of BAD_TOKEN_NAMES) {
       const row = doc.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))
       expect(row, name).toBeDefined()
-      const { code, claim } = BAD_TOKEN_CATALOGUE[name].expectedError
+      const { code, claim, reason } = BAD_TOKEN_CATALOGUE[name].expectedError
       expect(row).toContain(`\`${code}\`${claim === undefined ? '' : ` (\`${claim}\`)`}`)
+      // The whole cell, so that a reason left out of the row (or one too many) shows.
+      const cell = `\`${code}\`${claim === undefined ? '' : ` (\`${claim}\`)`}${reason === undefined ? '' : `, reason \`${reason}\``}`
+      expect(row, name).toContain(`| ${cell} |`)
     }
   })
 })

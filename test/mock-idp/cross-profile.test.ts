@@ -54,6 +54,10 @@ describe('the cross-profile catalogue', () => {
     ])
     expect(BAD_TOKEN_CATALOGUE.accessTokenAsIdToken.expectedError.code).toBe('ERR_HEADER_UNSUPPORTED')
     expect(BAD_TOKEN_CATALOGUE.logoutTokenAsIdToken.expectedError.code).toBe('ERR_HEADER_UNSUPPORTED')
+    for (const name of CROSS_PROFILE_NAMES) {
+      const { code, reason } = CROSS_PROFILE_CATALOGUE[name].expectedError
+      expect(code === 'ERR_KEY_NOT_FOUND', name).toBe(reason !== undefined)
+    }
   })
 
   for (const name of [
@@ -81,6 +85,8 @@ describe('the cross-profile catalogue', () => {
       const error = await v[minted.target].verify(minted.token).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(IdTokenError)
       expect(error).toMatchObject(minted.expectedError)
+      // toMatchObject skips members the catalogue leaves out: a reason must be stated to be expected.
+      expect((error as IdTokenError).reason).toBe(minted.expectedError.reason)
     })
   }
 

@@ -74,14 +74,15 @@ describe('a verifier kept across reset() and the whole catalogue', () => {
           () => undefined,
           (e: unknown) => e,
         )
-        const { code, claim } = bad.expectedError
-        // The catalogue names a claim only for ERR_CLAIM_INVALID; other codes may carry one too.
+        const { code, claim, reason } = bad.expectedError
+        // The catalogue names a claim only for ERR_CLAIM_INVALID; other codes may carry one too. A reason is
+        // compared whenever either side has one: what the verifier has cached must not change the cause.
         outcome =
           error instanceof IdTokenError
-            ? `${error.code}${claim === undefined ? '' : `(${String(error.claim)})`}`
+            ? `${error.code}${claim === undefined ? '' : `(${String(error.claim)})`}${error.reason === undefined ? '' : `[${error.reason}]`}`
             : 'accepted'
         outcomes.push(`${step}: ${outcome}`)
-        const expected = `${code}${claim === undefined ? '' : `(${claim})`}`
+        const expected = `${code}${claim === undefined ? '' : `(${claim})`}${reason === undefined ? '' : `[${reason}]`}`
         expect(outcome, `${step} (order ${seed}: ${outcomes.join(', ')})`).toBe(expected)
       }
       idp.reset()

@@ -3,8 +3,21 @@
 // login's ID token verifies with its nonce, and rotation costs one refetch.
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createVerifier, IdTokenError } from '../../src/index.ts'
-import { BAD_TOKEN_NAMES, createMockIdp, SIGNING_ALGORITHMS, type MockIdp } from '../../mock-idp/index.ts'
+import { createVerifier, IdTokenError, type IdTokenErrorCode, type IdTokenErrorReason } from '../../src/index.ts'
+import {
+  BAD_TOKEN_NAMES,
+  createMockIdp,
+  SIGNING_ALGORITHMS,
+  type ExpectedError,
+  type MockIdp,
+} from '../../mock-idp/index.ts'
+
+// The mock spells the SDK's codes and reasons out instead of importing them (it never imports src/): these fail
+// `tsc -p test` when the SDK adds, renames or drops one the catalogue's type does not follow.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const reasonsFollowTheSdk: Same<NonNullable<ExpectedError['reason']>, IdTokenErrorReason> = true
+const codesAreTheSdks: ExpectedError['code'] extends IdTokenErrorCode ? true : false = true
+void [reasonsFollowTheSdk, codesAreTheSdks]
 
 let clock = Date.UTC(2030, 0, 1)
 let idp: MockIdp
@@ -38,9 +51,11 @@ describe('the SDK against the mock IdP', () => {
         (e: unknown) => e,
       )
     expect(error).toBeInstanceOf(IdTokenError)
-    const { code, claim } = error as IdTokenError & { claim?: string }
+    const { code, claim, reason } = error as IdTokenError
     expect(code).toBe(bad.expectedError.code)
     if (bad.expectedError.claim !== undefined) expect(claim).toBe(bad.expectedError.claim)
+    // Strict both ways: a missing catalogue reason fails as much as a token refused for another cause.
+    expect(reason).toBe(bad.expectedError.reason)
   })
 
   it("a login's ID token verifies with its nonce and at_hash", async () => {
