@@ -38,7 +38,12 @@ let tmp: string
 let browserEntry: Uint8Array
 const cdnRequests: string[] = []
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css' }
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+}
 
 /** Serves `prefix` + path from `directory`, refusing to leave it. */
 function fromDirectory(prefix: string, directory: string, path: string): string | undefined {
@@ -54,15 +59,44 @@ beforeAll(async () => {
   const [server, viteBuild, entry] = await Promise.all([
     // The provider the pages know as https://login.example.com.
     startMockIdpServer({ issuer: ISSUER, clientId: CLIENT_ID }),
-    run(`${bin}vite`, ['build', `${examples}vite-spa`, '--outDir', `${tmp}/vite`, '--emptyOutDir', '--base', './', '--logLevel', 'warn'], { cwd: root }),
+    run(
+      `${bin}vite`,
+      [
+        'build',
+        `${examples}vite-spa`,
+        '--outDir',
+        `${tmp}/vite`,
+        '--emptyOutDir',
+        '--base',
+        './',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: root },
+    ),
     build({
       entryPoints: [`${examples}testing/browser-entry.mjs`],
-      bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
     }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    }).then((launched) => (browser = launched)),
+    chromium
+      .launch({
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      })
+      .then((launched) => (browser = launched)),
   ])
   idpServer = server
   expect(viteBuild.code, viteBuild.stderr).toBe(0)
@@ -73,12 +107,15 @@ beforeAll(async () => {
     let body: string | Uint8Array | undefined
     try {
       if (path === '/spa-cdn.html') body = readFileSync(`${examples}spa-cdn.html`)
-      else if (path === '/testing/') body = '<!doctype html><meta charset="utf-8"><title>app under test</title><script type="module" src="/testing/app.js"></script>'
+      else if (path === '/testing/')
+        body =
+          '<!doctype html><meta charset="utf-8"><title>app under test</title><script type="module" src="/testing/app.js"></script>'
       else if (path === '/testing/app.js') body = browserEntry
       else if (path === '/mockServiceWorker.js') body = readFileSync(`${root}node_modules/msw/lib/mockServiceWorker.js`)
       else {
         // The CDN's path layout (/npm/<package>/<file>) mapped onto the built package.
-        const file = fromDirectory('/npm/idtoken-verify/dist/', dist, path) ?? fromDirectory('/vite/', `${tmp}/vite`, path)
+        const file =
+          fromDirectory('/npm/idtoken-verify/dist/', dist, path) ?? fromDirectory('/vite/', `${tmp}/vite`, path)
         if (file !== undefined) body = readFileSync(file)
       }
     } catch {
@@ -113,7 +150,9 @@ async function signInContext(): Promise<BrowserContext> {
   await context.route(`${ISSUER}/**`, async (route) => {
     const url = new URL(route.request().url())
     // Redirects (the authorization endpoint's) go back to the browser, which follows them itself.
-    await route.fulfill({ response: await route.fetch({ url: `${idpServer.url}${url.pathname}${url.search}`, maxRedirects: 0 }) })
+    await route.fulfill({
+      response: await route.fetch({ url: `${idpServer.url}${url.pathname}${url.search}`, maxRedirects: 0 }),
+    })
   })
   return context
 }
@@ -127,7 +166,9 @@ async function signIn(path: string): Promise<{ result: string | null; errors: st
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(`${origin}${path}`)
     await page.locator('#sign-in').click()
-    await page.waitForFunction(() => (document.getElementById('result')?.textContent ?? '') !== '', undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => (document.getElementById('result')?.textContent ?? '') !== '', undefined, {
+      timeout: 30_000,
+    })
     expect(new URL(page.url()).search).toBe('') // the callback's code and state are gone from the address bar
     return { result: await page.textContent('#result'), errors }
   } finally {
@@ -169,7 +210,7 @@ describe('browser examples in Chromium', () => {
     expect(idp.requestCount('token')).toBe(1)
   })
 
-  it('testing/browser-entry.mjs: MSW\'s service worker answers the page, the verifier accepts its tokens', async () => {
+  it("testing/browser-entry.mjs: MSW's service worker answers the page, the verifier accepts its tokens", async () => {
     const context = await browser.newContext()
     try {
       const page = await context.newPage()
@@ -181,7 +222,10 @@ describe('browser examples in Chromium', () => {
       expect(sub).toBe('carol')
       const rejected = await page.evaluate(async () => {
         const bad = await window.mockIdp.mintBadToken('unpublishedKey')
-        return window.signIn(bad.token).then(() => 'accepted', (error: { code: string }) => error.code)
+        return window.signIn(bad.token).then(
+          () => 'accepted',
+          (error: { code: string }) => error.code,
+        )
       })
       expect(rejected).toBe('ERR_KEY_NOT_FOUND')
       expect(await page.evaluate(() => window.mockIdp.requestCount('jwks'))).toBeGreaterThanOrEqual(1)

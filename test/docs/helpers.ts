@@ -39,14 +39,23 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs a command to completion; never rejects for a non-zero exit, which the test asserts instead. */
-export function run(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}): Promise<Outcome> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {},
+): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: options.cwd ?? examples, env: childEnv(options.env ?? {}), timeout: options.timeout ?? 50_000 }, (error, stdout, stderr) => {
-      if (error !== null && typeof error.code !== 'number') {
-        reject(new Error(`${command} ${args.join(' ')} failed to run: ${error.message}\n${stderr}`))
-        return
-      }
-      resolve({ code: error === null ? 0 : (error.code as number), stdout: stdout.trim(), stderr: stderr.trim() })
-    })
+    execFile(
+      command,
+      args,
+      { cwd: options.cwd ?? examples, env: childEnv(options.env ?? {}), timeout: options.timeout ?? 50_000 },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') {
+          reject(new Error(`${command} ${args.join(' ')} failed to run: ${error.message}\n${stderr}`))
+          return
+        }
+        resolve({ code: error === null ? 0 : (error.code as number), stdout: stdout.trim(), stderr: stderr.trim() })
+      },
+    )
   })
 }
