@@ -16,16 +16,16 @@ import {
   ALGS,
   CLIENT,
   defaultClaims,
-  fakeIdp,
   ISSUER,
   keysForAllAlgs,
   makeKey,
   NOW,
   sign,
   type Alg,
-  type FakeIdp,
   type TestKey,
 } from './helpers/issuer.ts'
+import { harness, type HarnessOptions } from './helpers/harness.ts'
+import { type FakeIdp } from './helpers/idp.ts'
 import {
   b64u,
   bigintToBytes,
@@ -51,23 +51,13 @@ let keys: Record<Alg, TestKey>
 let idp: FakeIdp
 let verifier: IdTokenVerifier
 
-function newVerifier(target: FakeIdp, extra: Partial<Parameters<typeof createVerifier>[0]> = {}): IdTokenVerifier {
-  // cooldown 0: many tests here use unknown kids, and a refetch inside the cooldown would wait in real time.
-  return createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: target.fetch,
-    now: () => NOW,
-    cache: 'memory',
-    cooldown: 0,
-    ...extra,
-  })
-}
+// cooldown 0: many tests here use unknown kids, and a refetch inside the cooldown would wait in real time.
+const setup = (jwks: jose.JWK[], discovery: Record<string, unknown> = {}, options: HarnessOptions = {}) =>
+  harness({ keys: jwks, discovery }, { cooldown: 0, ...options })
 
 beforeAll(async () => {
   keys = await keysForAllAlgs()
-  idp = fakeIdp(ALGS.map((alg) => keys[alg].publicJwk))
-  verifier = newVerifier(idp)
+  ;({ idp, verifier } = setup(ALGS.map((alg) => keys[alg].publicJwk)))
 })
 
 /** Every request the verifier made went to the configured issuer's discovery document or key set. */
@@ -148,10 +138,9 @@ describe('HMAC keyed with the RSA public key (algorithm confusion)', () => {
   }
 
   it('is still refused when the discovery document announces HS256/HS384/HS512', async () => {
-    const announcing = fakeIdp(idp.keys, {
+    const { verifier: v } = setup(idp.keys, {
       id_token_signing_alg_values_supported: ['HS256', 'HS384', 'HS512', 'RS256'],
     })
-    const v = newVerifier(announcing)
     await expect(v.verify(await sign(keys.RS256))).resolves.toBeDefined()
     for (const alg of ['HS256', 'HS384', 'HS512'] as const) {
       await expectCode(v, hmacToken(alg, secrets[0]![1]), 'ERR_ALG_NOT_ALLOWED')
@@ -301,7 +290,7 @@ describe('weak or mismatched keys in the key set', () => {
       const { alg: _alg, ...rest } = jwk
       return rest
     }
-    weak = fakeIdp([
+    ;({ idp: weak, verifier: weakVerifier } = setup([
       smallJwk,
       e1Jwk,
       { ...noAlg(keys.ES384.publicJwk), kid: 'wrong-curve' }, // P-384 key for an ES256 token
@@ -315,8 +304,7 @@ describe('weak or mismatched keys in the key set', () => {
       { ...privateJwk, kid: 'private-jwk', alg: 'RS256', use: 'sig' },
       { ...ed448.publicKey.export({ format: 'jwk' }), kid: 'ed448' },
       { ...keys.RS256.publicJwk, key_ops: ['verify'], kid: 'good-copy' },
-    ] as unknown as jose.JWK[])
-    weakVerifier = newVerifier(weak)
+    ] as unknown as jose.JWK[]))
   })
 
   it('control: a well-formed copy of a key (use sig, key_ops [verify]) verifies', async () => {
@@ -388,8 +376,7 @@ describe('key headers in the token are never trusted or fetched', () => {
   })
 
   it('"jku", "x5u" and "x5c" pointing at an attacker are never requested', async () => {
-    const target = fakeIdp(idp.keys)
-    const v = newVerifier(target)
+    const { idp: target, verifier: v } = setup(idp.keys)
     const evil = {
       jku: 'https://attacker.example/jwks.json',
       x5u: 'https://attacker.example/cert.pem',
@@ -707,8 +694,7 @@ describe('claims of the right type with bad values are ERR_CLAIM_INVALID with th
 
 describe('oversized and non-string input', () => {
   it('a 1 MB token is ERR_TOKEN_MALFORMED at once, before any fetch', async () => {
-    const target = fakeIdp(idp.keys)
-    const v = newVerifier(target)
+    const { idp: target, verifier: v } = setup(idp.keys)
     const huge = `${segment({ alg: 'RS256', kid: keys.RS256.kid })}.${'A'.repeat(1 << 20)}.${'A'.repeat(342)}`
     const started = performance.now()
     await expectCode(v, huge, 'ERR_TOKEN_MALFORMED')
@@ -717,8 +703,7 @@ describe('oversized and non-string input', () => {
   })
 
   it('one character over the limit is refused before any fetch; at the limit the token verifies', async () => {
-    const target = fakeIdp(idp.keys)
-    const v = newVerifier(target, { maxTokenLength: 4096 })
+    const { idp: target, verifier: v } = setup(idp.keys, {}, { maxTokenLength: 4096 })
     const key = keys.ES256
     const header = segment({ alg: 'ES256', kid: key.kid })
     // Base64url of m bytes is ceil(4m/3) characters: pick the pad so the payload segment fills the rest exactly.
@@ -735,8 +720,7 @@ describe('oversized and non-string input', () => {
   })
 
   it('undefined, null, numbers, objects, arrays, bytes and String objects are ERR_TOKEN_MALFORMED, before any fetch', async () => {
-    const target = fakeIdp(idp.keys)
-    const v = newVerifier(target)
+    const { idp: target, verifier: v } = setup(idp.keys)
     const token = await sign(keys.RS256)
     for (const input of [
       undefined,

@@ -8,12 +8,11 @@ import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto'
 import fc from 'fast-check'
 import * as jose from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createVerifier, IdTokenError, type IdTokenErrorCode, type SupportedAlgorithm } from '../src/index.ts'
+import { IdTokenError, type IdTokenErrorCode, type SupportedAlgorithm } from '../src/index.ts'
 import {
   ALGS,
   CLIENT,
   defaultClaims,
-  fakeIdp,
   ISSUER,
   keysForAllAlgs,
   makeKey,
@@ -22,6 +21,8 @@ import {
   type Alg,
   type TestKey,
 } from './helpers/issuer.ts'
+import { harness } from './helpers/harness.ts'
+import { fakeIdp } from './helpers/idp.ts'
 import {
   b64u,
   bigintToBytes,
@@ -51,16 +52,7 @@ interface Pair {
 
 /** Our verifier and jose, each over its own fake fetch serving the same key set. */
 function pair(jwks: jose.JWK[]): Pair {
-  const ours = createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    algorithms: ALGORITHMS,
-    clockTolerance: TOLERANCE,
-    fetch: fakeIdp(jwks).fetch,
-    now: () => NOW,
-    cache: 'memory',
-    cooldown: 0,
-  })
+  const { verifier: ours } = harness({ keys: jwks }, { algorithms: ALGORITHMS, clockTolerance: TOLERANCE, cooldown: 0 })
   const remote = jose.createRemoteJWKSet(new URL(`${ISSUER}/jwks`), { [jose.customFetch]: fakeIdp(jwks).fetch })
   return {
     async ours(token) {

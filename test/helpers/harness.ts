@@ -1,6 +1,7 @@
 // The verifier tests' setup in one place: the in-memory provider, a clock moved by hand, a verifier on both
 // (events collected), and tokens issued at the clock's now. `load` makes another verifier on the same provider
-// and clock: a page reload, a second tab, a new isolate.
+// and clock: a page reload, a second tab, a new isolate; `loadWith` does the same for the access-token and
+// logout-token verifiers.
 import type * as jose from 'jose'
 import { createVerifier, type IdTokenVerifier, type VerifierEvent, type VerifierOptions } from '../../src/index.ts'
 import { fakeIdp, type FakeIdp, type FakeIdpOptions } from './idp.ts'
@@ -18,11 +19,12 @@ export function manualClock(start = NOW): ManualClock {
   return { now: () => t, advance: (s) => void (t += s * 1000), set: (ms) => void (t = ms) }
 }
 
-/** Verifier options where `undefined` means "the SDK's default" (e.g. `cache: undefined` for its default cache). */
-export type HarnessOptions = { [K in keyof VerifierOptions]?: VerifierOptions[K] | undefined }
+/** Options where `undefined` means "the SDK's default" (e.g. `cache: undefined` for its default cache). */
+export type OptionsOf<O> = { [K in keyof O]?: O[K] | undefined }
+export type HarnessOptions = OptionsOf<VerifierOptions>
 
-export interface Loaded {
-  verifier: IdTokenVerifier
+export interface Loaded<V = IdTokenVerifier> {
+  verifier: V
   events: VerifierEvent[]
   /** A token by `signer` (the harness key by default), issued at the clock's now by the verifier's issuer. */
   token(signer?: TestKey, options?: SignOptions): Promise<string>
@@ -33,6 +35,11 @@ export interface Harness extends Loaded {
   clock: ManualClock
   /** Another verifier on the same provider and clock, with these options over the harness's. */
   load(options?: HarnessOptions): Loaded
+  /**
+   * Like `load`, with another factory sharing the verifier options (`createAccessTokenVerifier`,
+   * `createLogoutTokenVerifier`): the harness's defaults and options, then these.
+   */
+  loadWith<O, V>(create: (options: O) => V, options?: OptionsOf<O>): Loaded<V>
 }
 
 export interface HarnessSetup extends FakeIdpOptions {
@@ -57,20 +64,20 @@ export function harness(setup: HarnessSetup, options: HarnessOptions = {}): Harn
     fakeIdp(setup.keys ?? (setup.key ? [setup.key.publicJwk] : []), setup.discovery, providerOptions(setup))
   if (setup.headers !== undefined) idp.headers = setup.headers
   const clock = setup.clock ?? manualClock()
-  const load = (more: HarnessOptions = {}): Loaded => {
+  const loadWith = <O, V>(create: (options: O) => V, more: OptionsOf<O> = {}): Loaded<V> => {
     const events: VerifierEvent[] = []
-    const merged: HarnessOptions = {
+    const merged: Record<string, unknown> = {
       issuer: setup.issuer ?? ISSUER,
       audience: CLIENT,
       fetch: idp.fetch,
       now: clock.now,
       cache: 'memory',
-      onEvent: (event) => void events.push(event),
+      onEvent: (event: VerifierEvent) => void events.push(event),
       ...options,
       ...more,
     }
     const defined = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined))
-    const verifier = createVerifier(defined as unknown as VerifierOptions)
+    const verifier = create(defined as O)
     const iss = typeof merged.issuer === 'string' ? merged.issuer : ISSUER
     const token = (signer = setup.key, signing: SignOptions = {}) => {
       if (signer === undefined) throw new Error('harness: no key to sign with')
@@ -78,7 +85,8 @@ export function harness(setup: HarnessSetup, options: HarnessOptions = {}): Harn
     }
     return { verifier, events, token }
   }
-  return { idp, clock, load, ...load() }
+  const load = (more: HarnessOptions = {}) => loadWith(createVerifier, more)
+  return { idp, clock, load, loadWith, ...load() }
 }
 
 function providerOptions(setup: HarnessSetup): FakeIdpOptions {

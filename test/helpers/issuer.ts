@@ -57,9 +57,6 @@ export async function sign(key: TestKey, options: SignOptions = {}): Promise<str
     .sign(key.privateKey)
 }
 
-// The in-memory provider lives in idp.ts; re-exported for the tests that import it from here.
-export { fakeIdp, type FakeIdp } from './idp.ts'
-
 /** Asserts a promise rejects with an IdTokenError of `code` (and `claim`), returning the error. */
 export async function rejection(
   promise: Promise<unknown>,

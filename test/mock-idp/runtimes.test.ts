@@ -1,11 +1,11 @@
-// The shared scenario under Node (in-process), Bun and Deno (child processes running the
-// TypeScript sources directly with msw's setupServer).
+// The shared scenario (test/msw3/scenario.ts) under Node (in-process), Bun and Deno (child processes running
+// the TypeScript sources directly with msw's setupServer).
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { setupServer } from 'msw/node'
 import { describe, expect, it } from 'vitest'
-import { runScenario } from './runtimes/scenario.ts'
+import { runSharedScenario, SCENARIO_CHECKS } from './runtimes/shared.ts'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -15,11 +15,12 @@ describe('runtimes', () => {
   it('Node: the scenario passes in-process', async () => {
     const server = setupServer()
     try {
-      const checks = await runScenario((handlers) => {
+      const { passed, failures } = await runSharedScenario((handlers) => {
         server.use(...handlers)
         server.listen({ onUnhandledRequest: 'error' })
       })
-      expect(checks).toBe(25)
+      expect(failures).toEqual([])
+      expect(passed).toBe(SCENARIO_CHECKS)
     } finally {
       server.close()
     }
@@ -27,7 +28,7 @@ describe('runtimes', () => {
 
   it('Bun: the scenario passes under setupServer', async () => {
     const { stdout } = await run(`${root}node_modules/.bin/bun`, [runner], { cwd: root })
-    expect(stdout.trim()).toBe('ok 25 checks')
+    expect(stdout.trim()).toBe(`ok ${SCENARIO_CHECKS} checks`)
   })
 
   // Deno needs no read or net permission (modules load without them, MSW answers in-process);
@@ -38,14 +39,14 @@ describe('runtimes', () => {
       ['run', '--no-prompt', '--allow-env=DEBUG,LOG_LEVEL,NODE_ENV', runner],
       { cwd: root },
     )
-    expect(stdout.trim()).toBe('ok 25 checks')
+    expect(stdout.trim()).toBe(`ok ${SCENARIO_CHECKS} checks`)
   })
 
   it('the scenario fails when the handlers are not served', async () => {
     const server = setupServer()
     server.listen({ onUnhandledRequest: 'error' })
     try {
-      await expect(runScenario(() => undefined, ['ES256'])).rejects.toThrow()
+      await expect(runSharedScenario(() => undefined)).rejects.toThrow()
     } finally {
       server.close()
     }

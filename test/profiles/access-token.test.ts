@@ -4,32 +4,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createAccessTokenVerifier,
-  createVerifier,
   ERROR_CODES,
   memoryStore,
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
 } from '../../src/index.ts'
-import {
-  ALGS,
-  CLIENT,
-  fakeIdp,
-  ISSUER,
-  keysForAllAlgs,
-  NOW,
-  sign,
-  type Alg,
-  type FakeIdp,
-  type TestKey,
-} from '../helpers/issuer.ts'
+import { ALGS, CLIENT, ISSUER, keysForAllAlgs, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
+import { harness, type Harness } from '../helpers/harness.ts'
 import { segment, signSegments, withSignature } from '../helpers/forge.ts'
 import { accessClaims, accessToken, API, expectRejection, logoutToken, T } from '../helpers/profiles.ts'
 
 let keys: Record<Alg, TestKey>
-let idp: FakeIdp
+let h: Harness
 beforeAll(async () => {
   keys = await keysForAllAlgs()
-  idp = fakeIdp(ALGS.map((alg) => keys[alg].publicJwk))
+  h = harness({ keys: ALGS.map((alg) => keys[alg].publicJwk) })
 })
 
 const produced = new Set<string>()
@@ -37,16 +26,8 @@ afterAll(() => {
   expect([...produced].sort()).toEqual([...ERROR_CODES].sort())
 })
 
-function api(options: Partial<AccessTokenVerifierOptions> = {}, target: FakeIdp = idp): AccessTokenVerifier {
-  return createAccessTokenVerifier({
-    issuer: ISSUER,
-    audience: API,
-    fetch: target.fetch,
-    now: () => NOW,
-    cache: 'memory',
-    cooldown: 0,
-    ...options,
-  } as AccessTokenVerifierOptions)
+function api(options: Partial<AccessTokenVerifierOptions> = {}, on: Harness = h): AccessTokenVerifier {
+  return on.loadWith(createAccessTokenVerifier, { audience: API, cooldown: 0, ...options }).verifier
 }
 const reject = (
   v: AccessTokenVerifier,
@@ -324,7 +305,7 @@ describe('cross-profile tokens', () => {
   })
 
   it('the ID-token verifier refuses an access token by its typ', async () => {
-    const ids = createVerifier({ issuer: ISSUER, audience: API, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
+    const ids = h.load({ audience: API }).verifier
     await expectRejection(ids, await accessToken(keys.RS256), 'ERR_HEADER_UNSUPPORTED')
   })
 
@@ -342,16 +323,11 @@ describe('cross-profile tokens', () => {
 
 describe('the shared core', () => {
   it('an access-token verifier and an ID-token verifier sharing a store fetch the key set once', async () => {
-    const target = fakeIdp([keys.RS256.publicJwk])
+    const shared = harness({ key: keys.RS256 })
+    const target = shared.idp
     const store = memoryStore()
-    await createVerifier({
-      issuer: ISSUER,
-      audience: CLIENT,
-      fetch: target.fetch,
-      now: () => NOW,
-      cache: store,
-    }).verify(await sign(keys.RS256))
-    await api({ cache: store }, target).verify(await accessToken(keys.RS256))
+    await shared.load({ cache: store }).verifier.verify(await sign(keys.RS256))
+    await api({ cache: store }, shared).verify(await accessToken(keys.RS256))
     expect(target.requests).toHaveLength(2)
   })
 
@@ -372,11 +348,11 @@ describe('the shared core', () => {
     await reject(api(), 'a.b', 'ERR_TOKEN_MALFORMED')
     await reject(api(), await accessToken({ ...keys.RS256, kid: 'unknown' }), 'ERR_KEY_NOT_FOUND')
     await reject(api(), withSignature(good, new Uint8Array(256).fill(1)), 'ERR_SIGNATURE_INVALID')
-    const down = fakeIdp([keys.RS256.publicJwk])
-    down.fault = 503
+    const down = harness({ key: keys.RS256 })
+    down.idp.fault = 503
     await reject(api({}, down), good, 'ERR_JWKS_UNAVAILABLE')
     await reject(
-      api({}, fakeIdp([keys.RS256.publicJwk], { issuer: 'https://evil.example.test' })),
+      api({}, harness({ key: keys.RS256, discovery: { issuer: 'https://evil.example.test' } })),
       good,
       'ERR_JWKS_INVALID',
     )

@@ -2,42 +2,35 @@
 // alg none in every spelling, HMAC keyed with the RSA public key, embedded keys, and tokens of another profile.
 import { createHmac, createPublicKey } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createAccessTokenVerifier, createLogoutTokenVerifier, createVerifier } from '../../src/index.ts'
-import {
-  ALGS,
-  CLIENT,
-  fakeIdp,
-  ISSUER,
-  keysForAllAlgs,
-  NOW,
-  sign,
-  type Alg,
-  type FakeIdp,
-  type TestKey,
-} from '../helpers/issuer.ts'
+import { createAccessTokenVerifier, createLogoutTokenVerifier } from '../../src/index.ts'
+import { ALGS, CLIENT, ISSUER, keysForAllAlgs, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
+import { harness, type Harness } from '../helpers/harness.ts'
+import { type FakeIdp } from '../helpers/idp.ts'
 import { b64u, segment, signatureBytes, withSignature } from '../helpers/forge.ts'
 import { accessClaims, accessToken, API, expectRejection, logoutClaims, logoutToken } from '../helpers/profiles.ts'
 
 let keys: Record<Alg, TestKey>
+let h: Harness
 let idp: FakeIdp
 beforeAll(async () => {
   keys = await keysForAllAlgs()
-  idp = fakeIdp(ALGS.map((alg) => keys[alg].publicJwk))
+  // cooldown 0 for every verifier here: unknown kids would otherwise wait out the cooldown in real time.
+  h = harness({ keys: ALGS.map((alg) => keys[alg].publicJwk) }, { cooldown: 0 })
+  idp = h.idp
 })
 
-const shared = () => ({ issuer: ISSUER, fetch: idp.fetch, now: () => NOW, cache: 'memory' as const, cooldown: 0 })
 const PROFILES = [
   {
     name: 'access',
     typ: 'at+jwt',
     claims: accessClaims,
-    make: () => createAccessTokenVerifier({ ...shared(), audience: API, algorithms: [...ALGS] }),
+    make: () => h.loadWith(createAccessTokenVerifier, { audience: API, algorithms: [...ALGS] }).verifier,
   },
   {
     name: 'logout',
     typ: 'logout+jwt',
     claims: logoutClaims,
-    make: () => createLogoutTokenVerifier({ ...shared(), audience: CLIENT }),
+    make: () => h.loadWith(createLogoutTokenVerifier, { audience: CLIENT }).verifier,
   },
 ] as const
 
@@ -89,9 +82,9 @@ for (const profile of PROFILES) {
 
 describe('cross-profile confusion: each verifier refuses the other two kinds, signed by the right key for the right audience', () => {
   it('ID token → access and logout verifiers; access token → ID and logout; logout token → ID and access', async () => {
-    const id = createVerifier({ ...shared(), audience: [CLIENT, API] })
-    const access = createAccessTokenVerifier({ ...shared(), audience: [CLIENT, API] })
-    const logout = createLogoutTokenVerifier({ ...shared(), audience: [CLIENT, API], acceptMissingTyp: true })
+    const id = h.load({ audience: [CLIENT, API] }).verifier
+    const access = h.loadWith(createAccessTokenVerifier, { audience: [CLIENT, API] }).verifier
+    const logout = h.loadWith(createLogoutTokenVerifier, { audience: [CLIENT, API], acceptMissingTyp: true }).verifier
     // Every claim any profile requires, so that only the kind differs.
     const everything = { ...accessClaims(), ...logoutClaims(), aud: [CLIENT, API], azp: CLIENT }
     const idToken = await sign(keys.RS256, { claims: { ...everything, events: undefined } })

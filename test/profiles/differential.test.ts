@@ -10,7 +10,9 @@ import {
   IdTokenError,
   type SupportedAlgorithm,
 } from '../../src/index.ts'
-import { ALGS, CLIENT, fakeIdp, ISSUER, keysForAllAlgs, NOW, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
+import { ALGS, CLIENT, ISSUER, keysForAllAlgs, NOW, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
+import { fakeIdp } from '../helpers/idp.ts'
 import { segment, signSegments, withSignature } from '../helpers/forge.ts'
 import { accessClaims, accessToken, API, LOGOUT_EVENT, logoutClaims, logoutToken, T } from '../helpers/profiles.ts'
 
@@ -42,15 +44,9 @@ async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
 function profiles(): { access: Profile; logout: Profile } {
   const jwks = ALGS.map((alg) => keys[alg].publicJwk)
   const remote = jose.createRemoteJWKSet(new URL(`${ISSUER}/jwks`), { [jose.customFetch]: fakeIdp(jwks).fetch })
-  const shared = {
-    fetch: fakeIdp(jwks).fetch,
-    now: () => NOW,
-    cache: 'memory' as const,
-    algorithms: ALGORITHMS,
-    replay: false as const,
-  }
-  const access = createAccessTokenVerifier({ issuer: ISSUER, audience: API, ...shared })
-  const logout = createLogoutTokenVerifier({ issuer: ISSUER, audience: CLIENT, ...shared })
+  const ours = harness({ keys: jwks }, { algorithms: ALGORITHMS })
+  const access = ours.loadWith(createAccessTokenVerifier, { audience: API }).verifier
+  const logout = ours.loadWith(createLogoutTokenVerifier, { audience: CLIENT, replay: false }).verifier
   const base = { issuer: ISSUER, algorithms: ALGORITHMS, clockTolerance: 60, currentDate: new Date(NOW) }
   return {
     access: {

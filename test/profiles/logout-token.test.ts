@@ -5,32 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createLogoutTokenVerifier,
-  createVerifier,
   ERROR_CODES,
   type LogoutTokenVerifier,
   type LogoutTokenVerifierOptions,
   type ReplayEntry,
 } from '../../src/index.ts'
-import {
-  ALGS,
-  CLIENT,
-  fakeIdp,
-  ISSUER,
-  keysForAllAlgs,
-  NOW,
-  sign,
-  type Alg,
-  type FakeIdp,
-  type TestKey,
-} from '../helpers/issuer.ts'
+import { ALGS, CLIENT, ISSUER, keysForAllAlgs, sign, type Alg, type TestKey } from '../helpers/issuer.ts'
+import { harness, type Harness } from '../helpers/harness.ts'
 import { segment, signSegments, withSignature } from '../helpers/forge.ts'
 import { accessToken, expectRejection, LOGOUT_EVENT, logoutClaims, logoutToken, T } from '../helpers/profiles.ts'
 
 let keys: Record<Alg, TestKey>
-let idp: FakeIdp
+let h: Harness
 beforeAll(async () => {
   keys = await keysForAllAlgs()
-  idp = fakeIdp(ALGS.map((alg) => keys[alg].publicJwk))
+  h = harness({ keys: ALGS.map((alg) => keys[alg].publicJwk) })
 })
 
 const produced = new Set<string>()
@@ -38,16 +27,8 @@ afterAll(() => {
   expect([...produced].sort()).toEqual([...ERROR_CODES].sort())
 })
 
-function logout(options: Partial<LogoutTokenVerifierOptions> = {}, target: FakeIdp = idp): LogoutTokenVerifier {
-  return createLogoutTokenVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    fetch: target.fetch,
-    now: () => NOW,
-    cache: 'memory',
-    cooldown: 0,
-    ...options,
-  } as LogoutTokenVerifierOptions)
+function logout(options: Partial<LogoutTokenVerifierOptions> = {}, on: Harness = h): LogoutTokenVerifier {
+  return on.loadWith(createLogoutTokenVerifier, { cooldown: 0, ...options }).verifier
 }
 const reject = (v: LogoutTokenVerifier, token: string, code: Parameters<typeof expectRejection>[2], claim?: string) =>
   expectRejection(v, token, code, claim === undefined ? { produced } : { claim, produced })
@@ -219,7 +200,7 @@ describe('cross-profile tokens', () => {
   })
 
   it('the ID-token verifier refuses a logout token by its typ', async () => {
-    const ids = createVerifier({ issuer: ISSUER, audience: CLIENT, fetch: idp.fetch, now: () => NOW, cache: 'memory' })
+    const ids = h.load().verifier
     await expectRejection(ids, await logoutToken(keys.RS256), 'ERR_HEADER_UNSUPPORTED')
   })
 })
@@ -236,11 +217,11 @@ describe('the shared core', () => {
     )
     await reject(logout(), await logoutToken({ ...keys.RS256, kid: 'unknown' }), 'ERR_KEY_NOT_FOUND')
     await reject(logout(), withSignature(good, new Uint8Array(256).fill(1)), 'ERR_SIGNATURE_INVALID')
-    const down = fakeIdp([keys.RS256.publicJwk])
-    down.fault = 'network'
+    const down = harness({ key: keys.RS256 })
+    down.idp.fault = 'network'
     await reject(logout({}, down), good, 'ERR_JWKS_UNAVAILABLE')
     await reject(
-      logout({}, fakeIdp([keys.RS256.publicJwk], { jwks_uri: 'http://insecure.example.test/jwks' })),
+      logout({}, harness({ key: keys.RS256, discovery: { jwks_uri: 'http://insecure.example.test/jwks' } })),
       good,
       'ERR_JWKS_INVALID',
     )

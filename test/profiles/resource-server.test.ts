@@ -9,7 +9,8 @@ import {
   createAccessTokenVerifier,
   IdTokenError,
 } from '../../src/index.ts'
-import { fakeIdp, ISSUER, keysForAllAlgs, NOW, type TestKey } from '../helpers/issuer.ts'
+import { keysForAllAlgs, type TestKey } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 import { accessToken, API } from '../helpers/profiles.ts'
 
 const request = (authorization?: string | string[], url = 'https://api.example.test/invoices'): Request => {
@@ -128,13 +129,7 @@ describe('end to end with the access-token verifier', () => {
   })
 
   it('a real failure becomes a challenge that carries no part of the token', async () => {
-    const api = createAccessTokenVerifier({
-      issuer: ISSUER,
-      audience: API,
-      fetch: fakeIdp([key.publicJwk]).fetch,
-      now: () => NOW,
-      cache: 'memory',
-    })
+    const api = harness({ key }).loadWith(createAccessTokenVerifier, { audience: API }).verifier
     const token = await accessToken(key, { claims: { scope: 'invoices:read', sub: 'secret-subject-value' } })
     const found = bearerToken(request(`Bearer ${token}`))!
     const error = (await api.verify(found, { scopes: ['invoices:write'] }).catch((e: unknown) => e)) as IdTokenError

@@ -4,12 +4,13 @@
 // vectors' README lists. The payloads are plain text, so the ID-token verifier must refuse every one of
 // them as ERR_TOKEN_MALFORMED; that is tested too, through createVerifier.
 import { describe, expect, it } from 'vitest'
-import { createVerifier, IdTokenError, SUPPORTED_ALGORITHMS } from '../../src/index.ts'
+import { IdTokenError, SUPPORTED_ALGORITHMS } from '../../src/index.ts'
 import { algorithmSpec } from '../../src/lib/algorithms.ts'
 import { decodeBase64Url, encodeBase64Url } from '../../src/lib/base64url.ts'
 import { importVerifyKey, keyProblem, type Jwk } from '../../src/lib/keys.ts'
 import { verifySignature } from '../../src/lib/signature.ts'
-import { CLIENT, fakeIdp, ISSUER, NOW } from '../helpers/issuer.ts'
+import { ISSUER } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 import { describeOutcome, verifyCompactJws } from '../helpers/raw-jws.ts'
 import { readVectors } from '../helpers/vectors.ts'
 import type * as jose from 'jose'
@@ -80,16 +81,8 @@ function withHeader(token: string, edit: (header: Record<string, unknown>) => vo
 }
 
 function verifierFor(keys: readonly Jwk[]) {
-  const idp = fakeIdp(keys as jose.JWK[])
-  return createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    jwksUri: `${ISSUER}/jwks`,
-    algorithms: [...SUPPORTED_ALGORITHMS],
-    fetch: idp.fetch,
-    cache: 'memory',
-    now: () => NOW,
-  })
+  const options = { jwksUri: `${ISSUER}/jwks`, algorithms: [...SUPPORTED_ALGORITHMS] }
+  return harness({ keys: keys as jose.JWK[] }, options).verifier
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

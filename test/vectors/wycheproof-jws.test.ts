@@ -32,14 +32,15 @@
 // keys stay usable (RFC 7517 §5: ignore keys not understood). tcId 4 (DuplicateKid): refused (HS256), and a
 // derived usable-key version shows the ambiguity itself is refused.
 import { describe, expect, it } from 'vitest'
-import { createVerifier, SUPPORTED_ALGORITHMS, type IdTokenErrorCode } from '../../src/index.ts'
+import { SUPPORTED_ALGORITHMS, type IdTokenErrorCode } from '../../src/index.ts'
 import { algorithmSpec } from '../../src/lib/algorithms.ts'
 import { decodeBase64Url } from '../../src/lib/base64url.ts'
 import { indexKeySet, selectKey } from '../../src/lib/jwks.ts'
 import { importVerifyKey, keyProblem, type Jwk } from '../../src/lib/keys.ts'
 import { decodeSignature, signingInput, splitCompact } from '../../src/lib/jws.ts'
 import { verifySignature } from '../../src/lib/signature.ts'
-import { CLIENT, fakeIdp, ISSUER, NOW } from '../helpers/issuer.ts'
+import { ISSUER } from '../helpers/issuer.ts'
+import { harness } from '../helpers/harness.ts'
 import {
   describeOutcome,
   expectedVerifierCodes,
@@ -168,16 +169,8 @@ function pinFor(pins: readonly Pin[], tcId: number): Pin | undefined {
 }
 
 function verifierFor(keys: readonly Jwk[]) {
-  const idp = fakeIdp(keys as jose.JWK[])
-  return createVerifier({
-    issuer: ISSUER,
-    audience: CLIENT,
-    jwksUri: `${ISSUER}/jwks`,
-    algorithms: [...SUPPORTED_ALGORITHMS],
-    fetch: idp.fetch,
-    cache: 'memory',
-    now: () => NOW,
-  })
+  const options = { jwksUri: `${ISSUER}/jwks`, algorithms: [...SUPPORTED_ALGORITHMS] }
+  return harness({ keys: keys as jose.JWK[] }, options).verifier
 }
 
 /** Checks one vector on both layers against `pins`; returns what went wrong, if anything. */

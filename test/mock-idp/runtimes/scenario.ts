@@ -1,5 +1,8 @@
-// The runtime-neutral scenario: the same checks under Node, Deno, Bun (setupServer) and Chromium
-// (setupWorker). It takes the environment's way of serving handlers and throws on the first failure.
+// The Chromium scenario (setupWorker, run by browser.ts). Node, Deno and Bun run the shared scenario
+// (test/msw3/scenario.ts through shared.ts), whose checks include all of these; Chromium cannot: that scenario
+// expects an unhandled request to reject (setupServer's behaviour), while setupWorker answers it with a 500
+// carrying msw's InternalError. It takes the environment's way of serving handlers and throws on the first
+// failure.
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import type { RequestHandler } from 'msw'
 import { createMockIdp, SIGNING_ALGORITHMS } from '../../../mock-idp/index.ts'
