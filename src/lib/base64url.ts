@@ -8,8 +8,15 @@ const TABLE = /* @__PURE__ */ (() => {
   for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i
   return table
 })()
+const LOOSE = { alphabet: 'base64url', lastChunkHandling: 'loose' } as const
 
-type FromBase64 = (input: string, options: { alphabet: string; lastChunkHandling: string }) => Uint8Array<ArrayBuffer>
+type SetFromBase64 = (input: string, options: typeof LOOSE) => { written: number }
+
+/** How many bytes `length` base64url characters decode to; -1 when no byte string encodes to that many. */
+export function decodedLength(length: number): number {
+  const tail = length & 3
+  return tail === 1 ? -1 : (length >> 2) * 3 + (tail && tail - 1)
+}
 
 /** Decodes `input.slice(start, end)`; returns `undefined` if it is not exact base64url. */
 export function decodeBase64Url(
@@ -17,56 +24,57 @@ export function decodeBase64Url(
   start = 0,
   end: number = input.length,
 ): Uint8Array<ArrayBuffer> | undefined {
-  const length = end - start
-  const tail = length & 3
-  if (tail === 1) return undefined
-  const size = (length >> 2) * 3 + (tail === 0 ? 0 : tail - 1)
-  const native = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64
+  const size = decodedLength(end - start)
+  if (size < 0) return undefined
+  const out = new Uint8Array(size)
+  return decodeBase64UrlInto(input, start, end, out) ? out : undefined
+}
+
+/**
+ * Decodes `input.slice(start, end)` into `out`, which must be exactly `decodedLength(end - start)` bytes long
+ * (a view into a larger buffer, so callers can spare an allocation). False if it is not exact base64url.
+ */
+export function decodeBase64UrlInto(input: string, start: number, end: number, out: Uint8Array): boolean {
+  const tail = (end - start) & 3
+  const last = tail === 0 ? 0 : sextet(input, end - 1)
+  if (tail === 1 || last > 63 || (last & (tail === 2 ? 15 : 3)) !== 0) return false
+  const native = (out as { setFromBase64?: SetFromBase64 }).setFromBase64
   if (native !== undefined) {
     // The platform decoder (browsers, Deno, Bun) is faster but lenient: it skips whitespace, takes padding and
     // ignores unused bits. Exactness is restored around it: a skipped or padding character shortens the output,
-    // and the last character's unused bits are checked here.
-    const last = tail === 0 ? 0 : sextet(input, end - 1)
-    if (last > 63 || (last & (tail === 2 ? 15 : tail === 3 ? 3 : 0)) !== 0) return undefined
+    // and the last character's unused bits were checked above.
     try {
-      const bytes = native.call(Uint8Array, input.slice(start, end), {
-        alphabet: 'base64url',
-        lastChunkHandling: 'loose',
-      })
-      return bytes.length === size ? bytes : undefined
+      return native.call(out, input.slice(start, end), LOOSE).written === out.length
     } catch {
-      return undefined
+      return false
     }
   }
-  const out = new Uint8Array(size)
   let o = 0
   let i = start
-  const full = end - tail
-  for (; i < full; i += 4) {
+  let bad = 0
+  for (const full = end - tail; i < full; i += 4) {
     const a = sextet(input, i)
     const b = sextet(input, i + 1)
     const c = sextet(input, i + 2)
     const d = sextet(input, i + 3)
-    // Any INVALID (255) sets bits above 63, so one comparison checks all four.
-    if ((a | b | c | d) > 63) return undefined
+    // Any INVALID (255) sets bits above 63, so one comparison at the end checks them all.
+    bad |= a | b | c | d
     out[o++] = (a << 2) | (b >> 4)
     out[o++] = ((b & 15) << 4) | (c >> 2)
     out[o++] = ((c & 3) << 6) | d
   }
-  if (tail === 2) {
+  if (tail > 1) {
     const a = sextet(input, i)
     const b = sextet(input, i + 1)
-    if ((a | b) > 63 || (b & 15) !== 0) return undefined
-    out[o] = (a << 2) | (b >> 4)
-  } else if (tail === 3) {
-    const a = sextet(input, i)
-    const b = sextet(input, i + 1)
-    const c = sextet(input, i + 2)
-    if ((a | b | c) > 63 || (c & 3) !== 0) return undefined
+    bad |= a | b
     out[o++] = (a << 2) | (b >> 4)
-    out[o] = ((b & 15) << 4) | (c >> 2)
+    if (tail === 3) {
+      const c = sextet(input, i + 2)
+      bad |= c
+      out[o] = ((b & 15) << 4) | (c >> 2)
+    }
   }
-  return out
+  return bad < 64
 }
 
 function sextet(input: string, index: number): number {

@@ -5,14 +5,14 @@ import { algorithmSpec, type HashName, type SupportedAlgorithm } from './algorit
 import { checkIssuer, type ClaimPolicy } from './claims.ts'
 import type { JwtClaims } from './jwt-claims.ts'
 import { fail } from './fail.ts'
-import { checkHeader, type JwsHeader } from './header.ts'
-import { decodeJsonSegment, decodeSignature, signingInput, splitCompact, type CompactParts } from './jws.ts'
+import { allowedAlgorithm, type JwsHeader } from './header.ts'
+import { decodeHeader, decodeJsonSegment, decodeSigned, release, splitCompact, type CompactParts } from './jws.ts'
 import { createKeySource, type KeySource } from './key-source.ts'
 import { issuersOf, type IssuerMatch } from './issuers.ts'
 import type { CacheContext } from './remote.ts'
 import type { Jwk } from './keys.ts'
 import { IdTokenError } from '../errors.ts'
-import { verifySignature } from './signature.ts'
+import { requireVerified, verifySignature } from './signature.ts'
 import { createClock } from './clock.ts'
 import { safeStore } from './safe-store.ts'
 import { emitter } from '../events.ts'
@@ -135,7 +135,7 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       const parts = splitCompact(token, resolved.maxTokenLength)
       const segment = parts.token.slice(0, parts.dot1)
       const cached = headers.get(segment)
-      const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
+      const header = cached ?? decodeHeader(parts)
       let payload: P | undefined
       let chosen = single
       if (chosen === undefined) {
@@ -147,19 +147,18 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       }
       const { source } = chosen
       const allowed = allowlist ?? chosen.allowedBy(source.freshAlgorithms() ?? (await source.discoveredAlgorithms()))
-      const spec = allowed.has(header.alg) ? algorithmSpec(header.alg) : undefined
-      if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
+      const spec = allowedAlgorithm(allowed, header.alg)
       if (cached === undefined) {
         profile.header(header)
         if (headers.size >= 64) headers.clear()
         headers.set(segment, Object.freeze(header))
       }
-      const signature = decodeSignature(parts)
+      const signed = decodeSigned(parts)
       let entry = source.readyKey(header.kid, header.alg, spec)
       let verified: boolean
       if (entry !== undefined && payload === undefined) {
         // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
-        const verifying = verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
+        const verifying = verifySignature(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
         payload = decodePayload(parts)
         verified = await verifying
       } else {
@@ -168,9 +167,10 @@ export function createPipeline<P extends JwtClaims, C extends object>(
         // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
         if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
         entry ??= await source.key(header.kid, header.alg, spec)
-        verified = await verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
+        verified = await verifySignature(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
       }
-      if (!verified) fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+      release(signed)
+      requireVerified(verified)
       const claims = payload
       clock.check(() => profile.claims(claims, policy, checks, clock.seconds()))
       const hashing = profile.hashes?.(payload, checks, spec.hash)

@@ -1,20 +1,25 @@
 import type { AlgorithmSpec } from './algorithms.ts'
+import { fail } from './fail.ts'
 
 // The signature layer: shape checks WebCrypto does not do for us, then one subtle.verify call.
-// Returns false for every bad signature, so callers have one failure path.
-export async function verifySignature(
+// Resolves to false for every bad signature, so callers have one failure path. Not an async function:
+// that would add a promise and a hop to every verification.
+export function verifySignature(
   spec: AlgorithmSpec,
   key: CryptoKey,
   signature: Uint8Array<ArrayBuffer>,
   data: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
-  if (!signatureShapeOk(spec, key, signature)) return false
-  try {
-    return await crypto.subtle.verify(spec.verifyParams, key, signature, data)
-  } catch {
-    // Some engines throw instead of returning false for malformed input; both mean "not valid".
-    return false
-  }
+  if (!signatureShapeOk(spec, key, signature)) return Promise.resolve(false)
+  // Some engines reject instead of returning false for malformed input; both mean "not valid".
+  return crypto.subtle.verify(spec.verifyParams, key, signature, data).catch(invalid)
+}
+
+const invalid = (): boolean => false
+
+/** The one failure for a signature that does not verify. */
+export function requireVerified(verified: boolean): void {
+  if (!verified) fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
 }
 
 const rsaLengths = /* @__PURE__ */ new WeakMap<CryptoKey, number>()
