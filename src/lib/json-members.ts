@@ -27,11 +27,9 @@ export function repeatedMember(json: string, parsed?: object): string | undefine
     const c = json.charCodeAt(i)
     if (c === QUOTE) {
       const start = i + 1
-      // indexOf skips string bodies natively (URLs, audiences), about twice as fast as a character loop.
-      i = json.indexOf('"', start)
-      while (json.charCodeAt(i - 1) === BACKSLASH && isEscaped(json, i)) i = json.indexOf('"', i + 1)
-      // Unreachable for text JSON.parse accepted; guards against a restart from index 0 on misuse.
-      if (i < 0) return undefined
+      // To the closing quote, stepping over each escaped character.
+      for (let e = json.charCodeAt(++i); e !== QUOTE && i < json.length; e = json.charCodeAt(++i))
+        if (e === BACKSLASH) i++
       if (atName) {
         atName = false
         count++
@@ -51,11 +49,4 @@ export function repeatedMember(json: string, parsed?: object): string | undefine
     }
   }
   return names === undefined && count !== Object.keys(parsed!).length ? repeatedMember(json) : undefined
-}
-
-// A quote is escaped when an odd number of backslashes precede it: `\"` continues the string, `\\"` ends it.
-function isEscaped(json: string, quote: number): boolean {
-  let count = 0
-  while (json.charCodeAt(quote - 1 - count) === BACKSLASH) count++
-  return (count & 1) === 1
 }

@@ -1,4 +1,4 @@
-import { decodeBase64UrlInto, decodedLength } from './base64url.ts'
+import { decodeBase64Url, decodedLength } from './base64url.ts'
 import { fail } from './fail.ts'
 import { checkHeader, type JwsHeader } from './header.ts'
 import { isObject } from './jwks.ts'
@@ -24,7 +24,8 @@ export function splitCompact(token: unknown, maxLength: number): CompactParts {
     )
   }
   const dot1 = token.indexOf('.')
-  const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1)
+  // With no dot at all, this searches from 0 and finds none either.
+  const dot2 = token.indexOf('.', dot1 + 1)
   if (dot2 < 0) fail('ERR_TOKEN_MALFORMED', 'the token is not a compact JWS of three parts')
   if (token.indexOf('.', dot2 + 1) >= 0) {
     fail('ERR_TOKEN_MALFORMED', 'the token has more than three parts (an encrypted JWE is not supported)')
@@ -39,36 +40,27 @@ export function decodeHeader(parts: CompactParts): JwsHeader {
 
 /** The payload's bytes, for JWS payloads that need not be JSON (the test vectors' plain text). */
 export function decodePayloadBytes(parts: CompactParts): Uint8Array<ArrayBuffer> {
-  return decodeSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload', (size) => new Uint8Array(size))
+  return decodeSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload').slice()
 }
 
-function decodeSegment(
-  token: string,
-  start: number,
-  end: number,
-  what: string,
-  buffer: (size: number) => Uint8Array<ArrayBuffer>,
-): Uint8Array<ArrayBuffer> {
+// Segments are decoded to text at once, so one buffer serves every call: in Chromium a new ArrayBuffer costs
+// about as much as decoding into it. The bytes are valid until the next call.
+let scratch = /* @__PURE__ */ new Uint8Array(0)
+
+function decodeSegment(token: string, start: number, end: number, what: string): Uint8Array<ArrayBuffer> {
   const size = decodedLength(end - start)
-  const bytes = size < 0 ? undefined : buffer(size)
-  if (bytes === undefined || !decodeBase64UrlInto(token, start, end, bytes)) {
-    fail('ERR_TOKEN_MALFORMED', `the ${what} is not exact base64url`)
-  }
+  if (scratch.length < size) scratch = new Uint8Array(size)
+  const bytes = decodeBase64Url(token, start, end, scratch.subarray(0, size))
+  if (bytes === undefined) fail('ERR_TOKEN_MALFORMED', `the ${what} is not exact base64url`)
   return bytes
 }
-
-// JSON segments become text at once, so one buffer serves every call: in Chromium a new ArrayBuffer costs
-// about as much as decoding into it.
-let scratch: Uint8Array<ArrayBuffer> | undefined
-const reused = (size: number): Uint8Array<ArrayBuffer> =>
-  (scratch !== undefined && scratch.length >= size ? scratch : (scratch = new Uint8Array(size))).subarray(0, size)
 
 /**
  * Decodes a segment as base64url → fatal UTF-8 → JSON → object whose member names are unique, failing with
  * the segment's name.
  */
 export function decodeJsonSegment(token: string, start: number, end: number, what: string): Record<string, unknown> {
-  const bytes = decodeSegment(token, start, end, what, reused)
+  const bytes = decodeSegment(token, start, end, what)
   let text: string
   let value: unknown
   try {
@@ -139,14 +131,11 @@ const spare: Uint8Array<ArrayBuffer>[] = []
  */
 export function decodeSigned(parts: CompactParts): Signed {
   const { token, dot2 } = parts
-  const size = decodedLength(token.length - dot2 - 1)
-  const length = dot2 + (size > 0 ? size : 0)
+  const length = dot2 + decodedLength(token.length - dot2 - 1)
   let bytes = spare.pop()
   if (bytes === undefined || bytes.length < length) bytes = new Uint8Array(length)
-  const signature = bytes.subarray(dot2, length)
-  if (size <= 0 || !decodeBase64UrlInto(token, dot2 + 1, token.length, signature)) {
-    fail('ERR_TOKEN_MALFORMED', 'the signature is empty or not exact base64url')
-  }
+  const signature = decodeBase64Url(token, dot2 + 1, token.length, bytes.subarray(dot2, length))
+  if (!signature?.length) fail('ERR_TOKEN_MALFORMED', 'the signature is empty or not exact base64url')
   // A loop, not TextEncoder: in Chromium the call costs more than the loop. A non-ASCII character (which the
   // segments' decoding refuses anyway) becomes 0xFF, a byte no signing input holds, so none can alias another.
   for (let i = 0; i < dot2; i++) {

@@ -45,19 +45,13 @@ function signatureShapeOk(spec: AlgorithmSpec, key: CryptoKey, signature: Uint8A
 
 // 1 ≤ x < n, for the big-endian integer at signature[offset .. offset + size).
 function inRange(signature: Uint8Array, offset: number, ecdsa: { size: number; order: Uint8Array }): boolean {
-  let zero = true
-  let decided = false
-  let less = false
+  let any = 0
+  // The first byte that differs from n's decides.
+  let order = 0
   for (let i = 0; i < ecdsa.size; i++) {
     const byte = signature[offset + i]!
-    if (byte !== 0) zero = false
-    if (!decided) {
-      const limit = ecdsa.order[i]!
-      if (byte !== limit) {
-        decided = true
-        less = byte < limit
-      }
-    }
+    any |= byte
+    order ||= byte - ecdsa.order[i]!
   }
-  return !zero && decided && less
+  return any !== 0 && order < 0
 }
