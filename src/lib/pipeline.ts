@@ -12,7 +12,7 @@ import { issuersOf, type IssuerMatch } from './issuers.ts'
 import type { CacheContext } from './remote.ts'
 import type { Jwk } from './keys.ts'
 import { IdTokenError } from '../errors.ts'
-import { requireVerified, verifySignature } from './signature.ts'
+import { requireVerified, startVerify } from './signature.ts'
 import { createClock } from './clock.ts'
 import { safeStore } from './safe-store.ts'
 import { emitter } from '../events.ts'
@@ -155,19 +155,27 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       }
       const signed = decodeSigned(parts)
       let entry = source.readyKey(header.kid, header.alg, spec)
-      let verified: boolean
-      if (entry !== undefined && payload === undefined) {
-        // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
-        const verifying = verifySignature(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
-        payload = decodePayload(parts)
-        verified = await verifying
-      } else {
+      // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
+      let verifying =
+        entry !== undefined && payload === undefined
+          ? startVerify(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
+          : undefined
+      let verified = false
+      try {
         // Cold path: a malformed payload is reported before any key is fetched.
         payload ??= decodePayload(parts)
-        // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
-        if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
-        entry ??= await source.key(header.kid, header.alg, spec)
-        verified = await verifySignature(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
+        if (verifying === undefined) {
+          // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
+          if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
+          entry ??= await source.key(header.kid, header.alg, spec)
+          verifying = startVerify(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
+        }
+      } finally {
+        // Awaited even when the payload failed, so that a rejection is never left unhandled; a rejection
+        // (some engines throw for malformed input) means "not valid".
+        try {
+          verified = (await verifying) === true
+        } catch {}
       }
       release(signed)
       requireVerified(verified)
@@ -175,7 +183,7 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       clock.check(() => profile.claims(claims, policy, checks, clock.seconds()))
       const hashing = profile.hashes?.(payload, checks, spec.hash)
       if (hashing !== undefined) await hashing
-      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry.jwk)
+      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry!.jwk)
       return { payload, header }
     },
 
