@@ -38,9 +38,10 @@ export function checkHeader(header: Record<string, unknown>): JwsHeader {
 
 /** The registry entry of `alg` when the allowlist has it. */
 export function allowedAlgorithm(allowed: ReadonlySet<string>, alg: string): AlgorithmSpec {
-  const spec = allowed.has(alg) ? algorithmSpec(alg) : undefined
-  if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
-  return spec
+  return (
+    (allowed.has(alg) ? algorithmSpec(alg) : undefined) ??
+    fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
+  )
 }
 
 export function checkHeaderSupported(header: JwsHeader): void {

@@ -1,6 +1,5 @@
 import { decodeBase64Url, decodedLength } from './base64url.ts'
 import { fail } from './fail.ts'
-import { checkHeader, type JwsHeader } from './header.ts'
 import { isObject } from './jwks.ts'
 import { repeatedMember } from './json-members.ts'
 
@@ -33,11 +32,6 @@ export function splitCompact(token: unknown, maxLength: number): CompactParts {
   return { token, dot1, dot2 }
 }
 
-/** Decodes the protected header and checks the types of the members the verifier reads. */
-export function decodeHeader(parts: CompactParts): JwsHeader {
-  return checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
-}
-
 /** The payload's bytes, for JWS payloads that need not be JSON (the test vectors' plain text). */
 export function decodePayloadBytes(parts: CompactParts): Uint8Array<ArrayBuffer> {
   return decodeSegment(parts.token, parts.dot1 + 1, parts.dot2, 'payload').slice()
@@ -50,9 +44,10 @@ let scratch = /* @__PURE__ */ new Uint8Array(0)
 function decodeSegment(token: string, start: number, end: number, what: string): Uint8Array<ArrayBuffer> {
   const size = decodedLength(end - start)
   if (scratch.length < size) scratch = new Uint8Array(size)
-  const bytes = decodeBase64Url(token, start, end, scratch.subarray(0, size))
-  if (bytes === undefined) fail('ERR_TOKEN_MALFORMED', `the ${what} is not exact base64url`)
-  return bytes
+  return (
+    decodeBase64Url(token, start, end, scratch.subarray(0, size)) ??
+    fail('ERR_TOKEN_MALFORMED', `the ${what} is not exact base64url`)
+  )
 }
 
 /**

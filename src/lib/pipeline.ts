@@ -5,8 +5,8 @@ import { algorithmSpec, type HashName, type SupportedAlgorithm } from './algorit
 import { checkIssuer, type ClaimPolicy } from './claims.ts'
 import type { JwtClaims } from './jwt-claims.ts'
 import { fail } from './fail.ts'
-import { allowedAlgorithm, type JwsHeader } from './header.ts'
-import { decodeHeader, decodeJsonSegment, decodeSigned, release, splitCompact, type CompactParts } from './jws.ts'
+import { allowedAlgorithm, checkHeader, type JwsHeader } from './header.ts'
+import { decodeJsonSegment, decodeSigned, release, splitCompact, type CompactParts } from './jws.ts'
 import { createKeySource, type KeySource } from './key-source.ts'
 import { issuersOf, type IssuerMatch } from './issuers.ts'
 import type { CacheContext } from './remote.ts'
@@ -135,7 +135,7 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       const parts = splitCompact(token, resolved.maxTokenLength)
       const segment = parts.token.slice(0, parts.dot1)
       const cached = headers.get(segment)
-      const header = cached ?? decodeHeader(parts)
+      const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
       let payload: P | undefined
       let chosen = single
       if (chosen === undefined) {

@@ -7,10 +7,10 @@
 import { SUPPORTED_ALGORITHMS } from '../../src/lib/algorithms.ts'
 import { decodeBase64Url } from '../../src/lib/base64url.ts'
 import { IdTokenError, type IdTokenErrorCode } from '../../src/errors.ts'
-import { allowedAlgorithm, checkHeaderSupported, type JwsHeader } from '../../src/lib/header.ts'
+import { allowedAlgorithm, checkHeader, checkHeaderSupported, type JwsHeader } from '../../src/lib/header.ts'
 import { fail } from '../../src/lib/fail.ts'
 import { cryptoKeyFor, indexKeySet, selectKey } from '../../src/lib/jwks.ts'
-import { decodeHeader, decodePayloadBytes, decodeSigned, splitCompact } from '../../src/lib/jws.ts'
+import { decodeJsonSegment, decodePayloadBytes, decodeSigned, splitCompact } from '../../src/lib/jws.ts'
 import { requireVerified, verifySignature } from '../../src/lib/signature.ts'
 
 /** Where a token was refused, in the verifier's order. */
@@ -53,7 +53,7 @@ export async function verifyCompactJws(
   try {
     const parts = splitCompact(token, MAX_TOKEN_LENGTH)
     stage = 'header'
-    const header = decodeHeader(parts)
+    const header = checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
     stage = 'algorithm'
     const spec = allowedAlgorithm(new Set(algorithms), header.alg)
     stage = 'header-support'
