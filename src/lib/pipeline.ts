@@ -1,7 +1,7 @@
 // The verification core every token profile shares: split, header cache, allowlist, key source, signature,
 // then the profile's claim rules and the `check` hook. A profile brings only what differs (the header `typ`,
 // the claims and their types, where the allowlist comes from), so no rule of one profile reaches another.
-import { algorithmSpec, type HashName, type SupportedAlgorithm } from './algorithms.ts'
+import type { HashName, SupportedAlgorithm } from './algorithms.ts'
 import { checkIssuer, type ClaimPolicy } from './claims.ts'
 import type { JwtClaims } from './jwt-claims.ts'
 import { fail } from './fail.ts'
