@@ -25,6 +25,8 @@ export interface HotReport {
   readonly rounds: number
   readonly sliceMs: number
   readonly algs: readonly string[]
+  /** Timed with crypto.subtle.verify answering at once (the JavaScript around the call only). */
+  readonly jsOnly: boolean
   readonly contenders: readonly Contender[]
   readonly joseKeySource: string
   readonly results: readonly HotRow[]
@@ -41,6 +43,8 @@ export interface HotOptions {
   readonly algs?: readonly string[]
   readonly rounds?: number
   readonly slice?: number
+  /** Time the JavaScript around crypto.subtle.verify only: it answers true at once after the checks. */
+  readonly jsOnly?: boolean
   readonly log?: (line: string) => void
 }
 

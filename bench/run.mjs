@@ -3,7 +3,7 @@
 // request counts for concurrency, unknown-kid floods and tabs), each with its targets.
 //
 //   node bench/run.mjs [--only node,deno,bun,chromium,firefox,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS]
-//                      [--algs RS256,ES256] [--reps N] [--json [file]]
+//                      [--algs RS256,ES256] [--reps N] [--js-only] [--json [file]]
 //
 // Phases, in order: Node hot path, Node cold paths, Deno, Bun, Chromium and Firefox hot paths, Chromium cold
 // paths. `--only` picks phases: node|deno|bun|chromium|firefox are the hot path in that runtime (Firefox is
@@ -11,7 +11,8 @@
 // boundary is the max-age boundary under steady load (bench/boundary.mjs, Node, after the Node cold paths),
 // workerd is the hot and cold paths in workerd through miniflare (bench/workerd.mjs, last).
 // The hot path is bench/hot.mjs, the same module in every runtime; the SDK is bundled from src/ by esbuild
-// (bench/sdk.mjs), so nothing depends on dist/ being built.
+// (bench/sdk.mjs), so nothing depends on dist/ being built. `--js-only` times the hot path with
+// crypto.subtle.verify answering at once: microseconds of JavaScript per verification, steady on a busy machine.
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
@@ -29,10 +30,19 @@ import { formatWorkerd, runWorkerd } from './workerd.mjs'
 const PHASES = ['node', 'deno', 'bun', 'chromium', 'firefox', 'cold', 'boundary', 'workerd']
 const USAGE =
   'usage: node bench/run.mjs [--only node,deno,bun,chromium,firefox,cold,boundary,workerd] [--quick] [--rounds N] [--slice MS] ' +
-  '[--algs RS256,PS256,ES256,EdDSA] [--reps N] [--json [file]]'
+  '[--algs RS256,PS256,ES256,EdDSA] [--reps N] [--js-only] [--json [file]]'
 
 function parseArgs(argv) {
-  const args = { rounds: 5, slice: 200, algs: ALGS, reps: undefined, only: undefined, quick: false, json: undefined }
+  const args = {
+    rounds: 5,
+    slice: 200,
+    algs: ALGS,
+    reps: undefined,
+    only: undefined,
+    quick: false,
+    jsOnly: false,
+    json: undefined,
+  }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2)
     const value = () => inline ?? argv[++i]
@@ -42,6 +52,7 @@ function parseArgs(argv) {
     else if (flag === '--reps') args.reps = Number(value())
     else if (flag === '--only') args.only = [...(args.only ?? []), ...value().split(',')]
     else if (flag === '--quick') Object.assign(args, { quick: true, rounds: 3, slice: 100 })
+    else if (flag === '--js-only') args.jsOnly = true
     else if (flag === '--json') {
       // Optional value: `--json` alone writes to the default file.
       args.json =
@@ -100,14 +111,21 @@ async function main() {
   const args = parseArgs(process.argv.slice(2))
   const started = performance.now()
   const loadBefore = loadavg()[0]
-  const hotOptions = { rounds: args.rounds, slice: args.slice, algs: args.algs }
+  const hotOptions = { rounds: args.rounds, slice: args.slice, algs: args.algs, jsOnly: args.jsOnly }
   const report = {
     date: new Date().toISOString(),
     commit: gitCommit(),
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
     jose: joseVersion(),
-    args: { rounds: args.rounds, sliceMs: args.slice, algs: args.algs, quick: args.quick, phases: [...args.phases] },
+    args: {
+      rounds: args.rounds,
+      sliceMs: args.slice,
+      algs: args.algs,
+      quick: args.quick,
+      jsOnly: args.jsOnly,
+      phases: [...args.phases],
+    },
     hot: {},
     cold: {},
     errors: [],
@@ -254,7 +272,7 @@ async function main() {
   }
 
   const hotNames = Object.keys(report.hot)
-  if (hotNames.length > 1) {
+  if (hotNames.length > 1 && !args.jsOnly) {
     heading('ratios in every runtime: ours/jose / ours/floor [/ ours/aws] (medians of per-round ratios)')
     console.log(formatSummary(report.hot))
   }
@@ -262,7 +280,7 @@ async function main() {
   for (const name of hotNames) {
     const missed = missedTargets(report.hot[name])
     console.log(
-      `${name.padEnd(9)} hot:  ${missed.length === 0 ? 'all targets PASS' : `${missed.length} MISS: ${missed.join('; ')}`}`,
+      `${name.padEnd(9)} hot:  ${args.jsOnly ? 'JavaScript only (--js-only), no targets' : missed.length === 0 ? 'all targets PASS' : `${missed.length} MISS: ${missed.join('; ')}`}`,
     )
   }
   for (const [where, cold] of Object.entries(report.cold)) {

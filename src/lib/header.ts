@@ -1,3 +1,4 @@
+import { algorithmSpec, type AlgorithmSpec } from './algorithms.ts'
 import { fail } from './fail.ts'
 
 /**
@@ -33,6 +34,14 @@ export function checkHeader(header: Record<string, unknown>): JwsHeader {
   if (kid !== undefined && typeof kid !== 'string') fail('ERR_TOKEN_MALFORMED', 'the header "kid" is not a string')
   if (typ !== undefined && typeof typ !== 'string') fail('ERR_TOKEN_MALFORMED', 'the header "typ" is not a string')
   return header as JwsHeader
+}
+
+/** The registry entry of `alg` when the allowlist has it. */
+export function allowedAlgorithm(allowed: ReadonlySet<string>, alg: string): AlgorithmSpec {
+  return (
+    (allowed.has(alg) ? algorithmSpec(alg) : undefined) ??
+    fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
+  )
 }
 
 export function checkHeaderSupported(header: JwsHeader): void {

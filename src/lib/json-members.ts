@@ -13,24 +13,27 @@ const CLOSE_ARRAY = 0x5d
 /**
  * The first top-level member name that occurs twice in `json`, compared after unescaping, or undefined.
  * `json` must be a JSON object text that JSON.parse accepted: the scan relies on it being well-formed.
+ * Given that object, the first scan only counts the names (a repeat leaves fewer keys than names, since
+ * JSON.parse keeps the last), and the names are collected only when the counts differ.
  */
-export function repeatedMember(json: string): string | undefined {
+export function repeatedMember(json: string, parsed?: object): string | undefined {
   let depth = 0
+  let count = 0
   // True between a top-level `{` or `,` and the next string, which is then a member name.
   let atName = false
   // A Set, not an array: a hostile 16 KB header can hold a couple of thousand names.
-  const names = new Set<string>()
+  const names = parsed === undefined ? new Set<string>() : undefined
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i)
     if (c === QUOTE) {
       const start = i + 1
-      // indexOf skips string bodies natively (URLs, audiences), about twice as fast as a character loop.
-      i = json.indexOf('"', start)
-      while (json.charCodeAt(i - 1) === BACKSLASH && isEscaped(json, i)) i = json.indexOf('"', i + 1)
-      // Unreachable for text JSON.parse accepted; guards against a restart from index 0 on misuse.
-      if (i < 0) return undefined
+      // To the closing quote, stepping over each escaped character.
+      for (let e = json.charCodeAt(++i); e !== QUOTE && i < json.length; e = json.charCodeAt(++i))
+        if (e === BACKSLASH) i++
       if (atName) {
         atName = false
+        count++
+        if (names === undefined) continue
         let name = json.slice(start, i)
         if (name.includes('\\')) name = JSON.parse(json.slice(start - 1, i + 1)) as string
         if (names.has(name)) return name
@@ -45,12 +48,5 @@ export function repeatedMember(json: string): string | undefined {
       atName = depth === 1
     }
   }
-  return undefined
-}
-
-// A quote is escaped when an odd number of backslashes precede it: `\"` continues the string, `\\"` ends it.
-function isEscaped(json: string, quote: number): boolean {
-  let count = 0
-  while (json.charCodeAt(quote - 1 - count) === BACKSLASH) count++
-  return (count & 1) === 1
+  return names === undefined && count !== Object.keys(parsed!).length ? repeatedMember(json) : undefined
 }

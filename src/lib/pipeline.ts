@@ -1,18 +1,18 @@
 // The verification core every token profile shares: split, header cache, allowlist, key source, signature,
 // then the profile's claim rules and the `check` hook. A profile brings only what differs (the header `typ`,
 // the claims and their types, where the allowlist comes from), so no rule of one profile reaches another.
-import { algorithmSpec, type HashName } from './algorithms.ts'
+import type { HashName } from './algorithms.ts'
 import { checkIssuer, type ClaimPolicy } from './jwt-claims.ts'
 import type { JwtClaims } from './jwt-claims.ts'
 import { fail } from './fail.ts'
-import { checkHeader, type JwsHeader } from './header.ts'
-import { decodeJsonSegment, decodeSignature, signingInput, splitCompact, type CompactParts } from './jws.ts'
+import { allowedAlgorithm, checkHeader, type JwsHeader } from './header.ts'
+import { decodeJsonSegment, decodeSigned, release, splitCompact, type CompactParts } from './jws.ts'
 import { createKeySource, type KeySource } from './key-source.ts'
 import { issuersOf, type IssuerMatch } from './issuers.ts'
 import type { CacheContext } from './remote.ts'
 import type { Jwk } from './keys.ts'
 import { IdTokenError } from './errors.ts'
-import { verifySignature } from './signature.ts'
+import { requireVerified, startVerify } from './signature.ts'
 import { createClock } from './clock.ts'
 import { safeStore } from './safe-store.ts'
 import type { CheckedToken, ResolvedOptions } from './options.ts'
@@ -119,36 +119,43 @@ export function createPipeline<P extends JwtClaims, C extends object>(
         if (match === undefined) checkIssuer(payload as never, policy)
         source = sourceFor(match!.configured)
       }
-      const allowed = source.allowed() ?? (await source.whenAllowed())
-      const spec = allowed.has(header.alg) ? algorithmSpec(header.alg) : undefined
-      if (spec === undefined) fail('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
+      const spec = allowedAlgorithm(source.allowed() ?? (await source.whenAllowed()), header.alg)
       if (cached === undefined) {
         profile.header(header)
         if (headers.size >= 64) headers.clear()
         headers.set(segment, Object.freeze(header))
       }
-      const signature = decodeSignature(parts)
+      const signed = decodeSigned(parts)
       let entry = source.readyKey(header.kid, header.alg, spec)
-      let verified: boolean
-      if (entry !== undefined && payload === undefined) {
-        // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
-        const verifying = verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
-        payload = decodePayload(parts)
-        verified = await verifying
-      } else {
+      // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
+      let verifying =
+        entry !== undefined && payload === undefined
+          ? startVerify(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
+          : undefined
+      let verified = false
+      try {
         // Cold path: a malformed payload is reported before any key is fetched.
         payload ??= decodePayload(parts)
-        // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
-        if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
-        entry ??= await source.key(header.kid, header.alg, spec)
-        verified = await verifySignature(spec, entry.ready.get(header.alg)!, signature, signingInput(parts))
+        if (verifying === undefined) {
+          // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
+          if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
+          entry ??= await source.key(header.kid, header.alg, spec)
+          verifying = startVerify(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
+        }
+      } finally {
+        // Awaited even when the payload failed, so that a rejection is never left unhandled; a rejection
+        // (some engines throw for malformed input) means "not valid".
+        try {
+          verified = (await verifying) === true
+        } catch {}
       }
-      if (!verified) fail('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+      release(signed)
+      requireVerified(verified)
       const claims = payload
       clock.check(() => profile.claims(claims, policy, checks, clock.seconds()))
       const hashing = profile.hashes?.(payload, checks, spec.hash)
       if (hashing !== undefined) await hashing
-      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry.jwk)
+      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry!.jwk)
       return { payload, header }
     },
 

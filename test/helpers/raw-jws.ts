@@ -1,15 +1,17 @@
-// The JWS layer of the verifier without the ID-token layer: the same lib/ calls in the same order as
-// src/verifier.ts `verify`, except that the payload only has to be exact base64url (not a JSON object of
-// claims). Public JWS vectors carry plain-text payloads ("foo", RFC 7520's Hobbit quote), so this is how a
-// test observes whether their signatures verify. Tests that use it also run the real verifier on the same
-// input and check the two agree on everything that happens before the payload is parsed.
-import { algorithmSpec, SUPPORTED_ALGORITHMS } from '../../src/lib/algorithms.ts'
+// The JWS layer of the verifier without the ID-token layer: the steps src/lib/pipeline.ts `verify` takes, the
+// same lib/ functions (so the same rules and messages) in the same order as its cold path, except that the
+// payload only has to be exact base64url (not a JSON object of claims). Public JWS vectors carry plain-text
+// payloads ("foo", RFC 7520's Hobbit quote), so this is how a test observes whether their signatures verify.
+// Tests that use it also run the real verifier on the same input and check the two agree on everything that
+// happens before the payload is parsed.
+import { SUPPORTED_ALGORITHMS } from '../../src/lib/algorithms.ts'
 import { decodeBase64Url } from '../../src/lib/base64url.ts'
 import { IdTokenError, type IdTokenErrorCode } from '../../src/errors.ts'
-import { checkHeader, checkHeaderSupported, type JwsHeader } from '../../src/lib/header.ts'
+import { allowedAlgorithm, checkHeader, checkHeaderSupported, type JwsHeader } from '../../src/lib/header.ts'
+import { fail } from '../../src/lib/fail.ts'
 import { cryptoKeyFor, indexKeySet, selectKey } from '../../src/lib/jwks.ts'
-import { decodeJsonSegment, decodeSignature, signingInput, splitCompact } from '../../src/lib/jws.ts'
-import { verifySignature } from '../../src/lib/signature.ts'
+import { decodeJsonSegment, decodePayloadBytes, decodeSigned, splitCompact } from '../../src/lib/jws.ts'
+import { requireVerified, verifySignature } from '../../src/lib/signature.ts'
 
 /** Where a token was refused, in the verifier's order. */
 export type JwsStage =
@@ -17,8 +19,8 @@ export type JwsStage =
   | 'header' // header not base64url / UTF-8 JSON object, or `alg`/`kid`/`typ` of the wrong type
   | 'algorithm' // `alg` not in the allowlist
   | 'header-support' // `crit`, `b64`, a foreign `typ`
-  | 'payload' // payload not exact base64url (the ID-token layer would also require a JSON object)
   | 'signature-encoding' // signature segment empty or not exact base64url
+  | 'payload' // payload not exact base64url (the ID-token layer would also require a JSON object)
   | 'key' // no usable key in the set, or it cannot be imported
   | 'signature' // verifySignature returned false
 
@@ -28,6 +30,7 @@ export const STAGES_BEFORE_PAYLOAD: ReadonlySet<JwsStage> = new Set([
   'header',
   'algorithm',
   'header-support',
+  'signature-encoding',
 ])
 
 export type RawJwsOutcome =
@@ -52,24 +55,19 @@ export async function verifyCompactJws(
     stage = 'header'
     const header = checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
     stage = 'algorithm'
-    const spec = algorithms.includes(header.alg) ? algorithmSpec(header.alg) : undefined
-    if (spec === undefined)
-      throw new IdTokenError('ERR_ALG_NOT_ALLOWED', 'the header "alg" is not an allowed algorithm')
+    const spec = allowedAlgorithm(new Set(algorithms), header.alg)
     stage = 'header-support'
     checkHeaderSupported(header)
-    stage = 'payload'
-    const payload = decodeBase64Url(parts.token, parts.dot1 + 1, parts.dot2)
-    if (payload === undefined) throw new IdTokenError('ERR_TOKEN_MALFORMED', 'the payload is not exact base64url')
     stage = 'signature-encoding'
-    const signature = decodeSignature(parts)
+    const signed = decodeSigned(parts)
+    stage = 'payload'
+    const payload = decodePayloadBytes(parts)
     stage = 'key'
     const selection = selectKey(indexKeySet(keySet), header.kid, header.alg, spec)
-    if ('problem' in selection) throw new IdTokenError('ERR_KEY_NOT_FOUND', selection.problem)
+    if ('problem' in selection) fail('ERR_KEY_NOT_FOUND', selection.problem)
     const key = await cryptoKeyFor(selection, header.alg, spec)
     stage = 'signature'
-    if (!(await verifySignature(spec, key, signature, signingInput(parts)))) {
-      throw new IdTokenError('ERR_SIGNATURE_INVALID', 'the signature does not verify')
-    }
+    requireVerified(await verifySignature(spec, key, signed.signature, signed.data))
     return { ok: true, header, payload }
   } catch (error) {
     if (!(error instanceof IdTokenError)) throw error

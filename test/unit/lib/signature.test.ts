@@ -2,10 +2,13 @@
 // 1 ≤ r, s < n for ECDSA (CVE-2022-21449 "psychic signatures", DER confusion), 64 bytes for Ed25519, the
 // modulus length for RSA. "Refused by the shape check" is observed as: false, and crypto.subtle.verify was
 // never called; "shape accepted" as: crypto.subtle.verify was called.
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { algorithmSpec, type AlgorithmSpec } from '../../../src/lib/algorithms.ts'
 import { importVerifyKey, type Jwk } from '../../../src/lib/keys.ts'
-import { verifySignature } from '../../../src/lib/signature.ts'
+import { startVerify, verifySignature } from '../../../src/lib/signature.ts'
+import { createVerifier } from '../../../src/index.ts'
+import { fakeIdp } from '../../helpers/idp.ts'
+import { CLIENT, ISSUER, keysForAllAlgs, NOW, sign } from '../../helpers/issuer.ts'
 import { hexBytes, readVectors } from '../../helpers/vectors.ts'
 
 // The group orders n, in decimal as FIPS 186-4 App. D.1.2.3–D.1.2.5 prints them (SEC 2 v2 §2.4.2, §2.5.1,
@@ -231,6 +234,68 @@ describe('Ed25519 and RSA signature lengths', () => {
       expect(await verifySignature(spec, key, variant, message)).toBe(false)
       expect(spy).not.toHaveBeenCalled()
       spy.mockRestore()
+    }
+  })
+})
+
+// Some engines reject instead of resolving false for malformed input. The verifier awaits the raw promise (one
+// promise step less, which Firefox's main thread feels), so both paths must still read a rejection as "not valid",
+// and must not leave it unhandled when the payload fails while the crypto is in flight.
+describe('a rejection from crypto.subtle.verify', () => {
+  // A plain stand-in, not vi.spyOn: a spy observes the promises it returns, which would hide an unhandled one.
+  const real = crypto.subtle.verify
+  let calls = 0
+  beforeEach(() => {
+    calls = 0
+    crypto.subtle.verify = () => {
+      calls++
+      return Promise.reject(new DOMException('bad', 'OperationError'))
+    }
+  })
+  afterEach(() => {
+    crypto.subtle.verify = real
+  })
+
+  it('is false from verifySignature, and a rejection from startVerify', async () => {
+    const { spec, publicKey, r, s, size } = fixtures.get('ES256')!
+    expect(await verifySignature(spec, publicKey, rs(r, s, size), data)).toBe(false)
+    await expect(startVerify(spec, publicKey, rs(r, s, size), data)).rejects.toThrow('bad')
+  })
+
+  it('is ERR_SIGNATURE_INVALID from the verifier, key at hand or fetched, and is never left unhandled', async () => {
+    const key = (await keysForAllAlgs()).ES256
+    const idp = fakeIdp([key.publicJwk])
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: CLIENT,
+      jwksUri: `${ISSUER}/jwks`,
+      algorithms: ['ES256'],
+      fetch: idp.fetch,
+      cache: 'memory',
+      now: () => NOW,
+    })
+    const token = await sign(key)
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      // The first call fetches the key set (cold path), the second finds the key ready (hot path).
+      for (let i = 0; i < 2; i++) {
+        await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' })
+      }
+      // A bad payload fails while the crypto is in flight: still the payload's error.
+      const [header, , signature] = token.split('.')
+      await expect(verifier.verify(`${header}.e30=.${signature}`)).rejects.toMatchObject({
+        code: 'ERR_TOKEN_MALFORMED',
+        message: 'the payload is not exact base64url',
+      })
+      expect(calls).toBe(3)
+      crypto.subtle.verify = real
+      expect((await verifier.verify(token)).payload.sub).toBe('user-1')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
     }
   })
 })
