@@ -1,15 +1,16 @@
 // The verification core every token profile shares: split, header cache, allowlist, key source, signature,
 // then the profile's claim rules and the `check` hook. A profile brings only what differs (the header `typ`,
 // the claims and their types, where the allowlist comes from), so no rule of one profile reaches another.
-import type { HashName } from './algorithms.ts'
+import type { AlgorithmSpec, HashName } from './algorithms.ts'
 import { checkIssuer, type ClaimPolicy } from './jwt-claims.ts'
 import type { JwtClaims } from './jwt-claims.ts'
 import { fail } from './fail.ts'
 import { allowedAlgorithm, checkHeader, type JwsHeader } from './header.ts'
-import { decodeJsonSegment, decodeSigned, release, splitCompact, type CompactParts } from './jws.ts'
+import { decodeJsonSegment, decodeSigned, release, splitCompact, type CompactParts, type Signed } from './jws.ts'
 import { createKeySource, type KeySource } from './key-source.ts'
 import { issuersOf, type IssuerMatch } from './issuers.ts'
 import type { CacheContext } from './remote.ts'
+import type { KeyEntry } from './jwks.ts'
 import type { Jwk } from './keys.ts'
 import { IdTokenError } from './errors.ts'
 import { requireVerified, startVerify } from './signature.ts'
@@ -103,60 +104,111 @@ export function createPipeline<P extends JwtClaims, C extends object>(
   // Headers repeat across the tokens of one issuer: each distinct one is parsed and checked once.
   const headers = new Map<string, JwsHeader>()
 
-  return {
-    async verify(token, checks = NO_CHECKS as C) {
-      if (checks !== NO_CHECKS) profile.validate(checks)
-      const parts = splitCompact(token, resolved.maxTokenLength)
-      const segment = parts.token.slice(0, parts.dot1)
-      const cached = headers.get(segment)
-      const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
-      let payload: P | undefined
-      let source = single
-      if (source === undefined) {
-        // Several issuers: the (unverified) iss picks one of the configured issuers, never anything else.
-        payload = decodePayload(parts)
-        const match = issuers.match(payload.iss)
-        if (match === undefined) checkIssuer(payload as never, policy)
-        source = sourceFor(match!.configured)
-      }
-      const spec = allowedAlgorithm(source.allowed() ?? (await source.whenAllowed()), header.alg)
-      if (cached === undefined) {
-        profile.header(header)
-        if (headers.size >= 64) headers.clear()
-        headers.set(segment, Object.freeze(header))
-      }
-      const signed = decodeSigned(parts)
-      let entry = source.readyKey(header.kid, header.alg, spec)
-      // Hot path: the crypto runs (off the main thread where the engine can) while the payload is parsed.
-      let verifying =
-        entry !== undefined && payload === undefined
-          ? startVerify(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
-          : undefined
-      let verified = false
-      try {
-        // Cold path: a malformed payload is reported before any key is fetched.
-        payload ??= decodePayload(parts)
-        if (verifying === undefined) {
-          // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
-          if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
-          entry ??= await source.key(header.kid, header.alg, spec)
-          verifying = startVerify(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
-        }
-      } finally {
-        // Awaited even when the payload failed, so that a rejection is never left unhandled; a rejection
-        // (some engines throw for malformed input) means "not valid".
-        try {
-          verified = (await verifying) === true
-        } catch {}
-      }
-      release(signed)
-      requireVerified(verified)
-      const claims = payload
-      clock.check(() => profile.claims(claims, policy, checks, clock.seconds()))
-      const hashing = profile.hashes?.(payload, checks, spec.hash)
-      if (hashing !== undefined) await hashing
-      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry!.jwk)
+  // The allowlist is known: check the header, then verify with a key that is ready, or fetch one. The hot path
+  // (a fresh set, an imported key, one issuer) has no await: the crypto runs (off the main thread where the
+  // engine can) while the payload is parsed, and one `then` continues when it is done.
+  function withAllowlist(allowed: ReadonlySet<string>, token: Token<P, C>): Promise<Verified<P>> {
+    const { parts, header, source } = token
+    const spec = allowedAlgorithm(allowed, header.alg)
+    if (token.segment !== undefined) {
+      profile.header(header)
+      if (headers.size >= 64) headers.clear()
+      headers.set(token.segment, Object.freeze(header))
+    }
+    const signed = decodeSigned(parts)
+    const entry = source.readyKey(header.kid, header.alg, spec)
+    if (entry === undefined || token.payload !== undefined) return withKeyFetched(token, spec, signed, entry)
+    const verifying = startVerify(spec, entry.ready.get(header.alg)!, signed.signature, signed.data)
+    let payload: P
+    try {
+      payload = decodePayload(parts)
+    } catch (error) {
+      // Settled first, so that a rejection of the verify is never left unhandled.
+      return Promise.resolve(verifying).then(
+        () => Promise.reject(error),
+        () => Promise.reject(error),
+      )
+    }
+    // A signature of the wrong shape never reached WebCrypto; a rejection (some engines throw for malformed input)
+    // means "not valid".
+    return (verifying === false ? Promise.resolve(false) : verifying).then(
+      (verified) => accepted(verified, token, payload, spec, signed, entry),
+      () => accepted(false, token, payload, spec, signed, entry),
+    )
+  }
+
+  // Cold path: a malformed payload is reported before any key is fetched.
+  async function withKeyFetched(
+    token: Token<P, C>,
+    spec: AlgorithmSpec,
+    signed: Signed,
+    entry: KeyEntry | undefined,
+  ): Promise<Verified<P>> {
+    const payload = token.payload ?? decodePayload(token.parts)
+    // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
+    if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
+    const { kid, alg } = token.header
+    entry ??= await token.source.key(kid, alg, spec)
+    let verified = false
+    try {
+      verified = (await startVerify(spec, entry.ready.get(alg)!, signed.signature, signed.data)) === true
+    } catch {}
+    return accepted(verified, token, payload, spec, signed, entry)
+  }
+
+  // After the signature: the profile's claim rules (with the clock), the hashes, then the `check` hook.
+  function accepted(
+    verified: boolean,
+    token: Token<P, C>,
+    payload: P,
+    spec: AlgorithmSpec,
+    signed: Signed,
+    entry: KeyEntry,
+  ): Verified<P> | Promise<Verified<P>> {
+    release(signed)
+    requireVerified(verified)
+    const { header, checks } = token
+    clock.check(() => profile.claims(payload, policy, checks, clock.seconds()))
+    const hook = (): Verified<P> => {
+      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry.jwk)
       return { payload, header }
+    }
+    const hashing = profile.hashes?.(payload, checks, spec.hash)
+    return hashing === undefined ? hook() : hashing.then(hook)
+  }
+
+  return {
+    verify(token, checks = NO_CHECKS as C) {
+      try {
+        if (checks !== NO_CHECKS) profile.validate(checks)
+        const parts = splitCompact(token, resolved.maxTokenLength)
+        const segment = parts.token.slice(0, parts.dot1)
+        const cached = headers.get(segment)
+        const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
+        let payload: P | undefined
+        let source = single
+        if (source === undefined) {
+          // Several issuers: the (unverified) iss picks one of the configured issuers, never anything else.
+          payload = decodePayload(parts)
+          const match = issuers.match(payload.iss)
+          if (match === undefined) checkIssuer(payload as never, policy)
+          source = sourceFor(match!.configured)
+        }
+        const pending: Token<P, C> = {
+          parts,
+          header,
+          segment: cached === undefined ? segment : undefined,
+          source,
+          payload,
+          checks,
+        }
+        const allowed = source.allowed()
+        return allowed === undefined
+          ? source.whenAllowed().then((later) => withAllowlist(later, pending))
+          : withAllowlist(allowed, pending)
+      } catch (error) {
+        return Promise.reject(error)
+      }
     },
 
     async refresh() {
@@ -166,6 +218,18 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       await Promise.all(everySource().map((source) => source.warm()))
     },
   }
+}
+
+/** What a verification knows before its key. */
+interface Token<P, C> {
+  readonly parts: CompactParts
+  readonly header: JwsHeader
+  /** The header segment, when this header is new: checked by the profile, then cached under it. */
+  readonly segment: string | undefined
+  readonly source: KeySource
+  /** Parsed early when several issuers route by `iss`. */
+  readonly payload: P | undefined
+  readonly checks: C
 }
 
 function runCheck(
