@@ -4,7 +4,6 @@
 // the same three from a page served on 127.0.0.1. Each returns the report runHot() produced, which the caller
 // prints with formatHot().
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,17 +11,7 @@ import { JOSE_WEBAPI, ROOT } from './sdk.mjs'
 import { ISOLATED, startIdp } from './idp.mjs'
 
 const MARK = 'BENCH-RESULT '
-export const CHROMIUM = '/usr/bin/chromium'
-export const FIREFOX = '/usr/bin/firefox-esr'
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
+import { chromiumLaunchOptions, firefoxLaunchOptions } from '../scripts/browsers.mjs'
 
 /**
  * Deno runs with no permission at all (`--no-prompt`, no --allow-*): the runner and everything it imports
@@ -100,7 +89,7 @@ export async function runBunHot({ sdk, options, log = () => {} }) {
 
 export async function launchChromium() {
   const { chromium } = await import('playwright-core')
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  return chromium.launch(chromiumLaunchOptions())
 }
 
 const HOT_PAGE = `<!doctype html><meta charset="utf-8"><title>idtoken-verify hot bench</title>
@@ -168,24 +157,9 @@ export async function runChromiumHot({ browser, sdk, options, log = () => {} }) 
  * puppeteer-core downloads nothing, and the profile's prefs keep the browser off the network.
  */
 export async function launchFirefox() {
-  if (!existsSync(FIREFOX))
-    throw new Error(`${FIREFOX} is missing: install Debian's firefox-esr (apt-get install -y firefox-esr)`)
   const { default: puppeteer } = await import('puppeteer-core')
-  return puppeteer.launch({
-    browser: 'firefox',
-    protocol: 'webDriverBiDi',
-    executablePath: FIREFOX,
-    headless: true,
-    // A full run keeps one evaluate pending for about half a minute; --rounds can make it much longer.
-    protocolTimeout: 0,
-    extraPrefsFirefox: {
-      'app.update.enabled': false,
-      'browser.shell.checkDefaultBrowser': false,
-      'datareporting.policy.dataSubmissionEnabled': false,
-      'toolkit.telemetry.enabled': false,
-      'network.captive-portal-service.enabled': false,
-    },
-  })
+  // A full run keeps one evaluate pending for about half a minute; --rounds can make it much longer.
+  return puppeteer.launch(firefoxLaunchOptions({ protocolTimeout: 0 }))
 }
 
 /** The same page and modules as runChromiumHot, in a Firefox tab; the report comes back through evaluate. */

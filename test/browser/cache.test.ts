@@ -10,6 +10,7 @@ import { build } from 'esbuild'
 import * as jose from 'jose'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { chromiumLaunchOptions } from '../../scripts/browsers.mjs'
 
 const CLIENT = 'browser-client'
 const MAX_AGE = 600
@@ -191,18 +192,7 @@ beforeAll(async () => {
     '/favicon.ico': { type: 'image/x-icon', body: '' },
   })
   remote = await startProvider()
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  browser = await chromium.launch(chromiumLaunchOptions())
 })
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromiumLaunchOptions } from '../../scripts/browsers.mjs'
 
 const root = new URL('../../', import.meta.url)
 let child: ChildProcess
@@ -32,18 +33,7 @@ beforeAll(async () => {
     child.stderr!.on('data', read)
     child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)))
   })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  browser = await chromium.launch(chromiumLaunchOptions())
 })
 
 afterAll(async () => {

@@ -16,6 +16,7 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { MockIdp, MockIdpServer } from '../../mock-idp/server.ts'
 import { bin, CLIENT_ID, dist, examples, loadMockIdpServer, requireBuild, root, run } from './helpers.ts'
+import { chromiumLaunchOptions } from '../../scripts/browsers.mjs'
 
 const CDN = 'https://cdn.jsdelivr.net/npm/idtoken-verify/'
 const ISSUER = 'https://login.example.com'
@@ -83,20 +84,7 @@ beforeAll(async () => {
       write: false,
       logLevel: 'silent',
     }),
-    chromium
-      .launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      })
-      .then((launched) => (browser = launched)),
+    chromium.launch(chromiumLaunchOptions()).then((launched) => (browser = launched)),
   ])
   idpServer = server
   expect(viteBuild.code, viteBuild.stderr).toBe(0)

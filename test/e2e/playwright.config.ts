@@ -4,6 +4,7 @@
 //   npx playwright test -c test/e2e/playwright.config.ts
 import { tmpdir } from 'node:os'
 import { defineConfig } from '@playwright/test'
+import { chromiumLaunchOptions } from '../../scripts/browsers.mjs'
 
 const spaPort = Number(process.env.E2E_SPA_PORT ?? 4301)
 
@@ -20,18 +21,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${spaPort}`,
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
     trace: 'off',
   },
   webServer: {

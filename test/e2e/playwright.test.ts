@@ -10,10 +10,10 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { dist, root, run } from '../docs/helpers.ts'
+import { CHROMIUM } from '../../scripts/browsers.mjs'
 
 vi.setConfig({ testTimeout: 300_000 })
 
-const CHROMIUM = '/usr/bin/chromium'
 let tmp: string
 
 beforeAll(() => {

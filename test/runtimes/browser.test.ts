@@ -4,24 +4,14 @@ import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CASE_COUNT } from '../conformance/suite.ts'
 import { serveSuitePage, type SuitePage } from './page.ts'
+import { chromiumLaunchOptions } from '../../scripts/browsers.mjs'
 
 let browser: Browser
 let page: SuitePage
 
 beforeAll(async () => {
   page = await serveSuitePage()
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  browser = await chromium.launch(chromiumLaunchOptions())
 })
 
 afterAll(async () => {

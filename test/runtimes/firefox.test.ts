@@ -1,37 +1,18 @@
 // The conformance suite in a second engine: Debian's Firefox ESR (Gecko, SpiderMonkey), driven over WebDriver
 // BiDi by puppeteer-core (which downloads nothing: the browser is /usr/bin/firefox-esr). Same page as the
 // Chromium runner: dist/index.js imported by URL from another origin with a plain <script type="module">.
-import { existsSync } from 'node:fs'
 import puppeteer, { type Browser } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CASE_COUNT } from '../conformance/suite.ts'
 import { serveSuitePage, type SuitePage } from './page.ts'
+import { firefoxLaunchOptions } from '../../scripts/browsers.mjs'
 
 let browser: Browser
 let page: SuitePage
 
-const firefox = '/usr/bin/firefox-esr'
-
 beforeAll(async () => {
-  if (!existsSync(firefox))
-    throw new Error(
-      `${firefox} is missing: install Debian's firefox-esr (apt-get install -y firefox-esr; .ci/run does)`,
-    )
   page = await serveSuitePage()
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    protocol: 'webDriverBiDi',
-    executablePath: firefox,
-    headless: true,
-    // No updates, telemetry or remote settings: nothing but the page may touch the network.
-    extraPrefsFirefox: {
-      'app.update.enabled': false,
-      'browser.shell.checkDefaultBrowser': false,
-      'datareporting.policy.dataSubmissionEnabled': false,
-      'toolkit.telemetry.enabled': false,
-      'network.captive-portal-service.enabled': false,
-    },
-  })
+  browser = await puppeteer.launch(firefoxLaunchOptions())
 }, 60_000)
 
 afterAll(async () => {
