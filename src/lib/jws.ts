@@ -156,12 +156,3 @@ export function decodeSigned(parts: CompactParts): Signed {
 export function release(signed: Signed): void {
   if (spare.length < 16) spare.push(signed)
 }
-
-export function decodeSignature(parts: CompactParts): Uint8Array<ArrayBuffer> {
-  return decodeSigned(parts).signature
-}
-
-/** RFC 7515 §5.2: the signing input is the ASCII of the first two segments with their dot. */
-export function signingInput(parts: CompactParts): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(parts.token.slice(0, parts.dot2))
-}

@@ -169,12 +169,14 @@ export function createPipeline<P extends JwtClaims, C extends object>(
     requireVerified(verified)
     const { header, checks } = token
     clock.check(() => profile.claims(payload, policy, checks, clock.seconds()))
-    const hook = (): Verified<P> => {
-      if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry.jwk)
-      return { payload, header }
-    }
     const hashing = profile.hashes?.(payload, checks, spec.hash)
-    return hashing === undefined ? hook() : hashing.then(hook)
+    return hashing === undefined ? checked(payload, header, entry) : hashing.then(() => checked(payload, header, entry))
+  }
+
+  // Last, the `check` hook: it sees only tokens every standard rule accepted.
+  function checked(payload: P, header: JwsHeader, entry: KeyEntry): Verified<P> {
+    if (check !== undefined) runCheck(check, payload, header, issuers.match(payload.iss)!, entry.jwk)
+    return { payload, header }
   }
 
   return {

@@ -139,7 +139,7 @@ export function remoteDocument<T>(
       inflight = current = started
       inflightSince = now()
       // Where the runtime ties I/O to a request, keep it alive for the others that share it.
-      context.waitUntil?.(started.catch(() => {}))
+      background(started)
     }
     const result = await within(current, fetchLimit)
     if (result !== TIMED_OUT) return result
