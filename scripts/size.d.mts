@@ -26,3 +26,9 @@ export interface SizeReport {
 }
 
 export declare function measureSize(options?: { entry?: string; compare?: boolean }): Promise<SizeReport>
+
+/** The esbuild options every size figure uses: how an application bundler builds for the browser. */
+export declare const BROWSER_BUNDLE: Readonly<Record<string, unknown>>
+
+/** zlib level 9 size of `bytes`. */
+export declare function gzipBytes(bytes: Uint8Array): number

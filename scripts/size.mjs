@@ -19,6 +19,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const BUDGET_GZIP = 14336
 const DEFAULT_ENTRY = 'src/index.ts'
 
+/** How an application bundler builds for the browser: the measure every size figure here uses. */
+export const BROWSER_BUNDLE = Object.freeze({
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  treeShaking: true,
+  write: false,
+  legalComments: 'none',
+  logLevel: 'silent',
+})
+
 /**
  * Bundles `source` (an ES module text resolved from the repository root) for the browser and returns
  * the minified text, the unminified text and the esbuild metafile. Every import that would leave the
@@ -28,17 +40,10 @@ const DEFAULT_ENTRY = 'src/index.ts'
 async function bundle(source, minify) {
   const leftOut = []
   const result = await esbuild.build({
+    ...BROWSER_BUNDLE,
     stdin: { contents: source, resolveDir: ROOT, sourcefile: 'app.js', loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
     minify,
-    treeShaking: true,
-    write: false,
     metafile: true,
-    legalComments: 'none',
-    logLevel: 'silent',
     plugins: [
       {
         name: 'record-externals',
@@ -59,11 +64,13 @@ async function bundle(source, minify) {
   return { text, metafile: result.metafile, leftOut }
 }
 
+export const gzipBytes = (bytes) => gzipSync(bytes, { level: 9 }).length
+
 function sizes(text) {
   const bytes = Buffer.from(text)
   return {
     min: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
+    gzip: gzipBytes(bytes),
     brotli: brotliCompressSync(bytes, {
       params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
     }).length,
