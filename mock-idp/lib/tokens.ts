@@ -83,14 +83,7 @@ export async function mintIdToken(
   }
   if (options.accessToken !== undefined) defaults.at_hash = await halfHash(key.alg, options.accessToken)
   if (options.code !== undefined) defaults.c_hash = await halfHash(key.alg, options.code)
-  const profile = ctx.tokenProfile
-  if (profile !== undefined) {
-    return sign(key, 'JWT', profile.idToken?.(defaults, claims, ctx) ?? defaults, claims, {
-      ...options,
-      header: { ...profile.idTokenHeader, ...options.header },
-    })
-  }
-  return sign(key, 'JWT', defaults, claims, options)
+  return signShaped(ctx, 'idToken', key, 'JWT', defaults, claims, options)
 }
 
 export async function mintAccessToken(
@@ -110,14 +103,22 @@ export async function mintAccessToken(
     client_id: ctx.clientId,
     scope: 'openid',
   }
+  return signShaped(ctx, 'accessToken', key, 'at+jwt', defaults, claims, options)
+}
+
+/** Signs an ID or access token with the defaults and header members the provider profile gives its kind, if any. */
+function signShaped(
+  ctx: TokenContext,
+  kind: 'idToken' | 'accessToken',
+  key: KeyRecord,
+  typ: string,
+  defaults: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  options: MintOptions,
+): Promise<string> {
   const profile = ctx.tokenProfile
-  if (profile !== undefined) {
-    return sign(key, 'at+jwt', profile.accessToken?.(defaults, claims, ctx) ?? defaults, claims, {
-      ...options,
-      header: { ...profile.accessTokenHeader, ...options.header },
-    })
-  }
-  return sign(key, 'at+jwt', defaults, claims, options)
+  const header = { ...profile?.[`${kind}Header`], ...options.header }
+  return sign(key, typ, profile?.[kind]?.(defaults, claims, ctx) ?? defaults, claims, { ...options, header })
 }
 
 /** OpenID Connect Back-Channel Logout 1.0 §2.4: the event that makes a JWT a logout token. */
