@@ -18,9 +18,12 @@ export function startVerify(
   signature: Uint8Array<ArrayBuffer>,
   data: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> | false {
-  return (
-    signatureShapeOk(spec, key, signature) && (subtle ??= crypto.subtle).verify(spec.verifyParams, key, signature, data)
-  )
+  return signatureShapeOk(spec, key, signature) && subtleCrypto().verify(spec.verifyParams, key, signature, data)
+}
+
+/** `crypto.subtle`, read once. */
+export function subtleCrypto(): SubtleCrypto {
+  return (subtle ??= crypto.subtle)
 }
 
 /** Resolves to false for every bad signature, so callers have one failure path. */
@@ -44,7 +47,8 @@ export function requireVerified(verified: boolean): void {
 
 const rsaLengths = /* @__PURE__ */ new WeakMap<CryptoKey, number>()
 
-function signatureShapeOk(spec: AlgorithmSpec, key: CryptoKey, signature: Uint8Array): boolean {
+/** Whether `signature` has the length (and for ECDSA the range) that `spec` and `key` call for. */
+export function signatureShapeOk(spec: AlgorithmSpec, key: CryptoKey, signature: Uint8Array): boolean {
   const ecdsa = spec.ecdsa
   if (ecdsa !== undefined) {
     // Raw r‖s only (RFC 7518 §3.4): no DER, no padding. Range-check r and s ourselves so that
