@@ -12,8 +12,6 @@ export interface Clock {
   observe(headers: Headers, sentAt: number, receivedAt: number): void
   /** Runs time checks, naming the correction in any failure it causes. */
   check(run: () => void): void
-  /** What a time check threw, naming the correction when there is one: `check` without a closure. */
-  explain(error: unknown): unknown
 }
 
 export function createClock(serverTime: boolean, now: () => number, emit: EventHandler): Clock {
@@ -37,17 +35,13 @@ export function createClock(serverTime: boolean, now: () => number, emit: EventH
       try {
         run()
       } catch (error) {
-        throw explain(error)
+        if (!(error instanceof IdTokenError)) throw error
+        throw new IdTokenError(error.code, `${error.message} (local clock corrected by ${skew} s to the provider's)`, {
+          claim: error.claim,
+          cause: error,
+          skew,
+        })
       }
     },
-    explain,
-  }
-  function explain(error: unknown): unknown {
-    if (skew === 0 || !(error instanceof IdTokenError)) return error
-    return new IdTokenError(error.code, `${error.message} (local clock corrected by ${skew} s to the provider's)`, {
-      claim: error.claim,
-      cause: error,
-      skew,
-    })
   }
 }

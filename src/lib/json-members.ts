@@ -14,29 +14,42 @@ const CLOSE_ARRAY = 0x5d
  * The first top-level member name that occurs twice in `json`, compared after unescaping, or undefined.
  * `json` must be a JSON object text that JSON.parse accepted: the scan relies on it being well-formed.
  * Given that object, the names are only counted first (a repeat leaves fewer keys than names, since JSON.parse
- * keeps the last), over `utf8`, the text's UTF-8 bytes when the caller has them, and collected only when the counts
- * differ.
+ * keeps the last), and collected only when the counts differ. The scan reads `utf8`, the text's UTF-8 bytes (pass
+ * them when you have them): every byte it looks for is ASCII, which UTF-8 never uses inside a longer character,
+ * and bytes are read several times faster than a decoded string (in Chromium TextDecoder's are external).
  */
-export function repeatedMember(json: string, parsed?: object, utf8?: Uint8Array): string | undefined {
-  if (parsed !== undefined && memberNames(utf8 ?? new TextEncoder().encode(json)) === Object.keys(parsed).length) {
-    return undefined
-  }
+export function repeatedMember(
+  json: string,
+  parsed?: object,
+  utf8: Uint8Array = new TextEncoder().encode(json),
+): string | undefined {
+  return parsed !== undefined && scan(utf8) === Object.keys(parsed).length
+    ? undefined
+    : (scan(utf8, new Set()) as string | undefined)
+}
+
+const decoder = /* @__PURE__ */ new TextDecoder()
+
+/** The number of top-level member names; with `names`, the first that repeats (after unescaping), if any. */
+function scan(utf8: Uint8Array, names?: Set<string>): number | string | undefined {
+  const length = utf8.length
   let depth = 0
+  let count = 0
   // True between a top-level `{` or `,` and the next string, which is then a member name.
   let atName = false
-  // A Set, not an array: a hostile 16 KB header can hold a couple of thousand names.
-  const names = new Set<string>()
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i)
+  for (let i = 0; i < length; i++) {
+    const c = utf8[i]
     if (c === QUOTE) {
       const start = i + 1
       // To the closing quote, stepping over each escaped character.
-      for (let e = json.charCodeAt(++i); e !== QUOTE && i < json.length; e = json.charCodeAt(++i))
-        if (e === BACKSLASH) i++
+      for (let e = utf8[++i]; e !== QUOTE && i < length; e = utf8[++i]) if (e === BACKSLASH) i++
       if (atName) {
         atName = false
-        let name = json.slice(start, i)
-        if (name.includes('\\')) name = JSON.parse(json.slice(start - 1, i + 1)) as string
+        count++
+        if (names === undefined) continue
+        let name = decoder.decode(utf8.subarray(start, i))
+        if (name.includes('\\')) name = JSON.parse(`"${name}"`) as string
+        // A Set, not an array: a hostile 16 KB header can hold a couple of thousand names.
         if (names.has(name)) return name
         names.add(name)
       }
@@ -49,36 +62,5 @@ export function repeatedMember(json: string, parsed?: object, utf8?: Uint8Array)
       atName = depth === 1
     }
   }
-  return undefined
-}
-
-/**
- * How many top-level member names the UTF-8 bytes of a well-formed JSON object text hold: the scan above, counting.
- * Every byte it looks for is ASCII, which UTF-8 never uses inside a longer character, so the bytes count what the
- * text does; and they are read several times faster than the decoded string (in Chromium TextDecoder's strings
- * are external, slow to index).
- */
-function memberNames(utf8: Uint8Array): number {
-  const length = utf8.length
-  let depth = 0
-  let count = 0
-  let atName = false
-  for (let i = 0; i < length; i++) {
-    const c = utf8[i]
-    if (c === QUOTE) {
-      for (let e = utf8[++i]; e !== QUOTE && i < length; e = utf8[++i]) if (e === BACKSLASH) i++
-      if (atName) {
-        atName = false
-        count++
-      }
-    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      depth++
-      atName = c === OPEN_OBJECT && depth === 1
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      depth--
-    } else if (c === COMMA) {
-      atName = depth === 1
-    }
-  }
-  return count
+  return names === undefined ? count : undefined
 }

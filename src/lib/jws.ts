@@ -38,18 +38,16 @@ export function decodePayloadBytes(parts: CompactParts): Uint8Array<ArrayBuffer>
 }
 
 // Segments are decoded to text at once, so one buffer serves every call: in Chromium a new ArrayBuffer costs
-// about as much as decoding into it. The bytes are valid until the next call. The last view of it is kept too,
-// since the payloads of one issuer's tokens are often of one length, and a new view costs a few tens of ns.
+// about as much as decoding into it. The bytes are valid until the next call.
 let scratch = /* @__PURE__ */ new Uint8Array(0)
-let view = scratch
 
 function decodeSegment(token: string, start: number, end: number, what: string): Uint8Array<ArrayBuffer> {
   const size = decodedLength(end - start)
-  if (view.length !== size) {
-    if (scratch.length < size) scratch = new Uint8Array(size)
-    view = scratch.subarray(0, size)
-  }
-  return decodeBase64Url(token, start, end, view) ?? fail('ERR_TOKEN_MALFORMED', `the ${what} is not exact base64url`)
+  if (scratch.length < size) scratch = new Uint8Array(size)
+  return (
+    decodeBase64Url(token, start, end, scratch.subarray(0, size)) ??
+    fail('ERR_TOKEN_MALFORMED', `the ${what} is not exact base64url`)
+  )
 }
 
 /**

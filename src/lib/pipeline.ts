@@ -55,11 +55,10 @@ export function createPipeline<P extends JwtClaims, C extends object>(
   profile: Profile<P, C>,
 ): Pipeline<P, C> {
   const { check, emit } = resolved
-  // One reading of the clock per verification: the synchronous part of `verify` (the key set's freshness, twice,
-  // and the claims) happens at one instant, and in Firefox each reading costs about 0.06 µs. Outside it, live.
+  // One reading of the clock for the synchronous part of `verify`, where the discovery document's and the key set's
+  // freshness read it three times (in Firefox a reading costs about 0.06 µs). Outside it, the clock is live.
   let instant: number | undefined
-  let inVerify = false
-  const now = (): number => (inVerify ? (instant ??= resolved.now()) : resolved.now())
+  const now = (): number => instant ?? resolved.now()
   const clock = createClock(resolved.serverTime, now, emit)
   const context: CacheContext = {
     store: safeStore(resolved.store, emit, now),
@@ -109,27 +108,10 @@ export function createPipeline<P extends JwtClaims, C extends object>(
   // Headers repeat across the tokens of one issuer: each distinct one is parsed and checked once.
   const headers = new Map<string, JwsHeader>()
 
-  // The token split, its header (parsed once per distinct header), and where its keys come from.
-  function tokenOf(token: string, checks: C): Token<P, C> {
-    const parts = splitCompact(token, resolved.maxTokenLength)
-    const segment = parts.token.slice(0, parts.dot1)
-    const cached = headers.get(segment)
-    const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
-    let payload: P | undefined
-    let source = single
-    if (source === undefined) {
-      // Several issuers: the (unverified) iss picks one of the configured issuers, never anything else.
-      payload = decodePayload(parts)
-      const match = issuers.match(payload.iss)
-      if (match === undefined) checkIssuer(payload as never, policy)
-      source = sourceFor(match!.configured)
-    }
-    return { parts, header, segment: cached === undefined ? segment : undefined, source, payload, checks }
-  }
-
-  // The allowlist is known: the header's own rules (once per distinct header), the signing input, and the key
-  // when it is ready (a fresh set, an imported key).
-  function prepare(allowed: ReadonlySet<string>, token: Token<P, C>): Prepared {
+  // The allowlist is known: check the header, then verify with a key that is ready, or fetch one. The hot path
+  // (a fresh set, an imported key, one issuer) has no await: the crypto runs (off the main thread where the
+  // engine can) while the payload is parsed, and one `then` continues when it is done.
+  function withAllowlist(allowed: ReadonlySet<string>, token: Token<P, C>): Promise<Verified<P>> {
     const { parts, header, source } = token
     const spec = allowedAlgorithm(allowed, header.alg)
     if (token.segment !== undefined) {
@@ -138,21 +120,36 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       headers.set(token.segment, Object.freeze(header))
     }
     const signed = decodeSigned(parts)
-    return { spec, signed, entry: source.readyKey(header.kid, header.alg, spec) }
-  }
-
-  // The profile's claim rules (with the clock): what they threw, or undefined when the claims are accepted.
-  function claimsRefusal(payload: P, checks: C): unknown {
+    const entry = source.readyKey(header.kid, header.alg, spec)
+    if (entry === undefined || token.payload !== undefined) return withKeyFetched(token, spec, signed, entry)
+    const key = entry.ready.get(header.alg)!
+    // A signature of the wrong shape never reaches WebCrypto. Not through startVerify: when a debugger or WebDriver
+    // BiDi watches the page, Firefox records the stack of every new promise, at a cost that grows with its frames.
+    const verifying =
+      signatureShapeOk(spec, key, signed.signature) &&
+      subtleCrypto().verify(spec.verifyParams, key, signed.signature, signed.data)
+    let payload: P
     try {
-      profile.claims(payload, policy, checks, clock.seconds())
-      return undefined
+      payload = decodePayload(parts)
     } catch (error) {
-      return clock.explain(error)
+      // Settled first, so that a rejection of the verify is never left unhandled.
+      return Promise.resolve(verifying).then(
+        () => Promise.reject(error),
+        () => Promise.reject(error),
+      )
     }
+    // A rejection (some engines throw for malformed input) means "not valid", as false does.
+    const settle = (outcome: unknown) => accepted(outcome === true, token, payload, spec, signed, entry)
+    return (verifying === false ? Promise.resolve(false) : verifying).then(settle, settle)
   }
 
-  // Cold path, when the allowlist or the key had to wait: a malformed payload is reported before any key is fetched.
-  async function withKeyFetched(token: Token<P, C>, { spec, signed, entry }: Prepared): Promise<Verified<P>> {
+  // Cold path: a malformed payload is reported before any key is fetched.
+  async function withKeyFetched(
+    token: Token<P, C>,
+    spec: AlgorithmSpec,
+    signed: Signed,
+    entry: KeyEntry | undefined,
+  ): Promise<Verified<P>> {
     const payload = token.payload ?? decodePayload(token.parts)
     // Another tenant's, realm's or pool's token: say so, and spare the provider a refetch for its kid.
     if (entry === undefined && issuers.match(payload.iss) === undefined) checkIssuer(payload as never, policy)
@@ -162,10 +159,10 @@ export function createPipeline<P extends JwtClaims, C extends object>(
     try {
       verified = (await startVerify(spec, entry.ready.get(alg)!, signed.signature, signed.data)) === true
     } catch {}
-    return accepted(verified, token, payload, spec, signed, entry, claimsRefusal(payload, token.checks))
+    return accepted(verified, token, payload, spec, signed, entry)
   }
 
-  // After the signature: the claim rules' verdict (`refused`), the hashes, then the `check` hook.
+  // After the signature: the profile's claim rules (with the clock), the hashes, then the `check` hook.
   function accepted(
     verified: boolean,
     token: Token<P, C>,
@@ -173,12 +170,11 @@ export function createPipeline<P extends JwtClaims, C extends object>(
     spec: AlgorithmSpec,
     signed: Signed,
     entry: KeyEntry,
-    refused: unknown,
   ): Verified<P> | Promise<Verified<P>> {
     release(signed)
     requireVerified(verified)
-    if (refused !== undefined) throw refused
     const { header, checks } = token
+    clock.check(() => profile.claims(payload, policy, checks, clock.seconds()))
     const hashing = profile.hashes?.(payload, checks, spec.hash)
     return hashing === undefined ? checked(payload, header, entry) : hashing.then(() => checked(payload, header, entry))
   }
@@ -191,47 +187,37 @@ export function createPipeline<P extends JwtClaims, C extends object>(
 
   return {
     verify(token, checks = NO_CHECKS as C) {
-      inVerify = true
       try {
+        instant = resolved.now()
         if (checks !== NO_CHECKS) profile.validate(checks)
-        const pending = tokenOf(token, checks)
-        const { parts, header, source } = pending
-        const allowed = source.allowed()
-        if (allowed === undefined) {
-          return source.whenAllowed().then((later) => withKeyFetched(pending, prepare(later, pending)))
-        }
-        // The hot path has no await: the crypto runs (off the main thread where the engine can) while the payload is
-        // parsed and its claims checked, and one `then` continues when it is done. Both promises are made in this
-        // frame, not in a helper: when a debugger or WebDriver BiDi watches the page, Firefox records the stack of
-        // every new promise, at a cost that grows with its frames.
-        const prepared = prepare(allowed, pending)
-        const { spec, signed, entry } = prepared
-        if (entry === undefined || pending.payload !== undefined) return withKeyFetched(pending, prepared)
-        const key = entry.ready.get(header.alg)!
-        // A signature of the wrong shape never reaches WebCrypto.
-        const verifying =
-          signatureShapeOk(spec, key, signed.signature) &&
-          subtleCrypto().verify(spec.verifyParams, key, signed.signature, signed.data)
-        let payload: P
-        let refused: unknown
-        try {
+        const parts = splitCompact(token, resolved.maxTokenLength)
+        const segment = parts.token.slice(0, parts.dot1)
+        const cached = headers.get(segment)
+        const header = cached ?? checkHeader(decodeJsonSegment(parts.token, 0, parts.dot1, 'header'))
+        let payload: P | undefined
+        let source = single
+        if (source === undefined) {
+          // Several issuers: the (unverified) iss picks one of the configured issuers, never anything else.
           payload = decodePayload(parts)
-          // The claim rules' failure counts only once the signature verified.
-          refused = claimsRefusal(payload, checks)
-        } catch (error) {
-          // Settled first, so that a rejection of the verify is never left unhandled.
-          return Promise.resolve(verifying).then(
-            () => Promise.reject(error),
-            () => Promise.reject(error),
-          )
+          const match = issuers.match(payload.iss)
+          if (match === undefined) checkIssuer(payload as never, policy)
+          source = sourceFor(match!.configured)
         }
-        // A rejection (some engines throw for malformed input) means "not valid", as false does.
-        const settle = (outcome: unknown) => accepted(outcome === true, pending, payload, spec, signed, entry, refused)
-        return (verifying === false ? Promise.resolve(false) : verifying).then(settle, settle)
+        const pending: Token<P, C> = {
+          parts,
+          header,
+          segment: cached === undefined ? segment : undefined,
+          source,
+          payload,
+          checks,
+        }
+        const allowed = source.allowed()
+        return allowed === undefined
+          ? source.whenAllowed().then((later) => withAllowlist(later, pending))
+          : withAllowlist(allowed, pending)
       } catch (error) {
         return Promise.reject(error)
       } finally {
-        inVerify = false
         instant = undefined
       }
     },
@@ -243,13 +229,6 @@ export function createPipeline<P extends JwtClaims, C extends object>(
       await Promise.all(everySource().map((source) => source.warm()))
     },
   }
-}
-
-/** What the hot path takes from `prepare`; `entry` is undefined when the key must be fetched or imported. */
-interface Prepared {
-  readonly spec: AlgorithmSpec
-  readonly signed: Signed
-  readonly entry: KeyEntry | undefined
 }
 
 /** What a verification knows before its key. */
