@@ -66,7 +66,7 @@ export function decodeJsonSegment(token: string, start: number, end: number, wha
     fail('ERR_TOKEN_MALFORMED', `the ${what} is not UTF-8 JSON`)
   }
   if (!isObject(value)) fail('ERR_TOKEN_MALFORMED', `the ${what} is not a JSON object`)
-  const repeated = repeatedMember(text, value)
+  const repeated = repeatedMember(text, value, bytes)
   if (repeated !== undefined) {
     // Registered names are ours to quote; any other name is token content.
     const member = REGISTERED_NAMES.has(repeated) ? `the member "${repeated}"` : 'a member name'

@@ -42,8 +42,10 @@ export function checkRequired(
 export function checkIssuerAndAudience(payload: JwtClaims, policy: ClaimPolicy): void {
   if (policy.issuers.match(payload.iss) === undefined) checkIssuer(payload, policy)
   const aud = payload.aud!
-  const audiences = typeof aud === 'string' ? [aud] : aud
-  if (!audiences.some((value) => policy.audiences.includes(value))) {
+  // A single audience without an array and a closure: this runs for every token.
+  const ours =
+    typeof aud === 'string' ? policy.audiences.includes(aud) : aud.some((value) => policy.audiences.includes(value))
+  if (!ours) {
     fail(
       'ERR_CLAIM_INVALID',
       `the "aud" claim does not contain the configured audience ${listed(policy.audiences)}${policy.hint(payload)}`,
