@@ -12,9 +12,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ALGS } from './hot.mjs'
-import { ISOLATED, startIdp } from './idp.mjs'
-import { JOSE_WEBAPI, ROOT, buildSdk } from './sdk.mjs'
-import { chromiumLaunchOptions, firefoxLaunchOptions } from '../scripts/browsers.mjs'
+import { buildSdk } from './sdk.mjs'
+import { launchChromium, launchFirefox, serveHotPage } from './runtimes.mjs'
 
 const args = { browser: 'chromium', alg: 'RS256', seconds: 4 }
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -24,13 +23,6 @@ for (let i = 2; i < process.argv.length; i += 2) {
   args[key] = key === 'seconds' ? Number(process.argv[i + 1]) : process.argv[i + 1]
 }
 if (!ALGS.includes(args.alg)) throw new Error(`--alg: one of ${ALGS.join(', ')}`)
-
-const PAGE = `<!doctype html><script type="module">
-import * as hot from '/bench/hot.mjs'
-import * as sdk from '/sdk.js'
-import * as jose from '/jose/index.js'
-window.bench = { hot, sdk, jose }
-</script>`
 
 // Run in the page: the bench's setup (a verifier, a token, checked with the real crypto), the stub, a warm-up.
 async function setUp(alg) {
@@ -127,20 +119,11 @@ function geckoSummary(profile) {
 }
 
 const sdk = await buildSdk()
-const server = await startIdp({
-  assets: {
-    '/': { type: 'text/html', body: PAGE, headers: ISOLATED },
-    '/sdk.js': { type: 'text/javascript', body: sdk.code },
-    '/bench/hot.mjs': { type: 'text/javascript', body: await readFile(join(ROOT, 'bench/hot.mjs'), 'utf8') },
-    '/favicon.ico': { type: 'image/x-icon', body: '' },
-  },
-  directories: { '/jose/': JOSE_WEBAPI },
-})
+const server = await serveHotPage(sdk)
 const dir = await mkdtemp(join(tmpdir(), 'idtoken-verify-profile-'))
 try {
   if (args.browser === 'chromium') {
-    const { chromium: launcher } = await import('playwright-core')
-    const browser = await launcher.launch(chromiumLaunchOptions())
+    const browser = await launchChromium()
     try {
       const { us, report } = await chromium(await openPage(browser), sdk.code.split('\n'))
       console.log(`chromium ${browser.version()}, ${args.alg}: ${us.toFixed(2)} µs per verification while profiled\n`)
@@ -149,19 +132,15 @@ try {
       await browser.close()
     }
   } else if (args.browser === 'firefox') {
-    const { default: puppeteer } = await import('puppeteer-core')
     const file = join(dir, 'gecko-profile.json')
-    const options = firefoxLaunchOptions({ protocolTimeout: 0 })
-    options.env = {
-      ...process.env,
+    const browser = await launchFirefox({
       MOZ_PROFILER_STARTUP: '1',
       MOZ_PROFILER_STARTUP_FEATURES: 'js,stackwalk',
       MOZ_PROFILER_STARTUP_INTERVAL: '0.1',
       MOZ_PROFILER_STARTUP_ENTRIES: '20000000',
       // Written when the browser exits.
       MOZ_PROFILER_SHUTDOWN: file,
-    }
-    const browser = await puppeteer.launch(options)
+    })
     let us
     try {
       us = await (await openPage(browser)).evaluate(loop, args.seconds)

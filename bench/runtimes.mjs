@@ -101,7 +101,7 @@ window.bench = { hot, sdk, jose }
 </script>`
 
 /** The page and its modules, served from 127.0.0.1 the same way for every browser. */
-async function serveHotPage(sdk) {
+export async function serveHotPage(sdk) {
   return startIdp({
     assets: {
       '/': { type: 'text/html', body: HOT_PAGE, headers: ISOLATED },
@@ -154,12 +154,14 @@ export async function runChromiumHot({ browser, sdk, options, log = () => {} }) 
 
 /**
  * Debian's Firefox ESR (Gecko, SpiderMonkey) over WebDriver BiDi, as test/runtimes/firefox.test.ts drives it:
- * puppeteer-core downloads nothing, and the profile's prefs keep the browser off the network.
+ * puppeteer-core downloads nothing, and the profile's prefs keep the browser off the network. `env` adds to the
+ * browser's environment (bench/profile.mjs starts the Gecko profiler with it).
  */
-export async function launchFirefox() {
+export async function launchFirefox(env) {
   const { default: puppeteer } = await import('puppeteer-core')
   // A full run keeps one evaluate pending for about half a minute; --rounds can make it much longer.
-  return puppeteer.launch(firefoxLaunchOptions({ protocolTimeout: 0 }))
+  const options = firefoxLaunchOptions({ protocolTimeout: 0 })
+  return puppeteer.launch(env === undefined ? options : { ...options, env: { ...process.env, ...env } })
 }
 
 /** The same page and modules as runChromiumHot, in a Firefox tab; the report comes back through evaluate. */
