@@ -24,6 +24,23 @@ async function timed(run) {
 
 const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve))
 
+/** The cold phases' signing key: its public JWK, and ID tokens for an issuer signed with it. */
+async function coldSigner(jose) {
+  const { privateKey, publicKey } = await jose.generateKeyPair(ALG, { extractable: true })
+  const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'cold-1', alg: ALG, use: 'sig' }
+  const mint = (issuer, sub, now = Date.now()) => {
+    const iat = Math.floor(now / 1000)
+    return new jose.SignJWT({ sub })
+      .setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
+      .sign(privateKey)
+  }
+  return { jwk, mint }
+}
+
 function randomKid() {
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')
 }
@@ -42,21 +59,11 @@ export async function runColdNode({
   floodCooldown = 2,
   log = () => {},
 }) {
-  const { privateKey, publicKey } = await jose.generateKeyPair(ALG, { extractable: true })
-  const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'cold-1', alg: ALG, use: 'sig' }
+  const { jwk, mint: mintFor } = await coldSigner(jose)
   const idp = await startIdp({ algorithms: [ALG] })
   idp.keys = [jwk]
   const issuer = idp.origin
-  const mint = (sub, now = Date.now()) => {
-    const iat = Math.floor(now / 1000)
-    return new jose.SignJWT({ sub })
-      .setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'JWT' })
-      .setIssuer(issuer)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + 3600)
-      .sign(privateKey)
-  }
+  const mint = (sub, now) => mintFor(issuer, sub, now)
   const token = await mint('alice')
   const fresh = (options = {}) => sdk.createVerifier({ issuer, audience: AUDIENCE, cache: 'memory', ...options })
   const counts = () => ({ discovery: idp.count(DISCOVERY), jwks: idp.count(JWKS) })
@@ -367,8 +374,7 @@ export async function runColdChromium({
   tabTrials = 3,
   log = () => {},
 }) {
-  const { privateKey, publicKey } = await jose.generateKeyPair(ALG, { extractable: true })
-  const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'cold-1', alg: ALG, use: 'sig' }
+  const { jwk, mint: mintFor } = await coldSigner(jose)
   const idp = await startIdp({
     algorithms: [ALG],
     latency,
@@ -381,14 +387,7 @@ export async function runColdChromium({
   })
   idp.keys = [jwk]
   const issuer = idp.origin
-  const iat = Math.floor(Date.now() / 1000)
-  const token = await new jose.SignJWT({ sub: 'alice' })
-    .setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'JWT' })
-    .setIssuer(issuer)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 3600)
-    .sign(privateKey)
+  const token = await mintFor(issuer, 'alice')
   const options = { issuer, audience: AUDIENCE } // no `cache`: the browser default, IndexedDB
   const counts = () => ({ discovery: idp.count(DISCOVERY), jwks: idp.count(JWKS) })
   const open = async (context) => {
